@@ -1,0 +1,49 @@
+# Baclofen CDS — the two commands a new user runs are `make run` and `make test`.
+# Each creates the virtual environment it needs on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+HEADLESS_VENV := .venv-headless
+
+.PHONY: run test bench lint typecheck contracts headless-test wheel-check clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[gui,postgresql,test,test-gui,dev]'
+	touch $(STAMP)
+
+## run: open the application window (installs on first use)
+run: $(STAMP)
+	$(VENV)/bin/baclofen-cds
+
+## test: every test suite (installs on first use)
+test: $(STAMP)
+	$(PY) -m pytest
+
+## bench: print the speed figures of every benchmark
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy baclofen_cds
+
+contracts: $(STAMP)
+	$(VENV)/bin/lint-imports
+
+## headless-test: logic, records, handout and cli suites in an environment without PySide6
+headless-test:
+	$(PYTHON) -m venv $(HEADLESS_VENV)
+	$(HEADLESS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(HEADLESS_VENV)/bin/python -m pip install --quiet -e '.[test]'
+	$(HEADLESS_VENV)/bin/python -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('PySide6') is not None)"
+	$(HEADLESS_VENV)/bin/python -m pytest -o addopts="--strict-markers -ra" tests/logic tests/records tests/handout tests/cli
+
+clean:
+	rm -rf $(VENV) $(HEADLESS_VENV) dist build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,61 @@
+"""Command line: `baclofen-cds` opens the window; sub-commands work headless.
+
+This is the top floor: it wires logic, records, handout and ui together. Heavy modules
+(SQLAlchemy, reportlab, Qt) are imported inside the commands that need them, so that
+`recommend` stays quick and the window starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from baclofen_cds import __version__
+
+
+class UsageError(Exception):
+    """A bad argument or input: printed as one line, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from baclofen_cds.cli import knowledge_cmd, recommend_cmd, records_cmd
+
+    parser = argparse.ArgumentParser(
+        prog="baclofen-cds",
+        description="Clinical decision support for oral baclofen (for licensed clinicians).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--startup-check",
+        action="store_true",
+        help="open the window, wait for its first paint, print the milliseconds and exit",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="records database (default: SQLite in the user's data folder; "
+        "or set BACLOFEN_CDS_DATABASE_URL)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    recommend_cmd.register(sub)
+    knowledge_cmd.register(sub)
+    records_cmd.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from baclofen_cds.cli import gui_cmd
+
+            return gui_cmd.run(args)
+        handler = args.handler
+        return int(handler(args))
+    except UsageError as exc:
+        print(f"baclofen-cds: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,396 @@
+"""The engine's output: frozen, plain data.
+
+Every layer above `logic` (window, handout, records, command line) reads these objects
+and never computes a dose itself. `Recommendation.to_dict()` gives the public JSON
+contract of DESIGN.md (fields may be added, never renamed).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+Status = Literal["recommended", "use_with_caution", "avoid", "contraindicated"]
+Indicator = Literal["critical", "warning", "info"]
+Category = Literal[
+    "interaction",
+    "renal",
+    "hepatic",
+    "condition",
+    "pregnancy",
+    "age",
+    "indication",
+    "dose",
+    "input",
+]
+RenalBand = Literal[
+    "normal", "mild", "moderate", "severe", "kidney_failure", "dialysis", "unknown"
+]
+
+#: Severity order for sorting: most severe first.
+INDICATOR_ORDER: dict[str, int] = {"critical": 0, "warning": 1, "info": 2}
+STATUS_ORDER: dict[str, int] = {
+    "recommended": 0,
+    "use_with_caution": 1,
+    "avoid": 2,
+    "contraindicated": 3,
+}
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class RenalEstimate:
+    """One kidney-function figure (estimated or reported) and the band it falls in."""
+
+    method: str  # cockcroft_gault | ckd_epi_2021 | schwartz_bedside | measured_crcl | reported_egfr
+    label: str  # e.g. "Creatinine clearance (Cockcroft-Gault)"
+    value: float
+    unit: str  # "mL/min" or "mL/min/1.73 m²"
+    band: RenalBand
+    equation: str  # the equation with this patient's numbers substituted
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "label": self.label,
+            "value": self.value,
+            "unit": self.unit,
+            "band": self.band,
+            "equation": self.equation,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RenalAssessment:
+    creatinine_clearance_ml_min: float | None
+    egfr_ml_min_1_73m2: float | None
+    band: RenalBand
+    driven_by: str | None  # method of the estimate that set the band, or "dialysis"
+    weight_used: str | None  # total | ideal | adjusted (Cockcroft-Gault only)
+    weight_used_kg: float | None
+    estimates: tuple[RenalEstimate, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "creatinine_clearance_ml_min": self.creatinine_clearance_ml_min,
+            "egfr_ml_min_1_73m2": self.egfr_ml_min_1_73m2,
+            "band": self.band,
+            "driven_by": self.driven_by,
+            "weight_used": self.weight_used,
+            "weight_used_kg": self.weight_used_kg,
+            "estimates": [e.to_dict() for e in self.estimates],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Dose:
+    """One dosing level: `dose_mg` taken `times_per_day` times a day."""
+
+    dose_mg: float
+    times_per_day: int
+    daily_mg: float
+    amount: str  # what to measure in the dispensed form, e.g. "1 tablet of 10 mg"
+    volume_ml: float | None = None  # liquids only: mL per dose
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dose_mg": self.dose_mg,
+            "times_per_day": self.times_per_day,
+            "daily_mg": self.daily_mg,
+            "amount": self.amount,
+            "volume_ml": self.volume_ml,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TitrationStep:
+    """Days `from_day`..`to_day` (1-based, inclusive) of the titration.
+
+    The last step has `to_day`/`to_date` of None: it continues until the next review.
+    """
+
+    from_day: int
+    to_day: int | None
+    from_date: date
+    to_date: date | None
+    dose_mg: float
+    times_per_day: int
+    daily_mg: float
+    amount: str
+    volume_ml: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from_day": self.from_day,
+            "to_day": self.to_day,
+            "from_date": _iso(self.from_date),
+            "to_date": _iso(self.to_date),
+            "dose_mg": self.dose_mg,
+            "times_per_day": self.times_per_day,
+            "daily_mg": self.daily_mg,
+            "amount": self.amount,
+            "volume_ml": self.volume_ml,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Formulation:
+    code: str  # contract code, e.g. "tablet", "oral_solution_1_mg_per_ml"
+    label: str  # clinician wording, e.g. "baclofen 10 mg tablets"
+    patient_label: str  # plain words, e.g. "10 mg tablets"
+    unit: str  # "tablet" | "mL" | "packet"
+    strength_mg: float | None  # tablet strength dispensed (tablets), None otherwise
+    concentration_mg_per_ml: float | None  # liquids only
+    storage: str  # storage instructions for the patient
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "label": self.label,
+            "patient_label": self.patient_label,
+            "unit": self.unit,
+            "strength_mg": self.strength_mg,
+            "concentration_mg_per_ml": self.concentration_mg_per_ml,
+            "storage": self.storage,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Regimen:
+    start: Dose
+    target_daily_mg: float  # where the dated titration stops
+    max_daily_mg: float  # ceiling for this patient: nothing above it, ever
+    step_interval_days: int
+    steps: tuple[TitrationStep, ...]
+    formulation: Formulation
+    derived: bool  # True when any number comes from a DERIVED rule
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start.to_dict(),
+            "target_daily_mg": self.target_daily_mg,
+            "max_daily_mg": self.max_daily_mg,
+            "step_interval_days": self.step_interval_days,
+            "steps": [s.to_dict() for s in self.steps],
+            "formulation": self.formulation.to_dict(),
+            "derived": self.derived,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TaperStep:
+    from_day: int
+    to_day: int
+    dose_mg: float
+    times_per_day: int
+    daily_mg: float
+    amount: str
+    volume_ml: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from_day": self.from_day,
+            "to_day": self.to_day,
+            "dose_mg": self.dose_mg,
+            "times_per_day": self.times_per_day,
+            "daily_mg": self.daily_mg,
+            "amount": self.amount,
+            "volume_ml": self.volume_ml,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MissedDoseRule:
+    rule_id: str
+    population: Literal["adult", "child"]
+    text: str  # plain-language rule for the patient
+    sources: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule_id": self.rule_id,
+            "population": self.population,
+            "text": self.text,
+            "sources": list(self.sources),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MonitoringItem:
+    id: str
+    what: str
+    when: str  # plain description, e.g. "before starting", "every 3 months"
+    every_months: int | None
+    due_date: date | None
+    sources: tuple[str, ...]
+    local_policy: bool = False  # True when the interval is the clinic's policy, not a label rule
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "what": self.what,
+            "when": self.when,
+            "every_months": self.every_months,
+            "due_date": _iso(self.due_date),
+            "sources": list(self.sources),
+            "local_policy": self.local_policy,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A CDS Hooks-style card."""
+
+    id: str
+    indicator: Indicator
+    category: Category
+    summary: str  # one sentence, < 140 characters
+    detail: str
+    action: str
+    triggered_by: tuple[str, ...]
+    sources: tuple[str, ...]
+    evidence: str = ""  # e.g. "labeled", "class effect", "DERIVED", "UNVERIFIED"
+    patient_text: str = ""  # plain-language wording for the handout, if any
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "indicator": self.indicator,
+            "category": self.category,
+            "summary": self.summary,
+            "detail": self.detail,
+            "action": self.action,
+            "triggered_by": list(self.triggered_by),
+            "sources": list(self.sources),
+            "evidence": self.evidence,
+            "patient_text": self.patient_text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ComedicationMatch:
+    """How one co-medication, as typed, was read."""
+
+    text: str  # as typed
+    status: Literal["matched", "unrecognized"]
+    name: str | None  # the generic name it was matched to
+    classes: tuple[str, ...]  # interaction class ids
+    suggestion: str | None  # "did you mean" for near misses
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "status": self.status,
+            "name": self.name,
+            "classes": list(self.classes),
+            "suggestion": self.suggestion,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BasisEntry:
+    """Why one output has the value it has (FDA CDS criterion 4)."""
+
+    output: str  # e.g. "regimen.max_daily_mg"
+    rule: str  # knowledge-base rule id
+    inputs: tuple[tuple[str, Any], ...]  # the inputs it used, in order
+    sources: tuple[str, ...]
+    equation: str | None = None
+    note: str = ""
+    derived: bool = False
+    unverified: bool = False
+    local_policy: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "output": self.output,
+            "rule": self.rule,
+            "inputs": dict(self.inputs),
+            "equation": self.equation,
+            "sources": list(self.sources),
+            "note": self.note,
+            "derived": self.derived,
+            "unverified": self.unverified,
+            "local_policy": self.local_policy,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    id: str
+    title: str
+    url: str
+    grade: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "url": self.url, "grade": self.grade}
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeBaseStamp:
+    version: str
+    sha256: str
+    reviewed: str  # date of the last review of the knowledge base as a whole
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": self.version, "sha256": self.sha256, "reviewed": self.reviewed}
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    status: Status
+    status_reason: str
+    case: dict[str, Any]  # the normalised case the result was computed from
+    renal: RenalAssessment
+    regimen: Regimen | None
+    taper: tuple[TaperStep, ...]
+    missed_dose: MissedDoseRule
+    monitoring: tuple[MonitoringItem, ...]
+    alerts: tuple[Alert, ...]
+    comedications: tuple[ComedicationMatch, ...]
+    basis: tuple[BasisEntry, ...]
+    knowledge_base: KnowledgeBaseStamp
+    sources: tuple[SourceRef, ...]
+    policy: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def unrecognized_comedications(self) -> tuple[str, ...]:
+        return tuple(m.text for m in self.comedications if m.status == "unrecognized")
+
+    @property
+    def critical_alerts(self) -> tuple[Alert, ...]:
+        return tuple(a for a in self.alerts if a.indicator == "critical")
+
+    def source(self, source_id: str) -> SourceRef:
+        for ref in self.sources:
+            if ref.id == source_id:
+                return ref
+        raise KeyError(source_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "status_reason": self.status_reason,
+            "renal": self.renal.to_dict(),
+            "regimen": None if self.regimen is None else self.regimen.to_dict(),
+            "taper": [t.to_dict() for t in self.taper],
+            "missed_dose": self.missed_dose.to_dict(),
+            "monitoring": [m.to_dict() for m in self.monitoring],
+            "alerts": [a.to_dict() for a in self.alerts],
+            "unrecognized_comedications": list(self.unrecognized_comedications),
+            "comedications": [m.to_dict() for m in self.comedications],
+            "basis": [b.to_dict() for b in self.basis],
+            "knowledge_base": self.knowledge_base.to_dict(),
+            "sources": {s.id: s.to_dict() for s in self.sources},
+            "policy": self.policy,
+            "case": self.case,
+        }
+
+    def to_json(self) -> str:
+        """Canonical JSON: the same recommendation always gives the same bytes."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
