@@ -8,6 +8,10 @@ from baclofen_cds.logic.knowledge import AlertTemplate, KnowledgeBase, Knowledge
 from baclofen_cds.logic.result import Alert, Indicator
 
 
+#: CDS Hooks: a card's summary is one sentence under 140 characters.
+SUMMARY_LIMIT = 140
+
+
 class _Values(dict[str, str]):
     def __missing__(self, key: str) -> str:
         raise KnowledgeBaseError(f"alerts.yaml: placeholder {{{key}}} has no value")
@@ -30,11 +34,14 @@ def from_template(
     if template is None:
         raise KnowledgeBaseError(f"alerts.yaml: alert {template_id!r} is missing")
     v = dict(values)
+    summary = fill(template.summary, v)
+    if len(summary) >= SUMMARY_LIMIT:  # long names in a placeholder; the detail keeps them whole
+        summary = summary[: SUMMARY_LIMIT - 2].rstrip() + "…"
     return Alert(
         id=template.id,
         indicator=indicator or template.indicator,
         category=template.category,
-        summary=fill(template.summary, v),
+        summary=summary,
         detail=fill(template.detail, v),
         action=fill(template.action, v),
         triggered_by=tuple(triggered_by),

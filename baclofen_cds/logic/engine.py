@@ -7,6 +7,7 @@ never reads the clock, the disk or the environment.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from baclofen_cds.logic.alerts import from_template
 from baclofen_cds.logic.case import CaseInput
@@ -69,6 +70,7 @@ def recommend(case: CaseInput, kb: KnowledgeBase, policy: LocalPolicy | None = N
         "indication": kb.indications[case.indication].label,
         "value": display_value(renal.assessment, kb),
         "band_label": band_label(band, kb),
+        "why": renal.why_unknown,
     }
     plan = plan_dose(case, kb, band, form, values)
     alerts.extend(plan.alerts)
@@ -126,8 +128,8 @@ def recommend(case: CaseInput, kb: KnowledgeBase, policy: LocalPolicy | None = N
     # --- co-medications
     inter = check_interactions(case, band, kb)
     alerts.extend(inter.alerts)
-    for tier in inter.tiers:
-        statuses.append((tiers.interaction_status[tier], "interaction"))  # type: ignore[index]
+    for tier, alert in zip(inter.tiers, inter.alerts, strict=False):
+        statuses.append((tiers.interaction_status[tier], alert.summary))  # type: ignore[index]
     for alert in inter.alerts:
         if alert.id in (kb.interactions.unrecognized_alert, kb.interactions.cumulative_sedation.alert):
             statuses.append(("use_with_caution", alert.summary))
@@ -182,9 +184,7 @@ def recommend(case: CaseInput, kb: KnowledgeBase, policy: LocalPolicy | None = N
     basis.extend(mbasis)
     alerts.sort(key=lambda a: (INDICATOR_ORDER[a.indicator], _CATEGORY_ORDER.index(a.category), a.id))
     cited = _cited(alerts, basis, monitoring, missed)
-    sources = tuple(
-        SourceRef(s.id, s.title, s.url, s.grade) for s in kb.sources_by_id.values() if s.id in cited
-    )
+    sources = tuple(_source_refs(kb)[sid] for sid in sorted(cited, key=_register_order(kb).__getitem__))
     return Recommendation(
         status=status,
         status_reason=reason,
@@ -201,6 +201,16 @@ def recommend(case: CaseInput, kb: KnowledgeBase, policy: LocalPolicy | None = N
         sources=sources,
         policy=policy.to_dict(),
     )
+
+
+@lru_cache(maxsize=8)
+def _source_refs(kb: KnowledgeBase) -> dict[str, SourceRef]:
+    return {s.id: SourceRef(s.id, s.title, s.url, s.grade) for s in kb.sources_by_id.values()}
+
+
+@lru_cache(maxsize=8)
+def _register_order(kb: KnowledgeBase) -> dict[str, int]:
+    return {sid: i for i, sid in enumerate(kb.sources_by_id)}
 
 
 def _worst(statuses: Iterable[tuple[Status, str]]) -> tuple[Status, str]:

@@ -37,7 +37,13 @@ def _split(text: str, separators: tuple[str, ...]) -> list[str]:
     return [p for p in (q.strip() for q in parts) if p]
 
 
+@lru_cache(maxsize=4096)
 def match_one(text: str, kb: KnowledgeBase) -> ComedicationMatch:
+    """How one entry, as typed, reads against the knowledge base (cached: it is pure)."""
+    return _match(text, kb)
+
+
+def _match(text: str, kb: KnowledgeBase) -> ComedicationMatch:
     vocab = kb.interactions.matching
     key = normalise_name(text, vocab)
     drug = kb.names.get(key)
@@ -52,9 +58,25 @@ def match_one(text: str, kb: KnowledgeBase) -> ComedicationMatch:
             classes.extend(c for c in hit.classes if c not in classes)
     if found:
         return ComedicationMatch(text, "matched", " + ".join(found), tuple(classes), None)
+    return ComedicationMatch(text, "unrecognized", None, (), suggest(key, kb))
+
+
+@lru_cache(maxsize=4096)
+def suggest(key: str, kb: KnowledgeBase) -> str | None:
+    """The closest known name to an unknown one ("did you mean"), or None.
+
+    Cached: the window re-runs the engine on every keystroke with the same unknown entries.
+    Names whose length alone rules out the cut-off similarity are skipped before difflib.
+    """
+    if not key:
+        return None
     names = _display_names(kb)
-    close = difflib.get_close_matches(key, list(names), n=1, cutoff=vocab.suggestion_cutoff) if key else []
-    return ComedicationMatch(text, "unrecognized", None, (), names[close[0]] if close else None)
+    cutoff = kb.interactions.matching.suggestion_cutoff
+    n = len(key)
+    # ratio = 2·matches/(n+m) ≤ 2·min(n, m)/(n+m): skip names that cannot reach the cut-off
+    pool = [k for k in names if 2 * min(n, len(k)) / (n + len(k)) >= cutoff]
+    close = difflib.get_close_matches(key, pool, n=1, cutoff=cutoff)
+    return names[close[0]] if close else None
 
 
 def check_interactions(case: CaseInput, band: RenalBand, kb: KnowledgeBase) -> InteractionResult:

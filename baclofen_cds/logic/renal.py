@@ -24,6 +24,7 @@ class RenalResult:
     assessment: RenalAssessment
     basis: tuple[BasisEntry, ...]
     alerts: tuple[Alert, ...]
+    why_unknown: str = ""  # why no kidney figure could be computed, for the "unknown" alert
 
 
 def creatinine_mg_dl(case: CaseInput, kb: KnowledgeBase) -> float | None:
@@ -301,7 +302,7 @@ def assess_renal(case: CaseInput, kb: KnowledgeBase) -> RenalResult:
                     kb,
                     "renal.estimates_disagree",
                     triggered_by=[e.method for e in estimates],
-                    bands=", ".join(band_label(e.band, kb) for e in estimates),
+                    bands=" vs ".join(e.band.replace("_", " ") for e in estimates),
                     estimates="; ".join(
                         f"{e.label}: {format_number(e.value, decimals)} {e.unit} "
                         f"({band_label(e.band, kb)})"
@@ -326,7 +327,6 @@ def assess_renal(case: CaseInput, kb: KnowledgeBase) -> RenalResult:
                 note="no kidney figure could be computed" + why,
             )
         )
-        alerts.append(from_template(kb, "renal.unknown", why=why))
 
     assessment = RenalAssessment(
         creatinine_clearance_ml_min=crcl,
@@ -337,7 +337,8 @@ def assess_renal(case: CaseInput, kb: KnowledgeBase) -> RenalResult:
         weight_used_kg=weight_used_kg,
         estimates=tuple(estimates),
     )
-    return RenalResult(assessment, tuple(basis), tuple(alerts))
+    why_text = f" ({'; '.join(why_unknown)})" if why_unknown and band == "unknown" else ""
+    return RenalResult(assessment, tuple(basis), tuple(alerts), why_text)
 
 
 def display_value(assessment: RenalAssessment, kb: KnowledgeBase) -> str:
