@@ -15,7 +15,9 @@ import benchmarks
 
 
 def main() -> int:
-    names = sorted(m.name for m in pkgutil.iter_modules(benchmarks.__path__) if m.name.startswith("bench_"))
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(benchmarks.__path__) if m.name.startswith("bench_")
+    )
     only = set(sys.argv[1:])
     failed = False
     for name in names:
@@ -28,7 +30,7 @@ def main() -> int:
         except ImportError as exc:
             print(f"{name}: skipped ({exc})")
             continue
-        except Exception as exc:  # noqa: BLE001 - report and carry on with the others
+        except Exception as exc:
             print(f"{name}: FAILED: {exc!r}")
             failed = True
             continue

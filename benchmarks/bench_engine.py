@@ -33,7 +33,11 @@ def run() -> list[tuple[str, float, str]]:
         ("knowledge-base load, first (cold) [target ≤ 50 ms]", loads[0], "ms"),
         ("knowledge-base load, median of 7", statistics.median(loads), "ms"),
         ("recommend, p50 of 10,000 random cases", times[len(times) // 2], "ms"),
-        ("recommend, p99 of 10,000 random cases [target ≤ 1 ms]", times[int(len(times) * 0.99)], "ms"),
+        (
+            "recommend, p99 of 10,000 random cases [target ≤ 1 ms]",
+            times[int(len(times) * 0.99)],
+            "ms",
+        ),
         ("recommend, max", times[-1], "ms"),
         run_uncached_suggestion(),
     ]
@@ -49,4 +53,8 @@ def run_uncached_suggestion() -> tuple[str, float, str]:
     t = time.perf_counter()
     for w in words:
         suggest(w, kb)
-    return ("'did you mean' search for a new unknown name (uncached), mean", (time.perf_counter() - t) * 1000 / len(words), "ms")
+    return (
+        "'did you mean' search for a new unknown name (uncached), mean",
+        (time.perf_counter() - t) * 1000 / len(words),
+        "ms",
+    )

@@ -10,6 +10,8 @@ def add_handout_arguments(parser: argparse.ArgumentParser) -> None:
     del parser
 
 
-def write_handouts(args: argparse.Namespace, case: Any, recommendation: Any, policy: Any) -> list[tuple[str, bytes]]:
+def write_handouts(
+    args: argparse.Namespace, case: Any, recommendation: Any, policy: Any
+) -> list[tuple[str, bytes]]:
     del args, case, recommendation, policy
     return []

@@ -29,8 +29,12 @@ DEMO_CASE: dict[str, Any] = {
 def register(sub: Any) -> None:
     from baclofen_cds.cli import handout_io, records_cmd
 
-    p = sub.add_parser("recommend", help="recommend a regimen for a case (JSON in, JSON or text out)")
-    p.add_argument("--input", required=True, metavar="FILE", help="case JSON file, or - for standard input")
+    p = sub.add_parser(
+        "recommend", help="recommend a regimen for a case (JSON in, JSON or text out)"
+    )
+    p.add_argument(
+        "--input", required=True, metavar="FILE", help="case JSON file, or - for standard input"
+    )
     p.add_argument("--format", choices=("json", "text"), default="json")
     p.add_argument("--today", default=None, help=argparse.SUPPRESS)  # tests: fixed 'today'
     handout_io.add_handout_arguments(p)

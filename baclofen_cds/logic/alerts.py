@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from baclofen_cds.logic.knowledge import AlertTemplate, KnowledgeBase, KnowledgeBaseError
 from baclofen_cds.logic.result import Alert, Indicator
 
-
 #: CDS Hooks: a card's summary is one sentence under 140 characters.
 SUMMARY_LIMIT = 140
 
@@ -27,13 +26,14 @@ def from_template(
     *,
     triggered_by: Iterable[str] = (),
     indicator: Indicator | None = None,
-    **values: str,
+    values: dict[str, str] | None = None,
+    **more: str,
 ) -> Alert:
     """The alert `template_id` of alerts.yaml, with `{placeholders}` filled in."""
     template: AlertTemplate | None = kb.alerts.get(template_id)
     if template is None:
         raise KnowledgeBaseError(f"alerts.yaml: alert {template_id!r} is missing")
-    v = dict(values)
+    v = {**(values or {}), **more}
     summary = fill(template.summary, v)
     if len(summary) >= SUMMARY_LIMIT:  # long names in a placeholder; the detail keeps them whole
         summary = summary[: SUMMARY_LIMIT - 2].rstrip() + "…"

@@ -82,7 +82,9 @@ def dispensed_formulation(form: FormulationInfo, strength: float | None) -> Form
     )
 
 
-def amount(dose_mg: float, form: FormulationInfo, strength: float | None) -> tuple[str, float | None]:
+def amount(
+    dose_mg: float, form: FormulationInfo, strength: float | None
+) -> tuple[str, float | None]:
     """What to measure for one dose, in words, and the volume in mL for liquids."""
     if form.kind == "liquid":
         conc = form.concentration_mg_per_ml

@@ -80,10 +80,13 @@ def _applies(rule: DoseRule, case: CaseInput, population: str, band: RenalBand) 
     )
 
 
-def _weight_ladder(rule: DoseRule, case: CaseInput, form: FormulationInfo) -> tuple[list[Level], float, float]:
+def _weight_ladder(
+    rule: DoseRule, case: CaseInput, form: FormulationInfo
+) -> tuple[list[Level], float, float]:
     """(levels, target mg/day, max mg/day) of a mg/kg rule for this child's weight and age."""
     wb = rule.weight_based
-    assert wb is not None and case.weight_kg is not None
+    assert wb is not None
+    assert case.weight_kg is not None
     weight = case.weight_kg
     maximum = wb.max_mg_per_kg_day * weight
     for cap in sorted(wb.age_caps, key=lambda c: c.below_age_years):
@@ -146,7 +149,15 @@ def plan_dose(
             population=_population_label(population, kb),
         )
         alerts.append(alert)
-        return DosePlan(None, (), _worse(status, "use_with_caution"), alert.summary, tuple(alerts), tuple(basis), rules)
+        return DosePlan(
+            None,
+            (),
+            _worse(status, "use_with_caution"),
+            alert.summary,
+            tuple(alerts),
+            tuple(basis),
+            rules,
+        )
     if any(r.no_regimen for r in rules):
         return DosePlan(None, (), status, reason, tuple(alerts), tuple(basis), rules)
 
@@ -155,7 +166,16 @@ def plan_dose(
     targets: list[tuple[float, DoseRule]] = []
     ceiling = kb.meta.hard_ceiling
     maxima: list[tuple[float, _Limit]] = [
-        (ceiling.max_daily_mg, _Limit(ceiling.id, ceiling.sources, "hard ceiling for any oral regimen", ceiling.derived, ceiling.unverified))
+        (
+            ceiling.max_daily_mg,
+            _Limit(
+                ceiling.id,
+                ceiling.sources,
+                "hard ceiling for any oral regimen",
+                ceiling.derived,
+                ceiling.unverified,
+            ),
+        )
     ]
     for order, rule in enumerate(rules):
         if rule.weight_based is not None:
@@ -163,7 +183,13 @@ def plan_dose(
                 alert = from_template(kb, "input.child_weight_missing", triggered_by=["weight_kg"])
                 alerts.append(alert)
                 return DosePlan(
-                    None, (), _worse(status, "use_with_caution"), alert.summary, tuple(alerts), tuple(basis), rules
+                    None,
+                    (),
+                    _worse(status, "use_with_caution"),
+                    alert.summary,
+                    tuple(alerts),
+                    tuple(basis),
+                    rules,
                 )
             levels, target, maximum = _weight_ladder(rule, case, form)
             targets.append((target, rule))
@@ -172,7 +198,9 @@ def plan_dose(
                 candidates.append((levels[0].daily_mg, maximum, order, rule, levels))
         elif rule.ladder is not None:
             levels = [Level(r.dose_mg, r.times_per_day) for r in rule.ladder]
-            candidates.append((levels[0].daily_mg, rule.max_daily_mg or math.inf, order, rule, levels))
+            candidates.append(
+                (levels[0].daily_mg, rule.max_daily_mg or math.inf, order, rule, levels)
+            )
         if rule.target_daily_mg is not None:
             targets.append((rule.target_daily_mg, rule))
         if rule.max_daily_mg is not None:
@@ -186,7 +214,15 @@ def plan_dose(
             population=_population_label(population, kb),
         )
         alerts.append(alert)
-        return DosePlan(None, (), _worse(status, "use_with_caution"), alert.summary, tuple(alerts), tuple(basis), rules)
+        return DosePlan(
+            None,
+            (),
+            _worse(status, "use_with_caution"),
+            alert.summary,
+            tuple(alerts),
+            tuple(basis),
+            rules,
+        )
     _, _, _, ladder_rule, ladder = min(candidates, key=lambda c: (c[0], c[1], c[2]))
     max_daily, max_rule = min(maxima, key=lambda m: m[0])
     interval_rules = [(r.step_interval_days, r) for r in rules if r.step_interval_days is not None]
@@ -226,7 +262,9 @@ def plan_dose(
     for lv in wanted:
         got = dispense(lv, form)
         if got is None:
-            changes.append(f"{format_mg(lv.dose_mg)} {times_a_day(lv.times_per_day)} cannot be given")
+            changes.append(
+                f"{format_mg(lv.dose_mg)} {times_a_day(lv.times_per_day)} cannot be given"
+            )
             continue
         if (got.dose_mg, got.times_per_day) != (lv.dose_mg, lv.times_per_day):
             changes.append(
@@ -248,8 +286,20 @@ def plan_dose(
             )
         )
     if not dispensed:
-        return DosePlan(None, (), _worse(status, "use_with_caution"), "no dose can be given in this form", tuple(alerts), tuple(basis), rules)
-    if form.min_weight_kg is not None and case.weight_kg is not None and case.weight_kg < form.min_weight_kg:
+        return DosePlan(
+            None,
+            (),
+            _worse(status, "use_with_caution"),
+            "no dose can be given in this form",
+            tuple(alerts),
+            tuple(basis),
+            rules,
+        )
+    if (
+        form.min_weight_kg is not None
+        and case.weight_kg is not None
+        and case.weight_kg < form.min_weight_kg
+    ):
         alerts.append(
             from_template(
                 kb,
@@ -260,7 +310,9 @@ def plan_dose(
         )
 
     strength = (
-        choose_tablet_strength((lv.dose_mg for lv in dispensed), form) if form.kind == "tablet" else None
+        choose_tablet_strength((lv.dose_mg for lv in dispensed), form)
+        if form.kind == "tablet"
+        else None
     )
     steps: list[TitrationStep] = []
     for i, lv in enumerate(dispensed):
@@ -282,7 +334,13 @@ def plan_dose(
         )
     start_text, start_ml = amount(dispensed[0].dose_mg, form, strength)
     regimen = Regimen(
-        start=Dose(dispensed[0].dose_mg, dispensed[0].times_per_day, dispensed[0].daily_mg, start_text, start_ml),
+        start=Dose(
+            dispensed[0].dose_mg,
+            dispensed[0].times_per_day,
+            dispensed[0].daily_mg,
+            start_text,
+            start_ml,
+        ),
         target_daily_mg=dispensed[-1].daily_mg,
         max_daily_mg=max_daily,
         step_interval_days=interval,
@@ -296,10 +354,13 @@ def plan_dose(
             BasisEntry(
                 output="regimen.start",
                 rule=ladder_rule.id,
-                inputs=inputs + (("weight_kg", case.weight_kg),),
+                inputs=(*inputs, ("weight_kg", case.weight_kg)),
                 sources=ladder_rule.sources,
                 equation=_weight_equation(ladder_rule, case),
-                note=f"{ladder_rule.label}: lowest start among the rules that apply. {ladder_rule.rationale}",
+                note=(
+                    f"{ladder_rule.label}: lowest start among the rules that apply. "
+                    f"{ladder_rule.rationale}"
+                ),
                 derived=ladder_rule.derived,
                 unverified=ladder_rule.unverified,
             ),
@@ -316,16 +377,26 @@ def plan_dose(
             BasisEntry(
                 output="regimen.step_interval_days",
                 rule=interval_rule.id,
-                inputs=inputs + (("regimen_choice", None if choice is None else choice.model_dump()),),
+                inputs=(
+                    *inputs,
+                    ("regimen_choice", None if choice is None else choice.model_dump()),
+                ),
                 sources=interval_rule.sources,
                 note=f"slowest step interval among the rules that apply: every {interval} days"
-                + (" (the clinician's choice)" if choice and choice.step_interval_days == interval else ""),
+                + (
+                    " (the clinician's choice)"
+                    if choice and choice.step_interval_days == interval
+                    else ""
+                ),
                 derived=interval_rule.derived,
             ),
             BasisEntry(
                 output="regimen.target_daily_mg",
                 rule=target_rule.id,
-                inputs=inputs + (("regimen_choice", None if choice is None else choice.model_dump()),),
+                inputs=(
+                    *inputs,
+                    ("regimen_choice", None if choice is None else choice.model_dump()),
+                ),
                 sources=target_rule.sources,
                 note=f"the dated titration stops at {format_mg(regimen.target_daily_mg)} a day"
                 + ("" if titrate else "; no titration while a rule says so (see status)"),
@@ -336,7 +407,10 @@ def plan_dose(
                 rule=f"formulation.{form.code}",
                 inputs=(("formulation", form.code), ("dose_step_mg", form.dose_step_mg)),
                 sources=form.sources,
-                note=f"doses rounded down to {format_mg(form.dose_step_mg)} steps of {form.label}. {form.note}".strip(),
+                note=(
+                    f"doses rounded down to {format_mg(form.dose_step_mg)} steps of "
+                    f"{form.label}. {form.note}"
+                ).strip(),
             ),
         ]
     )
@@ -355,14 +429,20 @@ def taper_plan(
     `below` are the titration levels (any order); the lowest level is then reduced one dose a
     day at a time. Returns () when `from_level` is already the smallest dose that can be given.
     """
-    levels = sorted({lv for lv in below if lv.daily_mg < from_level.daily_mg - 1e-9}, key=lambda lv: -lv.daily_mg)
+    levels = sorted(
+        {lv for lv in below if lv.daily_mg < from_level.daily_mg - 1e-9},
+        key=lambda lv: -lv.daily_mg,
+    )
     lowest = levels[-1] if levels else from_level
     for times in range(lowest.times_per_day - 1, 0, -1):
         levels.append(Level(lowest.dose_mg, times))
     out: list[Level] = []
     for lv in levels:
         got = dispense(lv, form)
-        if got is not None and got.daily_mg < (out[-1].daily_mg if out else from_level.daily_mg) - 1e-9:
+        if (
+            got is not None
+            and got.daily_mg < (out[-1].daily_mg if out else from_level.daily_mg) - 1e-9
+        ):
             out.append(got)
     if not out:
         return ()
@@ -388,7 +468,7 @@ def taper_plan(
 # ------------------------------------------------------------------ helpers
 def _rule_alert(rule: DoseRule, values: dict[str, str], kb: KnowledgeBase) -> Alert:
     assert rule.alert is not None
-    return from_template(kb, rule.alert, triggered_by=[rule.id], **values)
+    return from_template(kb, rule.alert, triggered_by=[rule.id], values=values)
 
 
 def _status(rules: Sequence[DoseRule]) -> tuple[Status, str]:
@@ -433,7 +513,8 @@ def _weight_equation(rule: DoseRule, case: CaseInput) -> str | None:
     return (
         f"start {format_number(wb.start_mg_per_kg_day)} mg/kg/day × {format_number(w, 1)} kg = "
         f"{format_mg(wb.start_mg_per_kg_day * w)} a day in up to {wb.times_per_day} doses; target "
-        f"{format_number(wb.target_mg_per_kg_day)} mg/kg/day = {format_mg(wb.target_mg_per_kg_day * w)}; "
-        f"maximum {format_number(wb.max_mg_per_kg_day)} mg/kg/day = {format_mg(wb.max_mg_per_kg_day * w)} "
+        f"{format_number(wb.target_mg_per_kg_day)} mg/kg/day = "
+        f"{format_mg(wb.target_mg_per_kg_day * w)}; maximum {format_number(wb.max_mg_per_kg_day)} "
+        f"mg/kg/day = {format_mg(wb.max_mg_per_kg_day * w)} "
         f"and the age cap"
     )

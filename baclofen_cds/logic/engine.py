@@ -29,6 +29,7 @@ from baclofen_cds.logic.result import (
     Recommendation,
     SourceRef,
     Status,
+    TaperStep,
 )
 
 _CATEGORY_ORDER = (
@@ -55,7 +56,9 @@ REQUIRED_ALERTS: tuple[str, ...] = (
 )
 
 
-def recommend(case: CaseInput, kb: KnowledgeBase, policy: LocalPolicy | None = None) -> Recommendation:
+def recommend(
+    case: CaseInput, kb: KnowledgeBase, policy: LocalPolicy | None = None
+) -> Recommendation:
     """Recommend a regimen, taper, monitoring plan and alerts for `case`, with the basis of each."""
     policy = policy or load_policy(kb)
     form = kb.formulations[case.formulation or policy.default_formulation]
@@ -98,14 +101,19 @@ def recommend(case: CaseInput, kb: KnowledgeBase, policy: LocalPolicy | None = N
         statuses.append((tiers.condition_status[info.tier], info.summary))
     if case.hepatic_impairment != "none":
         alert = from_template(
-            kb, "hepatic.impairment", triggered_by=["hepatic_impairment"], grade=case.hepatic_impairment
+            kb,
+            "hepatic.impairment",
+            triggered_by=["hepatic_impairment"],
+            grade=case.hepatic_impairment,
         )
         alerts.append(alert)
         statuses.append(("use_with_caution", alert.summary))
     for oa in kb.dosing.origin_alerts:
         if case.indication == "spasticity" and case.spasticity_origin in oa.origins:
             origin = kb.spasticity_origins[case.spasticity_origin].lower()
-            alert = from_template(kb, oa.alert, triggered_by=[case.spasticity_origin], origin=origin)
+            alert = from_template(
+                kb, oa.alert, triggered_by=[case.spasticity_origin], origin=origin
+            )
             alerts.append(alert)
             statuses.append(("use_with_caution", alert.summary))
 
@@ -131,7 +139,10 @@ def recommend(case: CaseInput, kb: KnowledgeBase, policy: LocalPolicy | None = N
     for tier, alert in zip(inter.tiers, inter.alerts, strict=False):
         statuses.append((tiers.interaction_status[tier], alert.summary))  # type: ignore[index]
     for alert in inter.alerts:
-        if alert.id in (kb.interactions.unrecognized_alert, kb.interactions.cumulative_sedation.alert):
+        if alert.id in (
+            kb.interactions.unrecognized_alert,
+            kb.interactions.cumulative_sedation.alert,
+        ):
             statuses.append(("use_with_caution", alert.summary))
 
     status, reason = _worst(statuses)
@@ -140,14 +151,16 @@ def recommend(case: CaseInput, kb: KnowledgeBase, policy: LocalPolicy | None = N
         regimen = None
 
     # --- taper and missed dose
-    taper = ()
+    taper: tuple[TaperStep, ...] = ()
     if regimen is not None:
         strength = regimen.formulation.strength_mg
         top = plan.levels[-1]
         taper = taper_plan(top, plan.levels, form, strength, kb)
         if strength is not None and taper:
             # the taper must be measurable with the tablets already dispensed
-            needed = choose_tablet_strength([s.dose_mg for s in taper] + [lv.dose_mg for lv in plan.levels], form)
+            needed = choose_tablet_strength(
+                [s.dose_mg for s in taper] + [lv.dose_mg for lv in plan.levels], form
+            )
             if needed != strength:
                 taper = taper_plan(top, plan.levels, form, needed, kb)
         rule = kb.taper.taper
@@ -182,9 +195,13 @@ def recommend(case: CaseInput, kb: KnowledgeBase, policy: LocalPolicy | None = N
 
     monitoring, mbasis = plan_monitoring(case, band, regimen, kb, policy)
     basis.extend(mbasis)
-    alerts.sort(key=lambda a: (INDICATOR_ORDER[a.indicator], _CATEGORY_ORDER.index(a.category), a.id))
+    alerts.sort(
+        key=lambda a: (INDICATOR_ORDER[a.indicator], _CATEGORY_ORDER.index(a.category), a.id)
+    )
     cited = _cited(alerts, basis, monitoring, missed)
-    sources = tuple(_source_refs(kb)[sid] for sid in sorted(cited, key=_register_order(kb).__getitem__))
+    sources = tuple(
+        _source_refs(kb)[sid] for sid in sorted(cited, key=_register_order(kb).__getitem__)
+    )
     return Recommendation(
         status=status,
         status_reason=reason,

@@ -150,7 +150,9 @@ def _cumulative_sedation(
     for m in matches:
         if m.name and any(c in depressant_classes for c in m.classes) and m.name not in members:
             members.append(m.name)
-    risks = [kb.conditions_by_id[c].label.lower() for c in case.conditions if c in rule.risk_conditions]
+    risks = [
+        kb.conditions_by_id[c].label.lower() for c in case.conditions if c in rule.risk_conditions
+    ]
     if case.indication in rule.risk_indications:
         risks.append(kb.indications[case.indication].label.lower())
     count = len(members)

@@ -19,10 +19,8 @@ from typing import Any, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-try:  # libyaml is an order of magnitude faster; fall back to the pure-Python loader
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+# libyaml is an order of magnitude faster; fall back to the pure-Python loader without it
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 GRADE_PATTERN = r"^[ABCDU]( |/|$)"
 ConditionTier = Literal["CI", "HIGH", "CAUTION", "INFO"]
@@ -30,11 +28,17 @@ InteractionTier = Literal["MAJOR", "MODERATE", "MINOR"]
 IndicatorName = Literal["critical", "warning", "info"]
 StatusName = Literal["recommended", "use_with_caution", "avoid", "contraindicated"]
 Population = Literal["child", "adolescent", "adult", "older_adult"]
-BandName = Literal[
-    "normal", "mild", "moderate", "severe", "kidney_failure", "dialysis", "unknown"
-]
+BandName = Literal["normal", "mild", "moderate", "severe", "kidney_failure", "dialysis", "unknown"]
 CategoryName = Literal[
-    "interaction", "renal", "hepatic", "condition", "pregnancy", "age", "indication", "dose", "input"
+    "interaction",
+    "renal",
+    "hepatic",
+    "condition",
+    "pregnancy",
+    "age",
+    "indication",
+    "dose",
+    "input",
 ]
 
 #: Files the engine reads. Every *.yaml in the folder counts towards the hash.
@@ -588,9 +592,11 @@ def _entry_name(data: Any, loc: tuple[Any, ...]) -> str:
     for step in loc:
         if isinstance(step, int) and isinstance(node, list) and 0 <= step < len(node):
             node = node[step]
-            ident = node.get("id") or node.get("code") or node.get("name") if isinstance(
-                node, dict
-            ) else None
+            ident = (
+                node.get("id") or node.get("code") or node.get("name")
+                if isinstance(node, dict)
+                else None
+            )
             parts.append(f"[{step}]" + (f" (id {ident!r})" if ident else ""))
             continue
         parts.append(("." if parts else "") + str(step))
@@ -611,8 +617,10 @@ def _parse(model: type[_M], name: str, documents: Mapping[str, bytes]) -> _M:
         return model.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = _entry_name(data, tuple(err["loc"]))
-        raise KnowledgeBaseError(f"{name}: {where}: {err['msg']}") from None
+        loc = tuple(err["loc"])
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        where = f"{_entry_name(data, loc)}: " if loc else ""
+        raise KnowledgeBaseError(f"{name}: {where}{msg}") from None
 
 
 def normalise_name(text: str, vocabulary: MatchingVocabulary) -> str:
@@ -662,7 +670,9 @@ def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
         renal.dialysis,
     ):
         checker.rule("renal.yaml", r)
-    formulations = _unique("formulations.yaml", "formulation", ((f.code, f) for f in forms.formulations))
+    formulations = _unique(
+        "formulations.yaml", "formulation", ((f.code, f) for f in forms.formulations)
+    )
     for f in forms.formulations:
         checker.source_ids("formulations.yaml", f.code, f.sources)
     alert_map = _unique("alerts.yaml", "alert", ((a.id, a) for a in alerts.alerts))
@@ -686,19 +696,23 @@ def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
                 raise KnowledgeBaseError(f"dosing.yaml: origin_alerts: unknown origin {origin!r}")
     if dosing.no_rule_alert not in alert_map:
         raise KnowledgeBaseError(f"dosing.yaml: unknown no_rule_alert {dosing.no_rule_alert!r}")
-    conditions_by_id = _unique("conditions.yaml", "condition", ((c.id, c) for c in conditions.conditions))
+    conditions_by_id = _unique(
+        "conditions.yaml", "condition", ((c.id, c) for c in conditions.conditions)
+    )
     for c in conditions.conditions:
         checker.rule("conditions.yaml", c)
         if c.group not in conditions.groups:
             raise KnowledgeBaseError(f"conditions.yaml: {c.id}: unknown group {c.group!r}")
-    classes_by_id = _unique("interactions.yaml", "interaction class", ((c.id, c) for c in interactions.classes))
-    for c in interactions.classes:
-        checker.rule("interactions.yaml", c)
-        for esc in c.escalations:
+    classes_by_id = _unique(
+        "interactions.yaml", "interaction class", ((c.id, c) for c in interactions.classes)
+    )
+    for ic in interactions.classes:
+        checker.rule("interactions.yaml", ic)
+        for esc in ic.escalations:
             for cond in esc.conditions:
                 if cond not in conditions_by_id:
                     raise KnowledgeBaseError(
-                        f"interactions.yaml: {c.id}: escalation names unknown condition {cond!r}"
+                        f"interactions.yaml: {ic.id}: escalation names unknown condition {cond!r}"
                     )
     checker.rule("interactions.yaml", interactions.cumulative_sedation)
     for ref in (interactions.unrecognized_alert, interactions.cumulative_sedation.alert):

@@ -12,7 +12,9 @@ from baclofen_cds.logic.policy import LocalPolicy
 from baclofen_cds.logic.result import BasisEntry, MonitoringItem, Regimen, RenalBand
 
 #: Bands in which kidney function is impaired (every band but normal and unknown).
-IMPAIRED_BANDS: frozenset[str] = frozenset({"mild", "moderate", "severe", "kidney_failure", "dialysis"})
+IMPAIRED_BANDS: frozenset[str] = frozenset(
+    {"mild", "moderate", "severe", "kidney_failure", "dialysis"}
+)
 
 
 def add_months(day: date, months: int) -> date:
@@ -37,7 +39,11 @@ def routine_interval(
     case: CaseInput, band: RenalBand, kb: KnowledgeBase, policy: LocalPolicy
 ) -> tuple[int, bool]:
     higher = triggered(kb.policy_defaults.higher_risk_if, case, band)
-    months = policy.routine_interval_months_higher_risk if higher else policy.routine_interval_months_standard
+    months = (
+        policy.routine_interval_months_higher_risk
+        if higher
+        else policy.routine_interval_months_standard
+    )
     return months, higher
 
 
@@ -57,7 +63,9 @@ def plan_monitoring(
         local = rule.schedule == "routine_policy"
         when = rule.when.replace("{months}", str(months))
         if rule.schedule == "at_start":
-            items.append(MonitoringItem(rule.id, rule.what, when, None, case.start_date, rule.sources))
+            items.append(
+                MonitoringItem(rule.id, rule.what, when, None, case.start_date, rule.sources)
+            )
         elif rule.schedule == "routine_policy":
             due = add_months(case.start_date, months)
             items.append(MonitoringItem(rule.id, rule.what, when, months, due, rule.sources, local))
@@ -68,7 +76,8 @@ def plan_monitoring(
                     MonitoringItem(
                         f"{rule.id}.step{n}",
                         rule.what,
-                        f"{when} (dose raised to {format_mg(step.daily_mg)} a day on {step.from_date.isoformat()})",
+                        f"{when} (dose raised to {format_mg(step.daily_mg)} a day "
+                        f"on {step.from_date.isoformat()})",
                         None,
                         due,
                         rule.sources,

@@ -17,7 +17,7 @@ class LocalPolicy(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     clinic_name: str = Field(default="", max_length=200)
-    clinic_phone: str = Field(default="", max_length=60)
+    clinic_phone: str = Field(default="", max_length=64)
     default_formulation: str
     routine_interval_months_higher_risk: int = Field(ge=1, le=24)
     routine_interval_months_standard: int = Field(ge=1, le=24)
@@ -45,6 +45,7 @@ def load_policy(kb: KnowledgeBase, overrides: Mapping[str, Any] | None = None) -
         raise CaseInputError(f"policy.{field}", str(err["msg"])) from None
     if policy.default_formulation not in kb.formulations:
         raise CaseInputError(
-            "policy.default_formulation", f"{policy.default_formulation!r} is not a known formulation"
+            "policy.default_formulation",
+            f"{policy.default_formulation!r} is not a known formulation",
         )
     return policy

@@ -108,7 +108,7 @@ def ckd_epi_2021(age: float, scr: float, sex: str, kb: KnowledgeBase) -> float:
         * max(ratio, 1.0) ** c.exponent_above_kappa
         * c.age_base**age
     )
-    return value * c.female_factor if female else value
+    return float(value * c.female_factor if female else value)
 
 
 def schwartz_bedside(height_cm: float, scr: float, kb: KnowledgeBase) -> float:
@@ -153,7 +153,11 @@ def assess_renal(case: CaseInput, kb: KnowledgeBase) -> RenalResult:
                 derived=r.measured_overrides.derived,
             )
         )
-    elif scr is not None and case.weight_kg is not None and case.age_years >= r.cockcroft_gault.min_age_years:
+    elif (
+        scr is not None
+        and case.weight_kg is not None
+        and case.age_years >= r.cockcroft_gault.min_age_years
+    ):
         weight, weight_used, why = cockcroft_gault_weight(case, kb)
         weight_used_kg = round(weight, 1)
         raw = cockcroft_gault(case.age_years, weight, scr, case.sex, kb)
@@ -164,7 +168,9 @@ def assess_renal(case: CaseInput, kb: KnowledgeBase) -> RenalResult:
             f"{format_number(weight, 1)} kg / ({format_number(cg.divisor)} × "
             f"{format_number(scr, 2)} mg/dL){factor} = {format_number(raw, decimals)} mL/min"
         )
-        crcl = add("cockcroft_gault", "Creatinine clearance (Cockcroft-Gault)", raw, CRCL_UNIT, equation)
+        crcl = add(
+            "cockcroft_gault", "Creatinine clearance (Cockcroft-Gault)", raw, CRCL_UNIT, equation
+        )
         basis.append(
             BasisEntry(
                 output="renal.creatinine_clearance_ml_min",
@@ -223,7 +229,8 @@ def assess_renal(case: CaseInput, kb: KnowledgeBase) -> RenalResult:
         kappa = c.kappa_female if female else c.kappa_male
         alpha = c.alpha_female if female else c.alpha_male
         equation = (
-            f"{format_number(c.multiplier)} × min({format_number(scr, 2)}/{format_number(kappa)}, 1)"
+            f"{format_number(c.multiplier)} × "
+            f"min({format_number(scr, 2)}/{format_number(kappa)}, 1)"
             f"^{format_number(alpha, 3)} × max({format_number(scr, 2)}/{format_number(kappa)}, 1)"
             f"^{format_number(c.exponent_above_kappa, 3)} × {format_number(c.age_base, 4)}"
             f"^{format_number(case.age_years, 1)}"
@@ -253,12 +260,17 @@ def assess_renal(case: CaseInput, kb: KnowledgeBase) -> RenalResult:
                 f"{format_number(s.k, 3)} × {format_number(case.height_cm, 1)} cm / "
                 f"{format_number(scr, 2)} mg/dL = {format_number(raw, decimals)} mL/min/1.73 m²"
             )
-            egfr = add("schwartz_bedside", "eGFR (bedside Schwartz, child)", raw, EGFR_UNIT, equation)
+            egfr = add(
+                "schwartz_bedside", "eGFR (bedside Schwartz, child)", raw, EGFR_UNIT, equation
+            )
             basis.append(
                 BasisEntry(
                     output="renal.egfr_ml_min_1_73m2",
                     rule=s.id,
-                    inputs=(("height_cm", case.height_cm), ("serum_creatinine_mg_dl", round(scr, 2))),
+                    inputs=(
+                        ("height_cm", case.height_cm),
+                        ("serum_creatinine_mg_dl", round(scr, 2)),
+                    ),
                     sources=s.sources,
                     equation=equation,
                     note=s.note,
@@ -291,7 +303,8 @@ def assess_renal(case: CaseInput, kb: KnowledgeBase) -> RenalResult:
                 rule=r.band_rule.id,
                 inputs=tuple((e.method, e.value) for e in estimates),
                 sources=r.band_rule.sources,
-                note=f"lowest: {lowest.label} {format_number(lowest.value, decimals)} {lowest.unit} "
+                note=f"lowest: {lowest.label} {format_number(lowest.value, decimals)} "
+                f"{lowest.unit} "
                 f"→ {band_label(band, kb)}. {r.band_rule.note}",
             )
         )

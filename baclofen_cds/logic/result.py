@@ -25,9 +25,7 @@ Category = Literal[
     "dose",
     "input",
 ]
-RenalBand = Literal[
-    "normal", "mild", "moderate", "severe", "kidney_failure", "dialysis", "unknown"
-]
+RenalBand = Literal["normal", "mild", "moderate", "severe", "kidney_failure", "dialysis", "unknown"]
 
 #: Severity order for sorting: most severe first.
 INDICATOR_ORDER: dict[str, int] = {"critical": 0, "warning": 1, "info": 2}

@@ -26,17 +26,27 @@ def clinician_note(rec: Recommendation) -> str:
         add(f"Patient: {who}")
     add(
         f"Indication: {case['indication'].replace('_', ' ')}"
-        + (f" ({case['spasticity_origin'].replace('_', ' ')})" if case.get("spasticity_origin") else "")
+        + (
+            f" ({case['spasticity_origin'].replace('_', ' ')})"
+            if case.get("spasticity_origin")
+            else ""
+        )
         + f"; age {format_number(case['age_years'], 1)} years; sex {case['sex']}"
     )
     add(f"Status: {STATUS_WORDS[rec.status]} — {rec.status_reason}")
     add("")
     r = rec.renal
-    add(f"Kidney function: band {r.band.replace('_', ' ')}" + (f" (driven by {r.driven_by})" if r.driven_by else ""))
+    add(
+        f"Kidney function: band {r.band.replace('_', ' ')}"
+        + (f" (driven by {r.driven_by})" if r.driven_by else "")
+    )
     for e in r.estimates:
         add(f"  {e.label}: {format_number(e.value, 1)} {e.unit}  [{e.equation}]")
     if r.weight_used:
-        add(f"  weight used for Cockcroft-Gault: {r.weight_used} ({format_number(r.weight_used_kg or 0, 1)} kg)")
+        add(
+            f"  weight used for Cockcroft-Gault: {r.weight_used} "
+            f"({format_number(r.weight_used_kg or 0, 1)} kg)"
+        )
     add("")
     if rec.regimen is None:
         add("Regimen: none suggested (see alerts).")
@@ -66,7 +76,8 @@ def clinician_note(rec: Recommendation) -> str:
         add("Taper when stopping (day numbers from the first day of the taper):")
         for t in rec.taper:
             add(
-                f"  days {t.from_day}–{t.to_day}: {format_mg(t.dose_mg)} {times_a_day(t.times_per_day)}"
+                f"  days {t.from_day}–{t.to_day}: {format_mg(t.dose_mg)} "
+                f"{times_a_day(t.times_per_day)}"
                 f" = {format_mg(t.daily_mg)} a day ({t.amount})"
             )
         add("  then stop.")
@@ -88,14 +99,25 @@ def clinician_note(rec: Recommendation) -> str:
     add("")
     add("Basis:")
     for b in rec.basis:
-        marks = [w for w, on in (("DERIVED", b.derived), ("UNVERIFIED", b.unverified), ("LOCAL POLICY", b.local_policy)) if on]
-        add(f"  {b.output} ← {b.rule} [{', '.join(b.sources)}]" + (f" {' '.join(marks)}" if marks else ""))
+        marks = [
+            w
+            for w, on in (
+                ("DERIVED", b.derived),
+                ("UNVERIFIED", b.unverified),
+                ("LOCAL POLICY", b.local_policy),
+            )
+            if on
+        ]
+        add(
+            f"  {b.output} ← {b.rule} [{', '.join(b.sources)}]"
+            + (f" {' '.join(marks)}" if marks else "")
+        )
         if b.equation:
             add(f"      {b.equation}")
     add("")
     add("Sources:")
-    for s in rec.sources:
-        add(f"  {s.id} (grade {s.grade}): {s.title} — {s.url}")
+    for ref in rec.sources:
+        add(f"  {ref.id} (grade {ref.grade}): {ref.title} — {ref.url}")
     kb = rec.knowledge_base
     add("")
     add(f"Knowledge base {kb.version} (reviewed {kb.reviewed}), sha256 {kb.sha256}")

@@ -44,8 +44,12 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
 ]
 
 
-@pytest.mark.parametrize(("field", "change", "words"), BAD, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(BAD)])
-def test_bad_field_is_named(kb: KnowledgeBase, field: str, change: dict[str, Any], words: str) -> None:
+@pytest.mark.parametrize(
+    ("field", "change", "words"), BAD, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(BAD)]
+)
+def test_bad_field_is_named(
+    kb: KnowledgeBase, field: str, change: dict[str, Any], words: str
+) -> None:
     data = {**HEALTHY_ADULT, **change}
     data = {k: v for k, v in data.items() if v is not None}
     with pytest.raises(CaseInputError) as err:
@@ -73,5 +77,7 @@ def test_missing_start_date_takes_today_and_is_recorded(kb: KnowledgeBase) -> No
 
 
 def test_blank_comedications_are_dropped_and_spaces_folded(kb: KnowledgeBase) -> None:
-    case = parse_case({**HEALTHY_ADULT, "comedications": ["  oxy   codone ", "", "   "]}, kb, today=TODAY)
+    case = parse_case(
+        {**HEALTHY_ADULT, "comedications": ["  oxy   codone ", "", "   "]}, kb, today=TODAY
+    )
     assert case.comedications == ("oxy codone",)

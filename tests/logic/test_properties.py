@@ -16,14 +16,21 @@ from baclofen_cds.logic.result import STATUS_ORDER, Recommendation
 KB: KnowledgeBase = load_knowledge_base()
 TODAY = date(2026, 11, 22)
 CEILING = KB.hard_ceiling_mg_per_day
-MEDS = sorted(KB.comedication_names())[:: 7] + ["foobarazole", "Xanaxx", "ibuprofen 400 mg"]
+MEDS = [*sorted(KB.comedication_names())[::7], "foobarazole", "Xanaxx", "ibuprofen 400 mg"]
 ISMP_MG = re.compile(r"(?<![\d.,])(\d{1,3}(,\d{3})*|\d+)(\.\d*[1-9])? mg\b")
 BAD_DOSE = re.compile(r"(\d\.0+ mg)|((?<![\d])\.\d+ ?mg)|\b(QD|QOD|TIW|HS|qhs|cc|µg|TID|BID|QID)\b")
 
 cases = st.fixed_dictionaries(
     {
         "indication": st.sampled_from(
-            ["spasticity", "alcohol_use_disorder", "alcohol_withdrawal", "hiccups", "trigeminal_neuralgia", "musculoskeletal_pain"]
+            [
+                "spasticity",
+                "alcohol_use_disorder",
+                "alcohol_withdrawal",
+                "hiccups",
+                "trigeminal_neuralgia",
+                "musculoskeletal_pain",
+            ]
         ),
         "age_years": st.floats(0, 120, allow_nan=False).map(lambda x: round(x, 1)),
         "sex": st.sampled_from(["female", "male"]),
@@ -37,13 +44,17 @@ cases = st.fixed_dictionaries(
     optional={
         "weight_kg": st.floats(0.5, 350).map(lambda x: round(x, 1)),
         "height_cm": st.floats(30, 250).map(lambda x: round(x, 1)),
-        "serum_creatinine": st.floats(0.1, 20).map(lambda x: {"value": round(x, 2), "unit": "mg/dL"}),
+        "serum_creatinine": st.floats(0.1, 20).map(
+            lambda x: {"value": round(x, 2), "unit": "mg/dL"}
+        ),
         "creatinine_clearance_ml_min": st.floats(1, 250).map(lambda x: round(x, 1)),
         "egfr_ml_min_1_73m2": st.floats(1, 250).map(lambda x: round(x, 1)),
     },
 )
 
-settings.register_profile("ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile("ci")
 
 
@@ -56,7 +67,7 @@ def all_doses(rec: Recommendation) -> list[tuple[float, float]]:
     if g is None:
         return []
     out = [(s.dose_mg, s.daily_mg) for s in g.steps] + [(t.dose_mg, t.daily_mg) for t in rec.taper]
-    return out + [(g.start.dose_mg, g.start.daily_mg)]
+    return [*out, (g.start.dose_mg, g.start.daily_mg)]
 
 
 @given(cases)
@@ -74,12 +85,22 @@ def test_no_step_above_the_maximum_and_maximum_never_above_80(data: dict[str, An
 
 
 @given(cases, st.sampled_from([None, 79, 49, 29, 14]))
-def test_worse_kidney_function_never_gives_higher_start_or_maximum(data: dict[str, Any], lower: int | None) -> None:
-    data = {k: v for k, v in data.items() if k not in ("serum_creatinine", "creatinine_clearance_ml_min", "egfr_ml_min_1_73m2")}
+def test_worse_kidney_function_never_gives_higher_start_or_maximum(
+    data: dict[str, Any], lower: int | None
+) -> None:
+    data = {
+        k: v
+        for k, v in data.items()
+        if k not in ("serum_creatinine", "creatinine_clearance_ml_min", "egfr_ml_min_1_73m2")
+    }
     data["dialysis"] = "none"
     data["creatinine_clearance_ml_min"] = 120
     better = rec_for(data)
-    worse_data = dict(data, creatinine_clearance_ml_min=lower) if lower else dict(data, dialysis="hemodialysis")
+    worse_data = (
+        dict(data, creatinine_clearance_ml_min=lower)
+        if lower
+        else dict(data, dialysis="hemodialysis")
+    )
     worse = rec_for(worse_data)
     if better.regimen is None or worse.regimen is None:
         return
@@ -105,7 +126,7 @@ def test_every_dose_string_follows_ismp_notation(data: dict[str, Any]) -> None:
     rec = rec_for(data)
     text = rec.to_json()
     assert not BAD_DOSE.search(text), BAD_DOSE.search(text)
-    for step in (rec.regimen.steps if rec.regimen else ()):
+    for step in rec.regimen.steps if rec.regimen else ():
         assert ISMP_MG.search(step.amount) or "tablet" in step.amount or "packet" in step.amount
 
 

@@ -27,7 +27,9 @@ def ckd_epi_2021_by_hand(age: float, scr: float, female: bool) -> float:
     ],
 )
 def test_ckd_epi_2021_golden(run: Run, age: float, scr: float, sex: str, expected: float) -> None:
-    rec = run(age_years=age, sex=sex, weight_kg=None, serum_creatinine={"value": scr, "unit": "mg/dL"})
+    rec = run(
+        age_years=age, sex=sex, weight_kg=None, serum_creatinine={"value": scr, "unit": "mg/dL"}
+    )
     assert rec.renal.egfr_ml_min_1_73m2 == expected
     assert math.isclose(ckd_epi_2021_by_hand(age, scr, sex == "female"), expected, abs_tol=0.05)
     assert rec.renal.creatinine_clearance_ml_min is None  # no weight: no Cockcroft-Gault
@@ -44,15 +46,34 @@ def test_ckd_epi_2021_golden(run: Run, age: float, scr: float, sex: str, expecte
     ],
 )
 def test_cockcroft_gault_golden(
-    run: Run, age: float, weight: float, height: float | None, scr: float, sex: str, expected: float, weight_used: str
+    run: Run,
+    age: float,
+    weight: float,
+    height: float | None,
+    scr: float,
+    sex: str,
+    expected: float,
+    weight_used: str,
 ) -> None:
-    rec = run(age_years=age, sex=sex, weight_kg=weight, height_cm=height, serum_creatinine={"value": scr, "unit": "mg/dL"})
+    rec = run(
+        age_years=age,
+        sex=sex,
+        weight_kg=weight,
+        height_cm=height,
+        serum_creatinine={"value": scr, "unit": "mg/dL"},
+    )
     assert rec.renal.creatinine_clearance_ml_min == pytest.approx(expected, abs=0.15)
     assert rec.renal.weight_used == weight_used
 
 
 def test_adjusted_weight_is_reported_in_kg(run: Run) -> None:
-    rec = run(age_years=50, sex="male", weight_kg=150, height_cm=165, serum_creatinine={"value": 1.0, "unit": "mg/dL"})
+    rec = run(
+        age_years=50,
+        sex="male",
+        weight_kg=150,
+        height_cm=165,
+        serum_creatinine={"value": 1.0, "unit": "mg/dL"},
+    )
     ibw = 50 + 2.3 * (165 / 2.54 - 60)
     assert rec.renal.weight_used_kg == pytest.approx(round(ibw + 0.4 * (150 - ibw), 1))
 
@@ -64,14 +85,18 @@ def test_micromoles_give_the_same_result_as_milligrams(run: Run) -> None:
 
 
 def test_bedside_schwartz_for_children(run: Run) -> None:
-    rec = run(age_years=6, weight_kg=20, height_cm=115, serum_creatinine={"value": 0.4, "unit": "mg/dL"})
+    rec = run(
+        age_years=6, weight_kg=20, height_cm=115, serum_creatinine={"value": 0.4, "unit": "mg/dL"}
+    )
     assert rec.renal.egfr_ml_min_1_73m2 == 118.7  # 0.413 × 115 / 0.4
     assert rec.renal.driven_by == "schwartz_bedside"
     assert rec.renal.creatinine_clearance_ml_min is None  # Cockcroft-Gault is for adults
 
 
 def test_child_without_height_has_unknown_band(run: Run) -> None:
-    rec = run(age_years=6, weight_kg=20, height_cm=None, serum_creatinine={"value": 0.4, "unit": "mg/dL"})
+    rec = run(
+        age_years=6, weight_kg=20, height_cm=None, serum_creatinine={"value": 0.4, "unit": "mg/dL"}
+    )
     assert rec.renal.band == "unknown"
     alert = next(a for a in rec.alerts if a.id == "renal.unknown")
     assert "height" in alert.detail
