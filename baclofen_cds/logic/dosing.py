@@ -465,6 +465,29 @@ def taper_plan(
     return tuple(steps)
 
 
+def taper_from_dose(
+    dose_mg: float, times_per_day: int, formulation: str, kb: KnowledgeBase
+) -> tuple[TaperStep, ...]:
+    """A taper from any current dose (e.g. a patient already on baclofen).
+
+    Each level is `step_down_mg_per_dose` less per dose at the same times a day, then one dose
+    a day fewer, at the taper interval, at least `min_total_days` in all.
+    """
+    form = kb.formulations[formulation]
+    current = dispense(Level(dose_mg, times_per_day), form) or Level(dose_mg, times_per_day)
+    step = kb.taper.taper.step_down_mg_per_dose
+    n = int(current.dose_mg // step)
+    below = [
+        Level(round(current.dose_mg - k * step, 4), current.times_per_day) for k in range(1, n + 1)
+    ]
+    below = [lv for lv in below if lv.dose_mg > 0]
+    if form.kind != "tablet":
+        return taper_plan(current, below, form, None, kb)
+    draft = taper_plan(current, below, form, min(form.strengths_mg), kb)
+    strength = choose_tablet_strength([current.dose_mg, *(t.dose_mg for t in draft)], form)
+    return taper_plan(current, below, form, strength, kb)
+
+
 # ------------------------------------------------------------------ helpers
 def _rule_alert(rule: DoseRule, values: dict[str, str], kb: KnowledgeBase) -> Alert:
     assert rule.alert is not None

@@ -429,6 +429,7 @@ class MonitoringFile(_Strict):
 class TaperRule(Rule):
     step_interval_days: int = Field(ge=1)
     min_total_days: int = Field(ge=1)
+    step_down_mg_per_dose: float = Field(gt=0)
     rationale: str
 
 

@@ -150,3 +150,24 @@ def test_contraindicated_never_has_a_regimen(data: dict[str, Any]) -> None:
     rec = rec_for(data)
     if "baclofen_hypersensitivity" in data["conditions"]:
         assert rec.status == "contraindicated" and rec.regimen is None
+
+
+@given(
+    st.floats(0.5, 20).map(lambda x: round(x * 2) / 2),
+    st.integers(1, 4),
+    st.sampled_from(list(KB.formulations)),
+)
+def test_taper_from_any_dose_lasts_two_weeks_and_only_goes_down(
+    dose: float, times: int, form: str
+) -> None:
+    from baclofen_cds.logic.dosing import taper_from_dose
+
+    steps = taper_from_dose(dose, times, form, KB)
+    if not steps:  # already the smallest dose the form can give
+        return
+    assert steps[-1].to_day >= KB.taper.taper.min_total_days
+    dailies = [s.daily_mg for s in steps]
+    assert dailies == sorted(dailies, reverse=True)
+    assert len(set(dailies)) == len(dailies)
+    assert dailies[0] < dose * times
+    assert [s.from_day for s in steps][0] == 1
