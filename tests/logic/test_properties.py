@@ -170,4 +170,4 @@ def test_taper_from_any_dose_lasts_two_weeks_and_only_goes_down(
     assert dailies == sorted(dailies, reverse=True)
     assert len(set(dailies)) == len(dailies)
     assert dailies[0] < dose * times
-    assert [s.from_day for s in steps][0] == 1
+    assert steps[0].from_day == 1
