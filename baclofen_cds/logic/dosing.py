@@ -139,24 +139,31 @@ def plan_dose(
             note=f"rules that apply: {considered or 'none'}. The most severe status wins.",
         )
     )
-    indication_rules = [r for r in rules if r.kind == "indication"]
-    if not indication_rules:
-        alert = from_template(
-            kb,
-            kb.dosing.no_rule_alert,
-            triggered_by=[case.indication, population],
-            indication=kb.indications[case.indication].label.lower(),
-            population=_population_label(population, kb),
-        )
-        alerts.append(alert)
+
+    def no_regimen(alert: Alert | None = None, why: str = "") -> DosePlan:
+        """No dose can be suggested: say why, and never rate that better than caution."""
+        if alert is not None:
+            alerts.append(alert)
         return DosePlan(
             None,
             (),
             _worse(status, "use_with_caution"),
-            alert.summary,
+            alert.summary if alert is not None else why,
             tuple(alerts),
             tuple(basis),
             rules,
+        )
+
+    indication_rules = [r for r in rules if r.kind == "indication"]
+    if not indication_rules:
+        return no_regimen(
+            from_template(
+                kb,
+                kb.dosing.no_rule_alert,
+                triggered_by=[case.indication, population],
+                indication=kb.indications[case.indication].label.lower(),
+                population=_population_label(population, kb),
+            )
         )
     if any(r.no_regimen for r in rules):
         return DosePlan(None, (), status, reason, tuple(alerts), tuple(basis), rules)
@@ -180,16 +187,8 @@ def plan_dose(
     for order, rule in enumerate(rules):
         if rule.weight_based is not None:
             if case.weight_kg is None:
-                alert = from_template(kb, "input.child_weight_missing", triggered_by=["weight_kg"])
-                alerts.append(alert)
-                return DosePlan(
-                    None,
-                    (),
-                    _worse(status, "use_with_caution"),
-                    alert.summary,
-                    tuple(alerts),
-                    tuple(basis),
-                    rules,
+                return no_regimen(
+                    from_template(kb, "input.child_weight_missing", triggered_by=["weight_kg"])
                 )
             levels, target, maximum = _weight_ladder(rule, case, form)
             targets.append((target, rule))
@@ -206,22 +205,14 @@ def plan_dose(
         if rule.max_daily_mg is not None:
             maxima.append((rule.max_daily_mg, _limit(rule)))
     if not candidates:
-        alert = from_template(
-            kb,
-            kb.dosing.no_rule_alert,
-            triggered_by=[case.indication, population],
-            indication=kb.indications[case.indication].label.lower(),
-            population=_population_label(population, kb),
-        )
-        alerts.append(alert)
-        return DosePlan(
-            None,
-            (),
-            _worse(status, "use_with_caution"),
-            alert.summary,
-            tuple(alerts),
-            tuple(basis),
-            rules,
+        return no_regimen(
+            from_template(
+                kb,
+                kb.dosing.no_rule_alert,
+                triggered_by=[case.indication, population],
+                indication=kb.indications[case.indication].label.lower(),
+                population=_population_label(population, kb),
+            )
         )
     _, _, _, ladder_rule, ladder = min(candidates, key=lambda c: (c[0], c[1], c[2]))
     max_daily, max_rule = min(maxima, key=lambda m: m[0])
@@ -286,15 +277,7 @@ def plan_dose(
             )
         )
     if not dispensed:
-        return DosePlan(
-            None,
-            (),
-            _worse(status, "use_with_caution"),
-            "no dose can be given in this form",
-            tuple(alerts),
-            tuple(basis),
-            rules,
-        )
+        return no_regimen(why="no dose can be given in this form")
     if (
         form.min_weight_kg is not None
         and case.weight_kg is not None
