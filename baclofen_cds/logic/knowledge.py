@@ -440,6 +440,7 @@ class PolicyDefaults(Rule):
     routine_interval_months_higher_risk: int = Field(ge=1, le=24)
     routine_interval_months_standard: int = Field(ge=1, le=24)
     higher_risk_if: MonitoringTrigger
+    creatinine_max_age_days: int = Field(ge=1, le=3650)
     default_formulation: str
     clinic_name: str = ""
     clinic_phone: str = ""
