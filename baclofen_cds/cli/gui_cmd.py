@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import sys
 
 
 def run(args: argparse.Namespace) -> int:
-    from baclofen_cds.cli.recommend_cmd import print_demo
+    """Open the window; with --startup-check print the ms to first paint and exit."""
+    if importlib.util.find_spec("PySide6") is None:
+        print(
+            "baclofen-cds: the window needs PySide6: install the 'gui' extra"
+            " (pip install 'baclofen-cds[gui]'); the sub-commands work without it.",
+            file=sys.stderr,
+        )
+        return 2
+    from baclofen_cds.ui.app import run as run_app
 
-    del args
-    return print_demo()
+    return run_app(
+        startup_check=bool(getattr(args, "startup_check", False)),
+        database_url=getattr(args, "database_url", None),
+    )

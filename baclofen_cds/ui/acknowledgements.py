@@ -1,0 +1,105 @@
+"""Acknowledgement of critical alerts: a coded reason and an optional comment.
+
+Qt-free. Coded reasons follow the CDS Hooks `overrideReasons` model (code + display).
+An acknowledgement holds only while the alert it answers is unchanged: when the inputs
+change so that the alert fires for other medicines or disappears, it must be given again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+#: (code, display) — what the clinician can say about a critical alert before printing.
+REASONS: tuple[tuple[str, str], ...] = (
+    ("benefit_outweighs_risk", "Benefit outweighs the risk; patient will be monitored"),
+    ("regimen_adjusted", "Regimen adjusted (lower dose or slower titration)"),
+    ("already_tolerated", "Patient already takes this combination and tolerates it"),
+    ("other_medicine_stopped", "The other medicine will be stopped or reduced"),
+    ("specialist_advice", "Following specialist advice"),
+    ("does_not_apply", "Alert does not apply to this patient (say why in the comment)"),
+)
+REASON_TEXT = dict(REASONS)
+#: Reasons that are not acceptable without a comment saying why.
+COMMENT_REQUIRED = frozenset({"does_not_apply"})
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    alert_id: str
+    triggered_by: tuple[str, ...]
+    reason_code: str
+    comment: str = ""
+    acknowledged_at: str = ""  # ISO 8601, UTC
+    clinician: str = ""
+
+    @property
+    def reason_text(self) -> str:
+        return REASON_TEXT.get(self.reason_code, self.reason_code)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "alert_id": self.alert_id,
+            "reason_code": self.reason_code,
+            "reason": self.reason_text,
+            "comment": self.comment,
+            "acknowledged_at": self.acknowledged_at,
+            "clinician": self.clinician,
+            "triggered_by": list(self.triggered_by),
+        }
+
+
+def make_acknowledgement(
+    alert: Any, reason_code: str, comment: str = "", *, clinician: str = ""
+) -> Acknowledgement:
+    if reason_code not in REASON_TEXT:
+        raise ValueError(f"unknown reason code {reason_code!r}")
+    comment = comment.strip()
+    if reason_code in COMMENT_REQUIRED and not comment:
+        raise ValueError("this reason needs a comment")
+    return Acknowledgement(
+        alert_id=str(alert.id),
+        triggered_by=tuple(alert.triggered_by),
+        reason_code=reason_code,
+        comment=comment,
+        acknowledged_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        clinician=clinician,
+    )
+
+
+class AcknowledgementBook:
+    """The acknowledgements given for the current case."""
+
+    def __init__(self) -> None:
+        self._acks: dict[str, Acknowledgement] = {}
+
+    def add(self, ack: Acknowledgement) -> None:
+        self._acks[ack.alert_id] = ack
+
+    def clear(self) -> None:
+        self._acks.clear()
+
+    def current(self, alerts: Iterable[Any]) -> dict[str, Acknowledgement]:
+        """The acknowledgements that still answer one of these alerts, unchanged."""
+        out = {}
+        for alert in alerts:
+            ack = self._acks.get(alert.id)
+            if ack is not None and ack.triggered_by == tuple(alert.triggered_by):
+                out[alert.id] = ack
+        return out
+
+    def pending(self, recommendation: Any) -> list[Any]:
+        """Critical alerts of this recommendation still without a valid acknowledgement."""
+        if recommendation is None:
+            return []
+        valid = self.current(recommendation.alerts)
+        return [a for a in recommendation.critical_alerts if a.id not in valid]
+
+    def for_output(self, recommendation: Any) -> tuple[Acknowledgement, ...]:
+        """What goes with the handout and the saved assessment, in alert order."""
+        if recommendation is None:
+            return ()
+        valid = self.current(recommendation.alerts)
+        return tuple(valid[a.id] for a in recommendation.alerts if a.id in valid)

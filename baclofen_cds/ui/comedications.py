@@ -1,0 +1,227 @@
+"""Co-medication entry: completion over every name the knowledge base knows.
+
+Entries become removable items. Each item says in words (and with an icon) whether the
+engine checked it: a name the knowledge base does not know stays in the list marked
+"not checked" (unknown is never safe), and a near miss offers the engine's suggestion.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QCompleter,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from baclofen_cds.ui import style
+
+#: Letters typed before names are suggested: limits look-alike names on one screen
+#: (ISMP electronic naming guidance asks for several letters before matches show).
+COMPLETION_MIN_CHARS = 3
+TEXT_ROLE = Qt.ItemDataRole.UserRole + 1
+SUGGESTION_ROLE = Qt.ItemDataRole.UserRole + 2
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
+
+
+class ComedicationsEditor(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.input = QLineEdit(self)
+        self.input.setObjectName("comedication_input")
+        self.input.setAccessibleName("Add co-medication")
+        self.input.setAccessibleDescription(
+            "Type a generic or brand name and press Enter to add it to the list."
+        )
+        self.input.setPlaceholderText("Type a medicine name, press Enter")
+        self.add_button = QPushButton("&Add", self)
+        self.add_button.setObjectName("comedication_add")
+        self.add_button.setAccessibleName("Add co-medication")
+        self.list = QListWidget(self)
+        self.list.setObjectName("comedication_list")
+        self.list.setAccessibleName("Co-medications")
+        self.list.setAccessibleDescription("Delete removes the selected medicine.")
+        self.list.setMinimumHeight(self.fontMetrics().height() * 5)
+        self.list.setWordWrap(True)
+        self.remove_button = QPushButton("&Remove", self)
+        self.remove_button.setObjectName("comedication_remove")
+        self.remove_button.setAccessibleName("Remove selected co-medication")
+        self.suggest_button = QPushButton("Use &suggestion", self)
+        self.suggest_button.setObjectName("comedication_use_suggestion")
+        self.suggest_button.setAccessibleName("Replace with the suggested name")
+        self.suggest_button.setEnabled(False)
+        self.remove_button.setEnabled(False)
+
+        self._names = QStringListModel(self)
+        self.completer = QCompleter(self._names, self)
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.completer.setWidget(self.input)
+        self.completer.activated[str].connect(self._on_completion)  # type: ignore[index]
+
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.input, 1)
+        row.addWidget(self.add_button)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self.remove_button)
+        buttons.addWidget(self.suggest_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.list)
+        layout.addLayout(buttons)
+
+        self.input.textEdited.connect(self._on_edited)
+        self.input.returnPressed.connect(self._add_from_input)
+        self.add_button.clicked.connect(self._add_from_input)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.suggest_button.clicked.connect(self.use_suggestion)
+        self.list.currentItemChanged.connect(self._update_buttons)
+        self._matches: dict[str, Any] = {}
+        remove = QAction("Remove co-medication", self.list)
+        remove.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        remove.triggered.connect(self.remove_selected)
+        self.list.addAction(remove)
+
+    # ------------------------------------------------------------------ data
+    def set_names(self, names: list[str]) -> None:
+        self._names.setStringList(list(names))
+
+    def entries(self) -> list[str]:
+        return [str(self.list.item(i).data(TEXT_ROLE)) for i in range(self.list.count())]
+
+    def add(self, text: str) -> bool:
+        """Add one entry as typed (blank and duplicate entries are ignored)."""
+        cleaned = " ".join(text.split())
+        if not cleaned:
+            return False
+        if cleaned.casefold() in (e.casefold() for e in self.entries()):
+            return False
+        item = QListWidgetItem()
+        item.setData(TEXT_ROLE, cleaned)
+        self.list.addItem(item)
+        self._render(item)
+        self.list.setCurrentItem(item)
+        self.changed.emit()
+        return True
+
+    def clear(self) -> None:
+        self.list.clear()
+        self.input.clear()
+        self._matches = {}
+        self.changed.emit()
+
+    def remove_selected(self) -> None:
+        row = self.list.currentRow()
+        if row < 0:
+            return
+        self.list.takeItem(row)
+        self.changed.emit()
+        self._update_buttons()
+
+    def use_suggestion(self) -> None:
+        item = self.list.currentItem()
+        suggestion = item.data(SUGGESTION_ROLE) if item is not None else None
+        if not suggestion:
+            return
+        row = self.list.currentRow()
+        self.list.takeItem(row)
+        if suggestion.casefold() not in (e.casefold() for e in self.entries()):
+            new = QListWidgetItem()
+            new.setData(TEXT_ROLE, suggestion)
+            self.list.insertItem(row, new)
+            self._render(new)
+            self.list.setCurrentItem(new)
+        self.changed.emit()
+        self._update_buttons()
+
+    def set_matches(self, matches: Any | None) -> None:
+        """`matches`: the engine's `recommendation.comedications`, or None (not assessed)."""
+        self._matches = {}
+        for m in matches or ():
+            self._matches[" ".join(str(m.text).split()).casefold()] = m
+        self._checked = matches is not None
+        for i in range(self.list.count()):
+            self._render(self.list.item(i))
+        self._update_buttons()
+
+    def status_text(self, text: str) -> str:
+        item = self._find(text)
+        return item.text() if item is not None else ""
+
+    # ------------------------------------------------------------------ view
+    def _find(self, text: str) -> QListWidgetItem | None:
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            if str(item.data(TEXT_ROLE)).casefold() == text.casefold():
+                return item
+        return None
+
+    def _render(self, item: QListWidgetItem) -> None:
+        text = str(item.data(TEXT_ROLE))
+        match = self._matches.get(text.casefold())
+        suggestion = None
+        if match is None:
+            status = "pending"
+            label = f"{text} — not checked yet (case incomplete)"
+            pixmap = QStyle.StandardPixmap.SP_MessageBoxQuestion
+        elif match.status == "matched":
+            status = "matched"
+            name = match.name or text
+            same = name.casefold() == text.casefold()
+            label = f"{text} — checked" + ("" if same else f" as {name}")
+            pixmap = QStyle.StandardPixmap.SP_DialogApplyButton
+        else:
+            status = "unrecognized"
+            suggestion = match.suggestion
+            label = f"{text} — NOT CHECKED: not in the knowledge base"
+            if suggestion:
+                label += f". Did you mean {suggestion}?"
+            pixmap = QStyle.StandardPixmap.SP_MessageBoxWarning
+        item.setText(label)
+        item.setIcon(style.icon(pixmap))
+        item.setData(SUGGESTION_ROLE, suggestion)
+        item.setData(STATUS_ROLE, status)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, label)
+        item.setToolTip(label)
+
+    def _update_buttons(self, *args: Any) -> None:
+        del args
+        item = self.list.currentItem()
+        self.remove_button.setEnabled(item is not None)
+        self.suggest_button.setEnabled(item is not None and bool(item.data(SUGGESTION_ROLE)))
+
+    def _on_edited(self, text: str) -> None:
+        if len(text.strip()) >= COMPLETION_MIN_CHARS:
+            self.completer.setCompletionPrefix(text.strip())
+            if self.completer.completionCount() > 0:
+                self.completer.complete()
+                return
+        self.completer.popup().hide()
+
+    def _on_completion(self, text: str) -> None:
+        self.input.setText(text)
+
+    def _add_from_input(self) -> None:
+        popup = self.completer.popup()
+        if popup.isVisible():
+            popup.hide()
+        if self.add(self.input.text()):
+            self.input.clear()
+

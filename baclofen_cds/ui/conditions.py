@@ -1,0 +1,105 @@
+"""The conditions of the contract as a grouped, filterable checklist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+CODE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class ConditionsChecklist(QWidget):
+    """Tick the patient's conditions; a filter box narrows the list as one types."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.filter = QLineEdit(self)
+        self.filter.setObjectName("conditions_filter")
+        self.filter.setPlaceholderText("Filter conditions…")
+        self.filter.setAccessibleName("Filter conditions")
+        self.filter.setClearButtonEnabled(True)
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("conditions")
+        self.tree.setAccessibleName("Conditions")
+        self.tree.setAccessibleDescription("Tick each condition the patient has; Space toggles.")
+        self.tree.setHeaderHidden(True)
+        self.tree.setRootIsDecorated(True)
+        self.tree.setMinimumHeight(self.fontMetrics().height() * 10)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.tree)
+        self._items: dict[str, QTreeWidgetItem] = {}
+        self.filter.textChanged.connect(self._apply_filter)
+        self.tree.itemChanged.connect(self._on_item_changed)
+
+    def set_conditions(self, conditions: Any) -> None:
+        """`conditions`: the knowledge base's list of objects with .id, .label, .group."""
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        self._items.clear()
+        groups: dict[str, QTreeWidgetItem] = {}
+        for cond in conditions:
+            group = str(getattr(cond, "group", "") or "Other")
+            parent = groups.get(group)
+            if parent is None:
+                parent = QTreeWidgetItem(self.tree, [group])
+                parent.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                groups[group] = parent
+            item = QTreeWidgetItem(parent, [str(cond.label)])
+            item.setData(0, CODE_ROLE, cond.id)
+            item.setFlags(
+                Qt.ItemFlag.ItemIsEnabled
+                | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemIsUserCheckable
+            )
+            item.setCheckState(0, Qt.CheckState.Unchecked)
+            self._items[str(cond.id)] = item
+        self.tree.expandAll()
+        self.tree.blockSignals(False)
+        self._apply_filter(self.filter.text())
+
+    def selected(self) -> list[str]:
+        """Ticked condition codes, in the knowledge base's order."""
+        return [
+            code
+            for code, item in self._items.items()
+            if item.checkState(0) == Qt.CheckState.Checked
+        ]
+
+    def set_selected(self, codes: list[str] | tuple[str, ...]) -> None:
+        wanted = set(codes)
+        self.tree.blockSignals(True)
+        for code, item in self._items.items():
+            state = Qt.CheckState.Checked if code in wanted else Qt.CheckState.Unchecked
+            item.setCheckState(0, state)
+        self.tree.blockSignals(False)
+        self.changed.emit()
+
+    def item(self, code: str) -> QTreeWidgetItem:
+        return self._items[code]
+
+    def labels(self) -> dict[str, str]:
+        return {code: item.text(0) for code, item in self._items.items()}
+
+    def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        del column
+        if item.data(0, CODE_ROLE) is not None:
+            self.changed.emit()
+
+    def _apply_filter(self, text: str) -> None:
+        needle = text.casefold().strip()
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            group_match = needle in group.text(0).casefold()
+            shown = 0
+            for j in range(group.childCount()):
+                child = group.child(j)
+                visible = not needle or group_match or needle in child.text(0).casefold()
+                child.setHidden(not visible)
+                shown += visible
+            group.setHidden(shown == 0)

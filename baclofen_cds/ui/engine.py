@@ -1,0 +1,211 @@
+"""The window's one doorway into the engine: form data in, `Assessment` out.
+
+Qt-free on purpose, so that what the window shows can be tested without a screen. The
+window never computes a dose: it hands the form to `parse_case` and `recommend` and shows
+what comes back. When the input is incomplete or impossible there is no recommendation,
+only the list of what is wrong, field by field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+#: The case fields the form cannot do without (DESIGN.md: the required fields).
+REQUIRED_FIELDS: tuple[str, ...] = ("indication", "age_years", "sex")
+
+#: Words a clinician reads for each case field (used in "incomplete: …").
+FIELD_LABELS: dict[str, str] = {
+    "patient.id": "patient id",
+    "patient.name": "patient name",
+    "indication": "indication",
+    "spasticity_origin": "origin of spasticity",
+    "age_years": "age",
+    "sex": "sex",
+    "weight_kg": "weight",
+    "height_cm": "height",
+    "serum_creatinine": "serum creatinine",
+    "serum_creatinine.value": "serum creatinine",
+    "serum_creatinine.unit": "creatinine unit",
+    "creatinine_clearance_ml_min": "creatinine clearance",
+    "egfr_ml_min_1_73m2": "eGFR",
+    "dialysis": "dialysis",
+    "hepatic_impairment": "hepatic impairment",
+    "conditions": "conditions",
+    "comedications": "co-medications",
+    "formulation": "formulation",
+    "start_date": "start date",
+    "regimen_choice": "regimen choice",
+    "regimen_choice.target_daily_mg": "chosen target daily dose",
+    "regimen_choice.step_interval_days": "chosen days between steps",
+}
+
+
+def field_label(field: str) -> str:
+    return FIELD_LABELS.get(field, FIELD_LABELS.get(field.split(".")[0], field.replace("_", " ")))
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    field: str  # case field as parse_case names it, e.g. "weight_kg", "serum_creatinine.value"
+    message: str  # e.g. "is required", "7000 kg is outside the possible range 0.5–400 kg"
+
+    @property
+    def text(self) -> str:
+        return f"{field_label(self.field)} {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """What the window shows for one state of the form."""
+
+    recommendation: Any | None  # logic.Recommendation, or None when the input is not complete
+    errors: tuple[FieldError, ...] = ()
+    elapsed_ms: float = 0.0
+
+    @property
+    def complete(self) -> bool:
+        return self.recommendation is not None
+
+    def incomplete_text(self) -> str:
+        """One line naming everything that keeps a dose from being shown."""
+        missing = [field_label(e.field) for e in self.errors if e.message == "is required"]
+        wrong = [e.text for e in self.errors if e.message != "is required"]
+        parts = []
+        if missing:
+            parts.append("missing " + ", ".join(dict.fromkeys(missing)))
+        parts.extend(wrong)
+        return "incomplete: " + "; ".join(parts) if parts else ""
+
+    def error_for(self, field: str) -> FieldError | None:
+        for err in self.errors:
+            if err.field == field or err.field.startswith(field + "."):
+                return err
+        return None
+
+
+class Engine:
+    """The knowledge base and the three engine functions, bound together.
+
+    Tests may pass their own functions; the application uses `Engine.load()`.
+    """
+
+    def __init__(
+        self,
+        kb: Any,
+        *,
+        parse_case: Callable[..., Any],
+        recommend: Callable[[Any, Any, Any], Any],
+        load_policy: Callable[..., Any],
+        case_error: type[Exception],
+    ) -> None:
+        self.kb = kb
+        self._parse_case = parse_case
+        self._recommend = recommend
+        self._load_policy = load_policy
+        self._case_error = case_error
+
+    @classmethod
+    def load(cls) -> Engine:
+        """Load the shipped knowledge base (raises KnowledgeBaseError when it is broken)."""
+        from baclofen_cds import logic
+
+        kb = logic.load_knowledge_base()
+        return cls(
+            kb,
+            parse_case=logic.parse_case,
+            recommend=logic.recommend,
+            load_policy=logic.load_policy,
+            case_error=logic.CaseInputError,
+        )
+
+    def policy(self, overrides: Mapping[str, Any] | None = None) -> Any:
+        return self._load_policy(self.kb, overrides=dict(overrides or {}))
+
+    def assess(self, form: Mapping[str, Any], *, policy: Any, today: date) -> Assessment:
+        """Validate the form and, only when every field is acceptable, recommend.
+
+        All field errors are collected (not just the first) so that each field can show its
+        own message: a bad optional field is dropped and the case parsed again; a missing or
+        bad required field is replaced by an acceptable stand-in only to find the errors
+        of the other fields. The stand-in never reaches `recommend`.
+        """
+        import time
+
+        started = time.perf_counter()
+        data = dict(form)
+        errors: list[FieldError] = []
+        for name in REQUIRED_FIELDS:
+            if data.get(name) in (None, ""):
+                errors.append(FieldError(name, "is required"))
+                data.pop(name, None)
+        stand_ins = self._stand_ins()
+        probe = dict(data)
+        replaced: set[str] = set()
+        for name in REQUIRED_FIELDS:
+            if name not in probe:
+                probe[name] = stand_ins[name]
+                replaced.add(name)
+        case = None
+        for _ in range(len(probe) + len(REQUIRED_FIELDS) + 1):
+            try:
+                case = self._parse_case(probe, self.kb, today=today)
+                break
+            except self._case_error as exc:
+                field = str(getattr(exc, "field", "case"))
+                top = field.split(".")[0]
+                errors.append(FieldError(field, str(getattr(exc, "message", exc))))
+                if top in REQUIRED_FIELDS and top not in replaced:
+                    probe[top] = stand_ins[top]
+                    replaced.add(top)
+                elif top in probe and top not in REQUIRED_FIELDS:
+                    del probe[top]
+                else:
+                    break
+        recommendation = None
+        if not errors and case is not None:
+            recommendation = self._recommend(case, self.kb, policy)
+        elapsed = (time.perf_counter() - started) * 1000.0
+        return Assessment(recommendation, tuple(_dedupe(errors)), elapsed)
+
+    def _stand_ins(self) -> dict[str, Any]:
+        """Acceptable values for the required fields, used only to find other errors."""
+        from baclofen_cds.logic.case import INDICATIONS
+
+        limits = getattr(getattr(self.kb, "input_limits", None), "age_years", None)
+        return {
+            # spasticity accepts an origin, so a chosen origin is not blamed for a missing
+            # indication.
+            "indication": "spasticity" if "spasticity" in INDICATIONS else INDICATIONS[0],
+            "sex": "female",
+            "age_years": float(limits[1]) if limits else 0.0,
+        }
+
+
+def _dedupe(errors: list[FieldError]) -> list[FieldError]:
+    seen: set[str] = set()
+    out = []
+    for err in errors:
+        key = err.field.split(".")[0]
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(err)
+    return out
+
+
+def choice_interval_limits() -> tuple[int, int]:
+    """The bounds the case contract puts on a chosen step interval (RegimenChoice)."""
+    from annotated_types import Ge, Le
+
+    from baclofen_cds.logic.case import RegimenChoice
+
+    low, high = 1, 1
+    for meta in RegimenChoice.model_fields["step_interval_days"].metadata:
+        if isinstance(meta, Ge):
+            low = int(meta.ge)  # type: ignore[call-overload]
+        if isinstance(meta, Le):
+            high = int(meta.le)  # type: ignore[call-overload]
+    return low, high

@@ -1,0 +1,399 @@
+"""The clinician's window: the case on the left, the recommendation on the right.
+
+The window recomputes on every change (no button): the form gives the case mapping, the
+engine validates and recommends, and the panels show what came back. It never computes a
+dose itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QWidget,
+)
+
+from baclofen_cds.ui import style
+from baclofen_cds.ui.acknowledgements import AcknowledgementBook
+from baclofen_cds.ui.basis_view import BasisView
+from baclofen_cds.ui.case_form import CaseFormWidget
+from baclofen_cds.ui.engine import Assessment, Engine
+from baclofen_cds.ui.handout_bridge import UNAVAILABLE_TIP, handout_available
+from baclofen_cds.ui.recommendation_panel import RecommendationPanel
+from baclofen_cds.ui.settings import AppSettings
+
+RECORDS_UNAVAILABLE = "Records unavailable: assessments cannot be saved in this build."
+
+
+def _scroll(widget: QWidget, name: str) -> QScrollArea:
+    area = QScrollArea()
+    area.setObjectName(name)
+    area.setWidgetResizable(True)
+    area.setWidget(widget)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return area
+
+
+class MainWindow(QMainWindow):
+    """Built empty and fast; `attach_engine` fills it once the knowledge base is loaded."""
+
+    assessed = Signal(object)  # the new Assessment, after the panels are updated
+
+    def __init__(self, settings: AppSettings | None = None, *, today: date | None = None):
+        super().__init__()
+        self.setObjectName("main_window")
+        self.setWindowTitle("Baclofen CDS — oral baclofen decision support")
+        self.settings = settings if settings is not None else AppSettings()
+        self._today = today
+        self.engine: Engine | None = None
+        self.policy: Any = None
+        self.assessment = Assessment(None, ())
+        self.acks = AcknowledgementBook()
+        self.records: Any = None
+
+        self.form = CaseFormWidget()
+        self.panel = RecommendationPanel()
+        self.basis = BasisView()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("result_tabs")
+        self.tabs.addTab(_scroll(self.panel, "recommendation_scroll"), "&Recommendation")
+        self.tabs.addTab(self.basis, "&Basis")
+        self.history = QLabel(RECORDS_UNAVAILABLE)
+        self.history.setObjectName("history")
+        self.history.setWordWrap(True)
+        self.history.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.tabs.addTab(self.history, "&History")
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(_scroll(self.form, "form_scroll"))
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self.setStyleSheet(style.FOCUS_CSS)
+
+        self.records_banner = QLabel(RECORDS_UNAVAILABLE)
+        self.records_banner.setObjectName("records_banner")
+        self.statusBar().addPermanentWidget(self.records_banner)
+        self.statusBar().showMessage("Loading the knowledge base…")
+
+        self._build_actions()
+        self._tab_order()
+        self.form.changed.connect(self.recompute)
+        self.panel.regimen_choice_changed.connect(self.recompute)
+        self.panel.basis_requested.connect(self.show_basis)
+        fm = self.fontMetrics()
+        self.resize(fm.averageCharWidth() * 190, fm.height() * 48)
+        self._update_actions()
+
+    # ------------------------------------------------------------------ set-up
+    def _action(self, text: str, name: str, slot: Any, shortcut: Any = None) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self.new_action = self._action("&New case", "action_new", self.new_case, key.New)
+        self.save_action = self._action(
+            "&Save assessment", "action_save", self.save_assessment, key.Save
+        )
+        self.print_action = self._action(
+            "&Print handout…", "action_print", self.print_handout, key.Print
+        )
+        self.export_action = self._action(
+            "&Export handout PDF…", "action_export", self.export_pdf, "Ctrl+E"
+        )
+        self.preview_action = self._action(
+            "Pre&view handout", "action_preview", self.preview_handout, "Ctrl+Shift+P"
+        )
+        self.copy_note_action = self._action(
+            "&Copy clinician note", "action_copy_note", self.copy_note, "Ctrl+Shift+C"
+        )
+        self.settings_action = self._action(
+            "Se&ttings…", "action_settings", self.open_settings, key.Preferences
+        )
+        self.about_action = self._action("&About Baclofen CDS", "action_about", self.open_about)
+        self.quit_action = self._action("&Quit", "action_quit", self.close, key.Quit)
+        if self.settings_action.shortcut().isEmpty():
+            self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        if self.quit_action.shortcut().isEmpty():
+            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        menu = self.menuBar().addMenu("&File")
+        for action in (self.new_action, self.save_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        for action in (self.print_action, self.preview_action, self.export_action,
+                       self.copy_note_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.settings_action)
+        menu.addSeparator()
+        menu.addAction(self.quit_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def _tab_order(self) -> None:
+        f, p = self.form, self.panel
+        chain: list[QWidget] = [
+            f.patient_id, f.patient_name, f.indication, f.spasticity_origin, f.age_years, f.sex,
+            f.weight_kg, f.height_cm, f.serum_creatinine, f.serum_creatinine_unit,
+            f.creatinine_clearance, f.egfr, f.dialysis, f.hepatic_impairment,
+            f.conditions.filter, f.conditions.tree, f.comedications.input,
+            f.comedications.add_button, f.comedications.list, f.comedications.remove_button,
+            f.comedications.suggest_button, f.formulation, f.start_date, self.tabs,
+            p.basis_buttons["renal"], p.basis_buttons["regimen.start"],
+            p.basis_buttons["regimen.max_daily_mg"], p.regimen_target, p.regimen_interval,
+            p.regimen_reset, p.titration_table, p.monitoring_table, p.taper_table,
+        ]
+        for a, b in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+
+    # ------------------------------------------------------------------ engine
+    def attach_engine(self, engine: Engine) -> None:
+        """Fill the choices from the knowledge base and show the first assessment."""
+        self.engine = engine
+        self.form.set_knowledge_base(engine.kb)
+        self._apply_settings()
+        self.statusBar().showMessage(
+            f"Knowledge base {engine.kb.version}, reviewed {engine.kb.reviewed}", 0
+        )
+        self.recompute()
+
+    def show_engine_error(self, message: str) -> None:
+        """Fail closed: a broken knowledge base means no recommendation at all."""
+        self.engine = None
+        self.statusBar().showMessage("Knowledge base failed to load")
+        self.panel.status_banner.setText(f"The knowledge base failed to load: {message}")
+        self._update_actions()
+
+    def _apply_settings(self) -> None:
+        assert self.engine is not None
+        self.policy = self.engine.policy(self.settings.policy_overrides())
+        self.form.set_defaults(
+            creatinine_unit=self.settings.get("defaults/creatinine_unit"),
+            formulation=self.settings.get("defaults/formulation")
+            or getattr(self.policy, "default_formulation", None),
+        )
+
+    def today(self) -> date:
+        return self._today or date.today()
+
+    def recompute(self) -> Assessment:
+        """Form -> engine -> panels. Runs on every change; the engine is pure and fast."""
+        if self.engine is None:
+            return self.assessment
+        data, local_errors = self.form.form_data()
+        choice = self.panel.regimen_choice()
+        if choice:
+            data["regimen_choice"] = choice
+        assessment = self.engine.assess(data, policy=self.policy, today=self.today())
+        if local_errors:
+            merged = tuple(local_errors) + tuple(
+                e for e in assessment.errors
+                if e.field.split(".")[0] not in {x.field.split(".")[0] for x in local_errors}
+            )
+            assessment = Assessment(None, merged, assessment.elapsed_ms)
+        self.assessment = assessment
+        rec = assessment.recommendation
+        acks = self.acks.current(rec.alerts) if rec is not None else {}
+        self.form.show_errors(assessment.errors)
+        self.form.comedications.set_matches(rec.comedications if rec is not None else None)
+        self.panel.show_assessment(assessment, acks)
+        self.basis.set_recommendation(rec)
+        self._update_actions()
+        self.assessed.emit(assessment)
+        return assessment
+
+    def _update_actions(self) -> None:
+        rec = self.assessment.recommendation
+        has_regimen = rec is not None and rec.regimen is not None
+        available = handout_available()
+        for action in (self.print_action, self.export_action, self.preview_action):
+            action.setEnabled(available and has_regimen)
+            if not available:
+                action.setToolTip(UNAVAILABLE_TIP)
+            elif not has_regimen:
+                action.setToolTip("Complete the case first: there is no regimen to hand out.")
+            elif self.acks.pending(rec):
+                action.setToolTip("Critical alerts must be acknowledged first (you will be asked).")
+            else:
+                action.setToolTip("")
+        self.copy_note_action.setEnabled(rec is not None)
+        self.save_action.setEnabled(self.records is not None and rec is not None)
+
+    # ------------------------------------------------------------------ actions
+    def new_case(self) -> None:
+        self.acks.clear()
+        self.panel.reset_choice()
+        self.form.clear(
+            creatinine_unit=self.settings.get("defaults/creatinine_unit"),
+            formulation=self.settings.get("defaults/formulation")
+            or getattr(self.policy, "default_formulation", None),
+        )
+        self.form.indication.setFocus()
+
+    def ensure_acknowledged(self) -> bool:
+        """Ask for every pending critical acknowledgement; True when none is left."""
+        rec = self.assessment.recommendation
+        pending = self.acks.pending(rec)
+        if pending:
+            from baclofen_cds.ui.dialogs import AcknowledgeDialog
+
+            dialog = AcknowledgeDialog(
+                pending, clinician=self.settings.get("clinician/name"), parent=self
+            )
+            if dialog.exec() != AcknowledgeDialog.DialogCode.Accepted:
+                return False
+            for ack in dialog.acknowledgements():
+                self.acks.add(ack)
+            self.panel.alerts.set_acknowledgements(self.acks.current(rec.alerts))
+            self._update_actions()
+        return not self.acks.pending(rec)
+
+    def handout_pdf(self) -> bytes | None:
+        """The handout for the current case, after the acknowledgements; None if refused."""
+        rec = self.assessment.recommendation
+        if rec is None or rec.regimen is None or not handout_available():
+            return None
+        if not self.ensure_acknowledged():
+            return None
+        from baclofen_cds.ui.handout_bridge import build_pdf
+
+        patient = rec.case.get("patient") or {}
+        return build_pdf(
+            rec,
+            patient_name=patient.get("name"),
+            patient_id=patient.get("id"),
+            prescriber=self.settings.get("clinician/name"),
+            clinic_name=getattr(self.policy, "clinic_name", "") or "",
+            clinic_phone=getattr(self.policy, "clinic_phone", "") or "",
+            printed_on=self.today(),
+            acknowledgements=self.acks.for_output(rec),
+        )
+
+    def print_handout(self, printer: Any = None) -> bool:
+        pdf = self.handout_pdf()
+        if pdf is None:
+            return False
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        from baclofen_cds.ui.handout_bridge import print_pdf
+
+        if not isinstance(printer, QPrinter):
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            dialog = QPrintDialog(printer, self)
+            if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+                return False
+        print_pdf(pdf, printer)
+        self.statusBar().showMessage("Handout sent to the printer.", 5000)
+        return True
+
+    def export_pdf(self, path: Any = None) -> str | None:
+        pdf = self.handout_pdf()
+        if pdf is None:
+            return None
+        if not isinstance(path, str) or not path:
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Export handout PDF", "baclofen-handout.pdf", "PDF (*.pdf)"
+            )
+            if not path:
+                return None
+        with open(path, "wb") as fh:
+            fh.write(pdf)
+        self.statusBar().showMessage(f"Handout saved to {path}", 5000)
+        return str(path)
+
+    def preview_handout(self) -> Any:
+        pdf = self.handout_pdf()
+        if pdf is None:
+            return None
+        from baclofen_cds.ui.preview import HandoutPreviewDialog
+
+        dialog = HandoutPreviewDialog(pdf, parent=self)
+        dialog.print_requested.connect(self.print_handout)
+        dialog.show()
+        return dialog
+
+    def copy_note(self) -> str:
+        rec = self.assessment.recommendation
+        if rec is None:
+            return ""
+        from baclofen_cds.ui.clinician_note import clinician_note
+
+        text = clinician_note(
+            rec,
+            acknowledgements=self.acks.for_output(rec),
+            clinician=self.settings.get("clinician/name"),
+        )
+        QGuiApplication.clipboard().setText(text)
+        self.statusBar().showMessage("Clinician note copied to the clipboard.", 5000)
+        return text
+
+    def save_assessment(self) -> bool:
+        rec = self.assessment.recommendation
+        if self.records is None or rec is None:
+            return False
+        try:
+            self.records.save(
+                rec,
+                clinician=self.settings.get("clinician/name"),
+                acknowledgements=self.acks.for_output(rec),
+            )
+        except Exception as exc:  # a failed save must be said, never silent
+            QMessageBox.critical(self, "Not saved", f"The assessment was not saved: {exc}")
+            return False
+        self.statusBar().showMessage("Assessment saved.", 5000)
+        return True
+
+    def set_records(self, records: Any) -> None:
+        """Records are available: enable Save and drop the "unavailable" banner."""
+        self.records = records
+        self.records_banner.setText("Records: on")
+        self.history.setText("Save an assessment to see the patient's history here.")
+        self._update_actions()
+
+    def open_settings(self) -> None:
+        from baclofen_cds.ui.dialogs import SettingsDialog
+
+        kb = self.engine.kb if self.engine is not None else None
+        dialog = SettingsDialog(self.settings, getattr(kb, "formulations", None), self)
+        if dialog.exec() == SettingsDialog.DialogCode.Accepted and self.engine is not None:
+            self._apply_settings()
+            self.recompute()
+
+    def open_about(self) -> None:
+        from baclofen_cds.ui.dialogs import AboutDialog
+
+        AboutDialog(self.engine.kb if self.engine is not None else None, self).exec()
+
+    def show_basis(self, output: str) -> None:
+        self.tabs.setCurrentWidget(self.basis)
+        self.basis.show_output(output)
+        self.basis.table.setFocus()
+
+
+def defer(fn: Any) -> None:
+    """Run after the current event (used to load the engine after the first paint)."""
+    QTimer.singleShot(0, fn)
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    return app

@@ -1,0 +1,192 @@
+"""Qt table models over the engine's frozen data. They format; they never compute.
+
+Each model is a thin adapter: a tuple of frozen rows (TitrationStep, TaperStep,
+MonitoringItem, BasisEntry, …) and a column list saying how each cell reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from baclofen_cds.ui.formatting import day_date, mg, plain, times_a_day
+
+_Index = QModelIndex | QPersistentModelIndex
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the frozen row object itself
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    text: Callable[[Any], str]
+    tooltip: str = ""
+    numeric: bool = False
+
+
+class FrozenRowsModel(QAbstractTableModel):
+    """A read-only table over a tuple of frozen rows."""
+
+    COLUMNS: tuple[Column, ...] = ()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: tuple[Any, ...] = ()
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = tuple(rows)
+        self.endResetModel()
+
+    def rows(self) -> tuple[Any, ...]:
+        return self._rows
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        if not (0 <= index.column() < len(self.COLUMNS)):
+            return None
+        row = self._rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return column.text(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tooltip or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ROW_ROLE:
+            return row
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self.COLUMNS):
+                return self.COLUMNS[section].header
+            return None
+        return str(section + 1) if 0 <= section < len(self._rows) else None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def as_text(self) -> list[list[str]]:
+        """Header and cells as plain text (for the clinician note and for tests)."""
+        out = [[c.header for c in self.COLUMNS]]
+        out.extend([c.text(r) for c in self.COLUMNS] for r in self._rows)
+        return out
+
+
+def _amount(row: Any) -> str:
+    return str(row.amount)
+
+
+def _days(row: Any) -> str:
+    if row.to_day is None:
+        return f"day {row.from_day} on"
+    if row.to_day == row.from_day:
+        return f"day {row.from_day}"
+    return f"days {row.from_day}–{row.to_day}"
+
+
+class TitrationTableModel(FrozenRowsModel):
+    """The dated titration steps of `Regimen.steps`."""
+
+    COLUMNS = (
+        Column("From", lambda s: day_date(s.from_date)),
+        Column("To", lambda s: day_date(s.to_date)),
+        Column("Days", _days),
+        Column("Dose", lambda s: mg(s.dose_mg), numeric=True),
+        Column("Times a day", lambda s: times_a_day(s.times_per_day)),
+        Column("Amount each time", _amount),
+        Column("Daily total", lambda s: mg(s.daily_mg), numeric=True),
+    )
+
+
+class TaperTableModel(FrozenRowsModel):
+    """The taper plan (`Recommendation.taper`), counted in days from the first lower dose."""
+
+    COLUMNS = (
+        Column("Days", _days),
+        Column("Dose", lambda s: mg(s.dose_mg), numeric=True),
+        Column("Times a day", lambda s: times_a_day(s.times_per_day)),
+        Column("Amount each time", _amount),
+        Column("Daily total", lambda s: mg(s.daily_mg), numeric=True),
+    )
+
+
+def _due(item: Any) -> str:
+    return day_date(item.due_date) if item.due_date is not None else "—"
+
+
+def _monitoring_basis(item: Any) -> str:
+    src = ", ".join(item.sources)
+    return f"local policy; {src}" if item.local_policy else src
+
+
+class MonitoringTableModel(FrozenRowsModel):
+    COLUMNS = (
+        Column("What", lambda m: str(m.what)),
+        Column("When", lambda m: str(m.when)),
+        Column("Due", _due),
+        Column(
+            "Basis",
+            _monitoring_basis,
+            "Source ids; 'local policy' marks an interval set by the clinic, not by a label.",
+        ),
+    )
+
+
+def _flags(entry: Any) -> str:
+    marks = []
+    if entry.derived:
+        marks.append("DERIVED")
+    if entry.unverified:
+        marks.append("UNVERIFIED")
+    if entry.local_policy:
+        marks.append("local policy")
+    return ", ".join(marks)
+
+
+class BasisTableModel(FrozenRowsModel):
+    """Every output and the rule, inputs and sources it came from (FDA CDS criterion 4)."""
+
+    COLUMNS = (
+        Column("Output", lambda b: str(b.output)),
+        Column("Rule", lambda b: str(b.rule)),
+        Column("Inputs", lambda b: "; ".join(f"{k} = {plain(v)}" for k, v in b.inputs)),
+        Column("Sources", lambda b: ", ".join(b.sources)),
+        Column("Marks", _flags),
+    )
+
+
+class HistoryTableModel(FrozenRowsModel):
+    """A patient's saved assessments (rows from the records API, newest first)."""
+
+    COLUMNS = (
+        Column("Saved", lambda r: plain(_get(r, "created_at", "saved_at"))),
+        Column("Clinician", lambda r: plain(_get(r, "clinician"))),
+        Column("Status", lambda r: plain(_get(r, "status")).replace("_", " ")),
+        Column("Knowledge base", lambda r: plain(_get(r, "kb_version", "knowledge_base_version"))),
+    )
+
+
+def _get(row: Any, *names: str) -> Any:
+    for name in names:
+        if isinstance(row, dict) and name in row:
+            return row[name]
+        if hasattr(row, name):
+            return getattr(row, name)
+    return None
