@@ -129,6 +129,12 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> RecordStore:
         if engine.dialect.name == "sqlite":
             raise _unavailable(exc, where) from None
         raise _server_unavailable(exc, where) from None
+    except Exception as exc:  # a migration that failed: the transaction was rolled back
+        engine.dispose()
+        raise RecordsUnavailable(
+            f"Updating the records database {where} to this version failed "
+            f"({type(exc).__name__}: {exc}); it was left as it was."
+        ) from exc
     return RecordStore(engine, create_session_factory(engine), resolved)
 
 

@@ -7,8 +7,10 @@ Nothing here runs at import time: engines and session factories are made by func
 - `BACLOFEN_CDS_DATABASE_URL` or an explicit URL: `sqlite:///path/to/file` or
   `postgresql+psycopg://user@host:port/db` (a plain `postgresql://` URL is read as psycopg).
 
-SQLite connections get WAL mode, foreign keys on, a busy timeout, and `BEGIN IMMEDIATE` for
-write transactions so that two processes saving at once queue instead of failing.
+SQLite connections get foreign keys on, a busy timeout, and `BEGIN IMMEDIATE` for
+write transactions so that two processes saving at once queue instead of failing. WAL mode is
+switched on (it is stored in the file) by `migrate.migrate_to_head`, once the file is known to
+be a records database: a file of another application is never modified.
 """
 
 from __future__ import annotations
@@ -151,8 +153,8 @@ def _on_sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
     try:
         cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
+        # A committed assessment survives a power cut, not only a crash of the process.
+        cursor.execute("PRAGMA synchronous = FULL")
     finally:
         cursor.close()
 

@@ -79,6 +79,8 @@ def migrate_to_head(engine: Engine) -> str:
         current = current_revision(conn)
         _check_known(conn, current)
         conn.rollback()
+        if engine.dialect.name == "sqlite":
+            _sqlite_pragma(conn, "PRAGMA journal_mode = WAL")
         if current == head:
             return head
     is_sqlite = engine.dialect.name == "sqlite"
