@@ -147,31 +147,49 @@ def make_recommendation(
             derived=False,
         ),
         taper=(
-            TaperStep(from_day=1, to_day=7, dose_mg=10.0, times_per_day=3, daily_mg=30.0,
-                      amount="1 tablet (10 mg)"),
+            TaperStep(
+                from_day=1,
+                to_day=7,
+                dose_mg=10.0,
+                times_per_day=3,
+                daily_mg=30.0,
+                amount="1 tablet (10 mg)",
+            ),
         ),
         missed_dose=MissedDoseRule(
-            rule_id="missed.adult", population="adult", text="Skip it if it is nearly time.",
+            rule_id="missed.adult",
+            population="adult",
+            text="Skip it if it is nearly time.",
             sources=("S1",),
         ),
         monitoring=(
             MonitoringItem(
-                id="kidney.baseline", what="kidney function (serum creatinine, eGFR)",
-                when="before starting", every_months=None, due_date=start, sources=("S8",),
+                id="kidney.baseline",
+                what="kidney function (serum creatinine, eGFR)",
+                when="before starting",
+                every_months=None,
+                due_date=start,
+                sources=("S8",),
             ),
         ),
         alerts=alerts,
         comedications=tuple(
-            ComedicationMatch(text=c, status="matched", name=c.lower(), classes=("cns",),
-                              suggestion=None)
+            ComedicationMatch(
+                text=c, status="matched", name=c.lower(), classes=("cns",), suggestion=None
+            )
             for c in comedications
         ),
         basis=(
-            BasisEntry(output="regimen.max_daily_mg", rule="dose.adult.spasticity",
-                       inputs=(("age_years", 45.0),), sources=("S1",)),
+            BasisEntry(
+                output="regimen.max_daily_mg",
+                rule="dose.adult.spasticity",
+                inputs=(("age_years", 45.0),),
+                sources=("S1",),
+            ),
         ),
-        knowledge_base=KnowledgeBaseStamp(version=kb_version, sha256=kb_sha256,
-                                          reviewed="2026-11-01"),
+        knowledge_base=KnowledgeBaseStamp(
+            version=kb_version, sha256=kb_sha256, reviewed="2026-11-01"
+        ),
         sources=(
             SourceRef(id="S1", title="Baclofen label", url="https://example.org/s1", grade="A"),
             SourceRef(id="S8", title="Renal dosing", url="https://example.org/s8", grade="B"),

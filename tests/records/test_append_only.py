@@ -94,16 +94,20 @@ def test_the_api_has_no_way_to_change_or_delete_an_assessment() -> None:
 
 
 def test_unit_of_work_rolls_back_unless_committed(store: RecordStore) -> None:
-    from baclofen_cds.records.models import Patient
-    from baclofen_cds.records.models import utcnow
+    from baclofen_cds.records.models import Patient, utcnow
 
     with UnitOfWork(store._factory, write=True) as uow:
         uow.session.add(Patient(external_id="MRN-X", created_at=utcnow()))
         uow.session.flush()
-    with pytest.raises(RuntimeError, match="boom"), UnitOfWork(store._factory, write=True) as uow:
-        uow.session.add(Patient(external_id="MRN-Y", created_at=utcnow()))
-        uow.session.flush()
-        raise RuntimeError("boom")
+
+    def failing_save() -> None:
+        with UnitOfWork(store._factory, write=True) as uow:
+            uow.session.add(Patient(external_id="MRN-Y", created_at=utcnow()))
+            uow.session.flush()
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        failing_save()
     assert store.get_patient("MRN-X") is None
     assert store.get_patient("MRN-Y") is None
 
@@ -117,7 +121,9 @@ def test_a_result_changed_outside_the_application_is_detected(sqlite_url: str) -
     try:
         with engine.begin() as conn:  # somebody removes the trigger and edits the dose
             conn.execute(text("DROP TRIGGER trg_assessment_no_update"))
-            conn.execute(text("UPDATE assessment SET result_json = replace(result_json, '5.0', '50.0')"))
+            conn.execute(
+                text("UPDATE assessment SET result_json = replace(result_json, '5.0', '50.0')")
+            )
     finally:
         engine.dispose()
     with open_store(sqlite_url) as store, pytest.raises(RecordIntegrityError, match="checksum"):

@@ -108,7 +108,9 @@ def _with_next_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, fail
     """Ship a made-up revision 0002 (a copy of the migrations plus one file)."""
     folder = tmp_path / "migrations"
     shutil.copytree(migrations_path(), folder)
-    body = NEXT_REVISION.replace("    FAIL\n", '    raise RuntimeError("migration broke")\n' if fail else "")
+    body = NEXT_REVISION.replace(
+        "    FAIL\n", '    raise RuntimeError("migration broke")\n' if fail else ""
+    )
     (folder / "versions" / "v0002_next.py").write_text(body)
     monkeypatch.setattr("baclofen_cds.records.migrate.migrations_path", lambda: str(folder))
 
@@ -150,7 +152,7 @@ def test_a_failed_upgrade_leaves_the_database_as_it_was(
 ) -> None:
     path = _old_database(tmp_path)
     _with_next_revision(tmp_path, monkeypatch, fail=True)
-    with pytest.raises(RecordsUnavailable, match="migration broke.*left as it was"):
+    with pytest.raises(RecordsUnavailable, match=r"migration broke.*left as it was"):
         open_store(f"sqlite:///{path}")
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
@@ -158,7 +160,9 @@ def test_a_failed_upgrade_leaves_the_database_as_it_was(
         assert "future_table" not in tables
         assert "future_note" not in [r[1] for r in conn.execute("PRAGMA table_info(patient)")]
         assert conn.execute("SELECT count(*) FROM assessment").fetchone() == (2,)
-        triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+        triggers = {
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
+        }
         assert "trg_assessment_no_update" in triggers
 
 

@@ -113,9 +113,8 @@ def test_a_truncated_database_is_reported_and_left_untouched(tmp_path: Path) -> 
         sidecar.unlink()
     content = path.read_bytes()[: 4096 * 3]  # the header survives, most pages do not
     path.write_bytes(content)
-    with pytest.raises(RecordsUnavailable) as caught:
-        with open_store(f"sqlite:///{path}") as store:
-            store.history("MRN-001")
+    with pytest.raises(RecordsUnavailable) as caught, open_store(f"sqlite:///{path}") as store:
+        store.history("MRN-001")
     assert "Traceback" not in str(caught.value)
     assert path.read_bytes()[: len(content)] == content
 

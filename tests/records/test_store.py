@@ -150,7 +150,8 @@ def test_acknowledgements_and_prints_are_recorded(store: RecordStore) -> None:
     )
     store.record_print(aid, variant="clinician", pdf=b"%PDF summary", printed_by="Nurse B")
     store.record_acknowledgements(
-        aid, [Acknowledgement("condition.epilepsy", "overridden", "seizure_free")],
+        aid,
+        [Acknowledgement("condition.epilepsy", "overridden", "seizure_free")],
         clinician="Dr C",
     )
     got = store.get_assessment(aid)
@@ -180,7 +181,8 @@ def test_acknowledging_an_alert_that_was_not_shown_is_refused(store: RecordStore
     aid = _save(store)
     with pytest.raises(InvalidRecord, match="outcome"):
         store.record_acknowledgements(
-            aid, [Acknowledgement("condition.epilepsy", "ignored")],  # type: ignore[arg-type]
+            aid,
+            [Acknowledgement("condition.epilepsy", "ignored")],  # type: ignore[arg-type]
             clinician="Dr C",
         )
     assert store.get_assessment(aid).acknowledgements == ()
@@ -222,9 +224,21 @@ def test_patient_id_must_match_the_case(store: RecordStore) -> None:
         (PatientDetails(external_id="MRN-001"), "   ", "clinician"),
         (PatientDetails(external_id="MRN-001", birth_year=1850), "Dr A", "patient.birth_year"),
         (PatientDetails(external_id="MRN-001", sex="x"), "Dr A", "patient.sex"),  # type: ignore[arg-type]
-        (PatientDetails(external_id="MRN-001", display_name="a\x00b"), "Dr A", "patient.display_name"),
-        (PatientDetails(external_id="MRN-001", display_name="x" * 501), "Dr A", "patient.display_name"),
-        (PatientDetails(external_id="MRN-001", display_name="bad \udcff"), "Dr A", "patient.display_name"),
+        (
+            PatientDetails(external_id="MRN-001", display_name="a\x00b"),
+            "Dr A",
+            "patient.display_name",
+        ),
+        (
+            PatientDetails(external_id="MRN-001", display_name="x" * 501),
+            "Dr A",
+            "patient.display_name",
+        ),
+        (
+            PatientDetails(external_id="MRN-001", display_name="bad \udcff"),
+            "Dr A",
+            "patient.display_name",
+        ),
     ],
 )
 def test_bad_input_names_the_field_and_saves_nothing(
