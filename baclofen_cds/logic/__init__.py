@@ -1,0 +1,53 @@
+"""Pure clinical logic: no Qt, no database, no PDF. Everything above builds on this API."""
+
+from baclofen_cds.logic.case import CaseInput, CaseInputError, parse_case
+from baclofen_cds.logic.engine import recommend
+from baclofen_cds.logic.formatting import format_mg, format_ml, format_number, times_a_day
+from baclofen_cds.logic.knowledge import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
+from baclofen_cds.logic.policy import LocalPolicy, load_policy
+from baclofen_cds.logic.result import (
+    Alert,
+    BasisEntry,
+    ComedicationMatch,
+    Dose,
+    Formulation,
+    MissedDoseRule,
+    MonitoringItem,
+    Recommendation,
+    Regimen,
+    RenalAssessment,
+    RenalEstimate,
+    SourceRef,
+    TaperStep,
+    TitrationStep,
+)
+
+__all__ = [
+    "Alert",
+    "BasisEntry",
+    "CaseInput",
+    "CaseInputError",
+    "ComedicationMatch",
+    "Dose",
+    "Formulation",
+    "KnowledgeBase",
+    "KnowledgeBaseError",
+    "LocalPolicy",
+    "MissedDoseRule",
+    "MonitoringItem",
+    "Recommendation",
+    "Regimen",
+    "RenalAssessment",
+    "RenalEstimate",
+    "SourceRef",
+    "TaperStep",
+    "TitrationStep",
+    "format_mg",
+    "format_ml",
+    "format_number",
+    "load_knowledge_base",
+    "load_policy",
+    "parse_case",
+    "recommend",
+    "times_a_day",
+]

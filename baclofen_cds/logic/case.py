@@ -8,6 +8,7 @@ absent weight stays None, and nothing downstream invents it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
@@ -163,7 +164,9 @@ def parse_case(data: Any, kb: KnowledgeBase, *, today: date) -> CaseInput:
             "mL/min",
         )
     if case.egfr_ml_min_1_73m2 is not None:
-        _check_range("egfr_ml_min_1_73m2", case.egfr_ml_min_1_73m2, limits.clearance, "mL/min/1.73 m²")
+        _check_range(
+            "egfr_ml_min_1_73m2", case.egfr_ml_min_1_73m2, limits.clearance, "mL/min/1.73 m²"
+        )
     if case.serum_creatinine is not None:
         scr = case.serum_creatinine
         factor = kb.renal.creatinine_umol_per_mg_dl
@@ -175,16 +178,12 @@ def parse_case(data: Any, kb: KnowledgeBase, *, today: date) -> CaseInput:
         else:
             _check_range("serum_creatinine.value", scr.value, (low, high), "mg/dL")
     if case.spasticity_origin is not None and case.indication != "spasticity":
-        raise CaseInputError(
-            "spasticity_origin", "applies only when the indication is spasticity"
-        )
+        raise CaseInputError("spasticity_origin", "applies only when the indication is spasticity")
     known = kb.condition_ids
     seen: set[str] = set()
     for code in case.conditions:
         if code not in known:
-            raise CaseInputError(
-                "conditions", f"{code!r} is not a known condition code"
-            )
+            raise CaseInputError("conditions", f"{code!r} is not a known condition code")
         if code in seen:
             raise CaseInputError("conditions", f"{code!r} is listed twice")
         seen.add(code)
@@ -204,7 +203,7 @@ def _fmt(value: float) -> str:
 
 def _check_range(field: str, value: float, bounds: tuple[float, float], unit: str) -> None:
     low, high = bounds
-    if value != value or not (low <= value <= high):  # NaN fails too
+    if math.isnan(value) or not (low <= value <= high):
         raise CaseInputError(
             field,
             f"{_fmt(value)} {unit} is outside the possible range {_fmt(low)}–{_fmt(high)} {unit}",

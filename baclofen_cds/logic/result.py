@@ -25,9 +25,7 @@ Category = Literal[
     "dose",
     "input",
 ]
-RenalBand = Literal[
-    "normal", "mild", "moderate", "severe", "kidney_failure", "dialysis", "unknown"
-]
+RenalBand = Literal["normal", "mild", "moderate", "severe", "kidney_failure", "dialysis", "unknown"]
 
 #: Severity order for sorting: most severe first.
 INDICATOR_ORDER: dict[str, int] = {"critical": 0, "warning": 1, "info": 2}
@@ -41,6 +39,13 @@ STATUS_ORDER: dict[str, int] = {
 
 def _iso(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def _num(value: float | None) -> float | int | None:
+    """Whole numbers as integers in JSON ("5", not "5.0"): the same bytes every time."""
+    if value is None:
+        return None
+    return int(value) if value == int(value) else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +63,7 @@ class RenalEstimate:
         return {
             "method": self.method,
             "label": self.label,
-            "value": self.value,
+            "value": _num(self.value),
             "unit": self.unit,
             "band": self.band,
             "equation": self.equation,
@@ -77,12 +82,12 @@ class RenalAssessment:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "creatinine_clearance_ml_min": self.creatinine_clearance_ml_min,
-            "egfr_ml_min_1_73m2": self.egfr_ml_min_1_73m2,
+            "creatinine_clearance_ml_min": _num(self.creatinine_clearance_ml_min),
+            "egfr_ml_min_1_73m2": _num(self.egfr_ml_min_1_73m2),
             "band": self.band,
             "driven_by": self.driven_by,
             "weight_used": self.weight_used,
-            "weight_used_kg": self.weight_used_kg,
+            "weight_used_kg": _num(self.weight_used_kg),
             "estimates": [e.to_dict() for e in self.estimates],
         }
 
@@ -99,11 +104,11 @@ class Dose:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "dose_mg": self.dose_mg,
+            "dose_mg": _num(self.dose_mg),
             "times_per_day": self.times_per_day,
-            "daily_mg": self.daily_mg,
+            "daily_mg": _num(self.daily_mg),
             "amount": self.amount,
-            "volume_ml": self.volume_ml,
+            "volume_ml": _num(self.volume_ml),
         }
 
 
@@ -130,11 +135,11 @@ class TitrationStep:
             "to_day": self.to_day,
             "from_date": _iso(self.from_date),
             "to_date": _iso(self.to_date),
-            "dose_mg": self.dose_mg,
+            "dose_mg": _num(self.dose_mg),
             "times_per_day": self.times_per_day,
-            "daily_mg": self.daily_mg,
+            "daily_mg": _num(self.daily_mg),
             "amount": self.amount,
-            "volume_ml": self.volume_ml,
+            "volume_ml": _num(self.volume_ml),
         }
 
 
@@ -154,8 +159,8 @@ class Formulation:
             "label": self.label,
             "patient_label": self.patient_label,
             "unit": self.unit,
-            "strength_mg": self.strength_mg,
-            "concentration_mg_per_ml": self.concentration_mg_per_ml,
+            "strength_mg": _num(self.strength_mg),
+            "concentration_mg_per_ml": _num(self.concentration_mg_per_ml),
             "storage": self.storage,
         }
 
@@ -173,8 +178,8 @@ class Regimen:
     def to_dict(self) -> dict[str, Any]:
         return {
             "start": self.start.to_dict(),
-            "target_daily_mg": self.target_daily_mg,
-            "max_daily_mg": self.max_daily_mg,
+            "target_daily_mg": _num(self.target_daily_mg),
+            "max_daily_mg": _num(self.max_daily_mg),
             "step_interval_days": self.step_interval_days,
             "steps": [s.to_dict() for s in self.steps],
             "formulation": self.formulation.to_dict(),
@@ -196,11 +201,11 @@ class TaperStep:
         return {
             "from_day": self.from_day,
             "to_day": self.to_day,
-            "dose_mg": self.dose_mg,
+            "dose_mg": _num(self.dose_mg),
             "times_per_day": self.times_per_day,
-            "daily_mg": self.daily_mg,
+            "daily_mg": _num(self.daily_mg),
             "amount": self.amount,
-            "volume_ml": self.volume_ml,
+            "volume_ml": _num(self.volume_ml),
         }
 
 

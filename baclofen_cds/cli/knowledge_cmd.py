@@ -1,0 +1,35 @@
+"""`baclofen-cds knowledge check [DIR]`: validate a knowledge base, as the engine does at load."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("knowledge", help="knowledge-base tools")
+    ksub = p.add_subparsers(dest="knowledge_command", metavar="ACTION", required=True)
+    check = ksub.add_parser("check", help="validate the knowledge base (the packaged one, or DIR)")
+    check.add_argument("directory", nargs="?", type=Path, default=None, metavar="DIR")
+    check.set_defaults(handler=run_check)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from baclofen_cds.logic.knowledge import KnowledgeBaseError, iter_rules, load_knowledge_base
+
+    try:
+        kb = load_knowledge_base(args.directory)
+    except KnowledgeBaseError as exc:
+        print(f"knowledge base INVALID: {exc}", file=sys.stderr)
+        return 1
+    rules = list(iter_rules(kb))
+    derived = sum(r.derived for r in rules)
+    unverified = sum(r.unverified for r in rules)
+    print(
+        f"knowledge base OK: version {kb.version}, reviewed {kb.reviewed}, sha256 {kb.sha256}\n"
+        f"  {len(rules)} rules ({derived} DERIVED, {unverified} UNVERIFIED), "
+        f"{len(kb.sources)} sources, {len(kb.comedication_names())} medicine names"
+    )
+    return 0

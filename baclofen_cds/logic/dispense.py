@@ -1,0 +1,125 @@
+"""From milligrams to what the patient measures: tablets (and halves), mL, or packets.
+
+Doses are only ever rounded down to what the form can give. Tablets: one strength is
+dispensed for the whole schedule, halves only of scored tablets.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from baclofen_cds.logic.formatting import format_mg, format_ml, format_number
+from baclofen_cds.logic.knowledge import FormulationInfo
+from baclofen_cds.logic.result import Formulation
+
+_EPS = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """A dose level: `dose_mg` taken `times_per_day` times a day."""
+
+    dose_mg: float
+    times_per_day: int
+
+    @property
+    def daily_mg(self) -> float:
+        return round(self.dose_mg * self.times_per_day, 4)
+
+
+def round_down(value: float, step: float) -> float:
+    return round(math.floor(value / step + _EPS) * step, 4)
+
+
+def fit_daily(daily_mg: float, most_times: int, form: FormulationInfo) -> Level | None:
+    """The largest dispensable level not above `daily_mg`, with at most `most_times` doses."""
+    for times in range(most_times, 0, -1):
+        dose = round_down(daily_mg / times, form.dose_step_mg)
+        if dose > 0:
+            return Level(dose, times)
+    return None
+
+
+def dispense(level: Level, form: FormulationInfo) -> Level | None:
+    """`level` rounded down to the form; fewer doses a day if a dose would round to nothing."""
+    dose = round_down(level.dose_mg, form.dose_step_mg)
+    if dose > 0:
+        return Level(dose, level.times_per_day)
+    return fit_daily(level.daily_mg, level.times_per_day - 1, form)
+
+
+def choose_tablet_strength(doses: Iterable[float], form: FormulationInfo) -> float:
+    """The largest strength that gives every dose as whole or (scored) half tablets."""
+    wanted = sorted(set(doses))
+    for strength in sorted(form.strengths_mg, reverse=True):
+        unit = strength / 2 if strength in form.scored_strengths_mg else strength
+        if all(abs(d / unit - round(d / unit)) < _EPS and d >= unit for d in wanted):
+            return strength
+    return min(form.strengths_mg)
+
+
+def dispensed_formulation(form: FormulationInfo, strength: float | None) -> Formulation:
+    if form.kind == "tablet" and strength is not None:
+        return Formulation(
+            code=form.code,
+            label=f"baclofen {format_mg(strength)} tablets",
+            patient_label=f"{format_mg(strength)} tablets",
+            unit="tablet",
+            strength_mg=strength,
+            concentration_mg_per_ml=None,
+            storage=form.storage,
+        )
+    return Formulation(
+        code=form.code,
+        label=form.label,
+        patient_label=form.patient_label,
+        unit="mL" if form.kind == "liquid" else "packet",
+        strength_mg=None,
+        concentration_mg_per_ml=form.concentration_mg_per_ml,
+        storage=form.storage,
+    )
+
+
+def amount(
+    dose_mg: float, form: FormulationInfo, strength: float | None
+) -> tuple[str, float | None]:
+    """What to measure for one dose, in words, and the volume in mL for liquids."""
+    if form.kind == "liquid":
+        conc = form.concentration_mg_per_ml
+        assert conc is not None
+        ml = round(dose_mg / conc, 3)
+        return (
+            f"{format_ml(ml)} of the {format_number(conc)} mg/mL liquid ({format_mg(dose_mg)})",
+            ml,
+        )
+    if form.kind == "tablet":
+        assert strength is not None
+        return _tablets(dose_mg, strength), None
+    return _packets(dose_mg, form), None
+
+
+def _tablets(dose_mg: float, strength: float) -> str:
+    count = dose_mg / strength
+    whole = int(count + _EPS)
+    half = abs(count - whole - 0.5) < _EPS
+    s = format_mg(strength)
+    if whole == 0 and half:
+        return f"half of one {s} tablet"
+    if whole == 1 and not half:
+        return f"1 tablet of {s}"
+    if half:
+        return f"{whole} and a half tablets of {s}"
+    return f"{whole} tablets of {s}"
+
+
+def _packets(dose_mg: float, form: FormulationInfo) -> str:
+    parts: list[str] = []
+    left = dose_mg
+    for strength in sorted(form.strengths_mg, reverse=True):
+        n = int(left / strength + _EPS)
+        if n:
+            parts.append(f"{n} packet{'s' if n > 1 else ''} of {format_mg(strength)}")
+            left = round(left - n * strength, 4)
+    return " + ".join(parts) if parts else f"{format_mg(dose_mg)} (cannot be measured in packets)"

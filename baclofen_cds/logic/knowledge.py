@@ -1,0 +1,846 @@
+"""The knowledge base: clinical facts as data, validated at load.
+
+Every file under `resources/knowledge/` is parsed with a schema; a missing field, an
+unknown source id, a duplicate id or a bad number stops the engine with one message
+naming the file and the entry (`KnowledgeBaseError`). The knowledge base carries a
+version and a sha256 of its content, both stamped on every recommendation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+# libyaml is an order of magnitude faster; fall back to the pure-Python loader without it
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+GRADE_PATTERN = r"^[ABCDU]( |/|$)"
+ConditionTier = Literal["CI", "HIGH", "CAUTION", "INFO"]
+InteractionTier = Literal["MAJOR", "MODERATE", "MINOR"]
+IndicatorName = Literal["critical", "warning", "info"]
+StatusName = Literal["recommended", "use_with_caution", "avoid", "contraindicated"]
+Population = Literal["child", "adolescent", "adult", "older_adult"]
+BandName = Literal["normal", "mild", "moderate", "severe", "kidney_failure", "dialysis", "unknown"]
+CategoryName = Literal[
+    "interaction",
+    "renal",
+    "hepatic",
+    "condition",
+    "pregnancy",
+    "age",
+    "indication",
+    "dose",
+    "input",
+]
+
+#: Files the engine reads. Every *.yaml in the folder counts towards the hash.
+KB_FILES: tuple[str, ...] = (
+    "kb.yaml",
+    "sources.yaml",
+    "renal.yaml",
+    "formulations.yaml",
+    "dosing.yaml",
+    "alerts.yaml",
+    "conditions.yaml",
+    "interactions.yaml",
+    "monitoring.yaml",
+    "taper.yaml",
+    "policy.yaml",
+)
+
+
+_M = TypeVar("_M", bound=BaseModel)
+_T = TypeVar("_T")
+
+
+class KnowledgeBaseError(RuntimeError):
+    """The knowledge base is broken: no recommendation can be made from it."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Rule(_Strict):
+    """Fields every rule carries: its id, its sources, and how sure we are of it."""
+
+    id: str = Field(min_length=1)
+    sources: tuple[str, ...] = Field(min_length=1)
+    derived: bool = False
+    unverified: bool = False
+    reviewed: date
+    note: str = ""
+
+
+# ------------------------------------------------------------------ kb.yaml
+class Range(_Strict):
+    min: float
+    max: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if not self.min < self.max:
+            raise ValueError("min must be below max")
+        return self
+
+
+class InputLimits(_Strict):
+    age_years: Range
+    weight_kg: Range
+    height_cm: Range
+    creatinine_mg_dl: Range
+    clearance: Range
+
+
+class PopulationBand(_Strict):
+    id: Population
+    label: str
+    min_age_years: float = Field(ge=0)
+    below_age_years: float | None = None
+
+
+class HardCeiling(Rule):
+    max_daily_mg: float = Field(gt=0)
+
+
+class IndicationInfo(_Strict):
+    label: str
+    patient_label: str
+
+
+class TierMaps(_Strict):
+    condition_indicator: dict[ConditionTier, IndicatorName]
+    condition_status: dict[ConditionTier, StatusName]
+    interaction_indicator: dict[InteractionTier, IndicatorName]
+    interaction_status: dict[InteractionTier, StatusName]
+    renal_status: dict[BandName, StatusName]
+
+
+class KbMeta(_Strict):
+    version: str = Field(min_length=1)
+    reviewed: date
+    approved_by: str = Field(min_length=1)
+    hard_ceiling: HardCeiling
+    input_limits: InputLimits
+    populations: tuple[PopulationBand, ...] = Field(min_length=1)
+    tiers: TierMaps
+    indications: dict[str, IndicationInfo]
+    spasticity_origins: dict[str, str]
+    adult_age_years: float = Field(gt=0)
+
+
+# ------------------------------------------------------------------ sources.yaml
+class Source(_Strict):
+    id: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    url: str = Field(min_length=1)
+    grade: str = Field(pattern=GRADE_PATTERN)
+
+
+class SourcesFile(_Strict):
+    sources: tuple[Source, ...] = Field(min_length=1)
+
+
+# ------------------------------------------------------------------ renal.yaml
+class BandCut(_Strict):
+    id: BandName
+    label: str
+    min_value: float = Field(ge=0)
+
+
+class CockcroftGault(Rule):
+    age_constant: float
+    divisor: float
+    female_factor: float
+    min_age_years: float
+
+
+class WeightPolicy(Rule):
+    ibw_base_kg_male: float
+    ibw_base_kg_female: float
+    ibw_kg_per_inch: float
+    ibw_base_height_in: float
+    cm_per_inch: float
+    adjusted_if_total_above_ibw_ratio: float
+    adjusted_fraction_of_excess: float
+
+
+class CkdEpi2021(Rule):
+    multiplier: float
+    kappa_female: float
+    kappa_male: float
+    alpha_female: float
+    alpha_male: float
+    exponent_above_kappa: float
+    age_base: float
+    female_factor: float
+    min_age_years: float
+
+
+class SchwartzBedside(Rule):
+    k: float
+    below_age_years: float
+
+
+class RenalFile(_Strict):
+    creatinine_umol_per_mg_dl: float = Field(gt=0)
+    display_decimals: int = Field(ge=0, le=3)
+    bands: tuple[BandCut, ...] = Field(min_length=2)
+    band_rule: Rule
+    cockcroft_gault: CockcroftGault
+    weight_policy: WeightPolicy
+    ckd_epi_2021: CkdEpi2021
+    schwartz_bedside: SchwartzBedside
+    measured_overrides: Rule
+    dialysis: Rule
+
+    @model_validator(mode="after")
+    def _descending(self) -> RenalFile:
+        values = [b.min_value for b in self.bands]
+        if values != sorted(values, reverse=True) or len(set(values)) != len(values):
+            raise ValueError("bands must be listed from the highest cut-off down, no repeats")
+        if values[-1] != 0:
+            raise ValueError("the last band must start at 0")
+        return self
+
+
+# ------------------------------------------------------------------ formulations.yaml
+class FormulationInfo(_Strict):
+    code: str
+    kind: Literal["tablet", "liquid", "granules"]
+    label: str
+    patient_label: str
+    strengths_mg: tuple[float, ...] = ()
+    scored_strengths_mg: tuple[float, ...] = ()
+    concentration_mg_per_ml: float | None = None
+    dose_step_mg: float = Field(gt=0)
+    storage: str
+    min_weight_kg: float | None = None
+    sources: tuple[str, ...] = Field(min_length=1)
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FormulationInfo:
+        if self.kind == "liquid" and not self.concentration_mg_per_ml:
+            raise ValueError("a liquid needs concentration_mg_per_ml")
+        if self.kind != "liquid" and not self.strengths_mg:
+            raise ValueError("tablets and granules need strengths_mg")
+        if not set(self.scored_strengths_mg) <= set(self.strengths_mg):
+            raise ValueError("scored_strengths_mg must be among strengths_mg")
+        return self
+
+
+class FormulationsFile(_Strict):
+    formulations: tuple[FormulationInfo, ...] = Field(min_length=1)
+
+
+# ------------------------------------------------------------------ dosing.yaml
+class Rung(_Strict):
+    dose_mg: float = Field(gt=0)
+    times_per_day: int = Field(ge=1, le=6)
+
+
+class AgeCap(_Strict):
+    below_age_years: float = Field(gt=0)
+    max_daily_mg: float = Field(gt=0)
+
+
+class WeightBased(_Strict):
+    start_mg_per_kg_day: float = Field(gt=0)
+    step_mg_per_kg_day: float = Field(gt=0)
+    target_mg_per_kg_day: float = Field(gt=0)
+    max_mg_per_kg_day: float = Field(gt=0)
+    times_per_day: int = Field(ge=1, le=6)
+    age_caps: tuple[AgeCap, ...] = ()
+
+
+class Applies(_Strict):
+    indications: tuple[str, ...] | None = None
+    populations: tuple[Population, ...] | None = None
+    renal_bands: tuple[BandName, ...] | None = None
+    spasticity_origins: tuple[str, ...] | None = None
+
+
+class DoseRule(Rule):
+    kind: Literal["indication", "age", "renal"]
+    applies: Applies
+    label: str
+    ladder: tuple[Rung, ...] | None = None
+    weight_based: WeightBased | None = None
+    step_interval_days: int | None = Field(default=None, ge=1, le=28)
+    target_daily_mg: float | None = Field(default=None, gt=0)
+    max_daily_mg: float | None = Field(default=None, gt=0)
+    titrate: bool = True
+    no_regimen: bool = False
+    status: StatusName
+    alert: str | None = None
+    rationale: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _shape(self) -> DoseRule:
+        if self.ladder is not None and self.weight_based is not None:
+            raise ValueError("a rule has a ladder or a weight-based schedule, not both")
+        if self.ladder is not None:
+            dailies = [r.dose_mg * r.times_per_day for r in self.ladder]
+            if dailies != sorted(dailies) or len(set(dailies)) != len(dailies):
+                raise ValueError("ladder rungs must rise in daily dose")
+            if self.max_daily_mg is not None and dailies[0] > self.max_daily_mg:
+                raise ValueError("the first rung is above max_daily_mg")
+        if self.kind == "indication" and not self.no_regimen:
+            if self.ladder is None and self.weight_based is None:
+                raise ValueError("an indication rule needs a ladder or weight_based")
+            if self.step_interval_days is None or self.max_daily_mg is None:
+                raise ValueError("an indication rule needs step_interval_days and max_daily_mg")
+        return self
+
+
+class BeersRule(Rule):
+    min_age_years: float = Field(gt=0)
+    egfr_below: float = Field(gt=0)
+    alert: str
+
+
+class OriginAlert(_Strict):
+    origins: tuple[str, ...] = Field(min_length=1)
+    alert: str
+
+
+class DosingFile(_Strict):
+    rules: tuple[DoseRule, ...] = Field(min_length=1)
+    no_rule_alert: str
+    beers: BeersRule
+    origin_alerts: tuple[OriginAlert, ...] = ()
+
+
+# ------------------------------------------------------------------ alerts.yaml
+class AlertTemplate(Rule):
+    indicator: IndicatorName
+    category: CategoryName
+    summary: str = Field(min_length=1, max_length=139)
+    detail: str = Field(min_length=1)
+    action: str = Field(min_length=1)
+    patient_text: str = ""
+    evidence: str = ""
+
+
+class AlertsFile(_Strict):
+    alerts: tuple[AlertTemplate, ...] = Field(min_length=1)
+
+
+# ------------------------------------------------------------------ conditions.yaml
+class ConditionInfo(Rule):
+    label: str
+    group: str
+    tier: ConditionTier
+    category: CategoryName = "condition"
+    summary: str = Field(min_length=1, max_length=139)
+    detail: str = Field(min_length=1)
+    action: str = Field(min_length=1)
+    patient_text: str = ""
+    evidence: str = ""
+
+
+class ConditionsFile(_Strict):
+    groups: tuple[str, ...] = Field(min_length=1)
+    conditions: tuple[ConditionInfo, ...] = Field(min_length=1)
+
+
+# ------------------------------------------------------------------ interactions.yaml
+class Member(_Strict):
+    name: str = Field(min_length=2)
+    brands: tuple[str, ...] = ()
+
+
+class Escalation(_Strict):
+    tier: InteractionTier
+    renal_bands: tuple[BandName, ...] = ()
+    conditions: tuple[str, ...] = ()
+    reason: str
+
+
+class InteractionClass(Rule):
+    label: str
+    tier: InteractionTier
+    cns_depressant: bool
+    mechanism: Literal["PD_CNS", "PD_BP", "PD_tone", "PK_renal", "PD_glucose", "PD_other"]
+    labeled: Literal["labeled", "class", "not labeled"]
+    members: tuple[Member, ...] = Field(min_length=1)
+    summary: str = Field(min_length=1, max_length=139)
+    detail: str = Field(min_length=1)
+    action: str = Field(min_length=1)
+    patient_text: str = ""
+    escalations: tuple[Escalation, ...] = ()
+
+
+class SedationRule(Rule):
+    min_depressants: int = Field(ge=2)
+    min_depressants_with_risk: int = Field(ge=1)
+    risk_conditions: tuple[str, ...]
+    risk_indications: tuple[str, ...]
+    critical_if_at_least: int = Field(ge=2)
+    critical_with_risk: bool
+    alert: str
+
+
+class MatchingVocabulary(_Strict):
+    drop_words: tuple[str, ...]
+    separators: tuple[str, ...]
+    suggestion_cutoff: float = Field(gt=0, lt=1)
+
+
+class InteractionsFile(_Strict):
+    matching: MatchingVocabulary
+    unrecognized_alert: str
+    cumulative_sedation: SedationRule
+    classes: tuple[InteractionClass, ...] = Field(min_length=1)
+
+
+# ------------------------------------------------------------------ monitoring.yaml
+class MonitoringTrigger(_Strict):
+    always: bool = False
+    conditions: tuple[str, ...] = ()
+    indications: tuple[str, ...] = ()
+    hepatic_impairment: bool = False
+    renal_impaired: bool = False
+    min_age_years: float | None = None
+
+
+class MonitoringRule(Rule):
+    what: str
+    when: str
+    schedule: Literal["at_start", "routine_policy", "after_each_step", "after_target"]
+    offset_days: int = Field(default=0, ge=0)
+    triggers: MonitoringTrigger
+
+
+class MonitoringFile(_Strict):
+    items: tuple[MonitoringRule, ...] = Field(min_length=1)
+
+
+# ------------------------------------------------------------------ taper.yaml
+class TaperRule(Rule):
+    step_interval_days: int = Field(ge=1)
+    min_total_days: int = Field(ge=1)
+    rationale: str
+
+
+class MissedDose(Rule):
+    population: Literal["adult", "child"]
+    text: str = Field(min_length=1)
+
+
+class TaperFile(_Strict):
+    taper: TaperRule
+    missed_dose: tuple[MissedDose, ...] = Field(min_length=2)
+
+
+# ------------------------------------------------------------------ policy.yaml
+class PolicyDefaults(Rule):
+    routine_interval_months_higher_risk: int = Field(ge=1, le=24)
+    routine_interval_months_standard: int = Field(ge=1, le=24)
+    higher_risk_if: MonitoringTrigger
+    default_formulation: str
+    clinic_name: str = ""
+    clinic_phone: str = ""
+
+
+class PolicyFile(_Strict):
+    policy: PolicyDefaults
+
+
+# ------------------------------------------------------------------ the loaded KB
+@dataclass(frozen=True, slots=True)
+class DrugName:
+    """One name a clinician may type, and what it stands for."""
+
+    generic: str
+    classes: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class KnowledgeBase:
+    """Validated, cross-checked knowledge. Build it with `load_knowledge_base`."""
+
+    meta: KbMeta
+    sources_by_id: Mapping[str, Source]
+    renal: RenalFile
+    formulations: Mapping[str, FormulationInfo]
+    dosing: DosingFile
+    alerts: Mapping[str, AlertTemplate]
+    conditions_by_id: Mapping[str, ConditionInfo]
+    condition_groups: tuple[str, ...]
+    interactions: InteractionsFile
+    classes_by_id: Mapping[str, InteractionClass]
+    names: Mapping[str, DrugName]  # normalised name -> drug
+    monitoring: MonitoringFile
+    taper: TaperFile
+    policy_defaults: PolicyDefaults
+    sha256: str
+    directory: Path | None
+    _documents: Mapping[str, bytes]
+
+    # --- convenience used across the layers
+    @property
+    def version(self) -> str:
+        return self.meta.version
+
+    @property
+    def reviewed(self) -> str:
+        return self.meta.reviewed.isoformat()
+
+    @property
+    def input_limits(self) -> _Limits:
+        lim = self.meta.input_limits
+        return _Limits(
+            age_years=(lim.age_years.min, lim.age_years.max),
+            weight_kg=(lim.weight_kg.min, lim.weight_kg.max),
+            height_cm=(lim.height_cm.min, lim.height_cm.max),
+            creatinine_mg_dl=(lim.creatinine_mg_dl.min, lim.creatinine_mg_dl.max),
+            clearance=(lim.clearance.min, lim.clearance.max),
+        )
+
+    @property
+    def hard_ceiling_mg_per_day(self) -> float:
+        return self.meta.hard_ceiling.max_daily_mg
+
+    @property
+    def condition_ids(self) -> frozenset[str]:
+        return frozenset(self.conditions_by_id)
+
+    @property
+    def conditions(self) -> tuple[ConditionInfo, ...]:
+        return tuple(self.conditions_by_id.values())
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return tuple(self.sources_by_id.values())
+
+    @property
+    def indications(self) -> Mapping[str, IndicationInfo]:
+        return self.meta.indications
+
+    @property
+    def spasticity_origins(self) -> Mapping[str, str]:
+        return self.meta.spasticity_origins
+
+    def comedication_names(self) -> list[str]:
+        """Every generic and brand name known, as a clinician would type it."""
+        out: set[str] = set()
+        for cls in self.interactions.classes:
+            for member in cls.members:
+                out.add(member.name)
+                out.update(member.brands)
+        return sorted(out, key=str.casefold)
+
+    def extra_document(self, name: str) -> Any:
+        """Parse another YAML file of the knowledge folder (it is part of the hash)."""
+        key = f"{name}.yaml"
+        if key not in self._documents:
+            raise KnowledgeBaseError(f"{key}: no such file in the knowledge base")
+        try:
+            return yaml.load(self._documents[key], Loader=_Loader)  # noqa: S506 - safe loader
+        except yaml.YAMLError as exc:
+            raise KnowledgeBaseError(f"{key}: not valid YAML: {exc}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    age_years: tuple[float, float]
+    weight_kg: tuple[float, float]
+    height_cm: tuple[float, float]
+    creatinine_mg_dl: tuple[float, float]
+    clearance: tuple[float, float]
+
+
+# ------------------------------------------------------------------ loading
+def _read_documents(directory: Path | None) -> dict[str, bytes]:
+    docs: dict[str, bytes] = {}
+    if directory is None:
+        root = importlib.resources.files("baclofen_cds") / "resources" / "knowledge"
+        for entry in root.iterdir():
+            if entry.name.endswith(".yaml"):
+                docs[entry.name] = entry.read_bytes()
+    else:
+        if not directory.is_dir():
+            raise KnowledgeBaseError(f"{directory}: not a folder")
+        for path in directory.glob("*.yaml"):
+            docs[path.name] = path.read_bytes()
+    return docs
+
+
+def content_hash(documents: Mapping[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(documents):
+        digest.update(name.encode("utf-8") + b"\0")
+        digest.update(documents[name])
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _entry_name(data: Any, loc: tuple[Any, ...]) -> str:
+    """Walk the error location and name the entry by its id where it has one."""
+    parts: list[str] = []
+    node = data
+    for step in loc:
+        if isinstance(step, int) and isinstance(node, list) and 0 <= step < len(node):
+            node = node[step]
+            ident = (
+                node.get("id") or node.get("code") or node.get("name")
+                if isinstance(node, dict)
+                else None
+            )
+            parts.append(f"[{step}]" + (f" (id {ident!r})" if ident else ""))
+            continue
+        parts.append(("." if parts else "") + str(step))
+        node = node.get(step) if isinstance(node, dict) else None
+    return "".join(parts) or "(top level)"
+
+
+def _parse(model: type[_M], name: str, documents: Mapping[str, bytes]) -> _M:
+    if name not in documents:
+        raise KnowledgeBaseError(f"{name}: file is missing from the knowledge base")
+    try:
+        data = yaml.load(documents[name], Loader=_Loader)  # noqa: S506 - safe loader
+    except yaml.YAMLError as exc:
+        raise KnowledgeBaseError(f"{name}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise KnowledgeBaseError(f"{name}: must be a mapping at the top level")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        where = f"{_entry_name(data, loc)}: " if loc else ""
+        raise KnowledgeBaseError(f"{name}: {where}{msg}") from None
+
+
+def normalise_name(text: str, vocabulary: MatchingVocabulary) -> str:
+    """Lower-case, strip marks, strengths and salt words: 'Oxycodone HCl 5 mg' -> 'oxycodone'."""
+    cleaned = text.casefold().replace("®", " ").replace("™", " ")
+    cleaned = "".join(ch if ch.isalnum() or ch in " -/+" else " " for ch in cleaned)
+    words = [w for w in cleaned.split() if w not in vocabulary.drop_words]
+    words = [w for w in words if not _is_strength(w)]
+    return " ".join(words)
+
+
+def _is_strength(word: str) -> bool:
+    stripped = word
+    for unit in ("mcg", "mg", "ml", "g"):
+        if stripped.endswith(unit):
+            stripped = stripped[: -len(unit)]
+            break
+    return bool(stripped) and stripped.replace(".", "", 1).isdigit()
+
+
+def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
+    """Load and validate the knowledge base (the packaged one unless `directory` is given)."""
+    documents = _read_documents(directory)
+    meta = _parse(KbMeta, "kb.yaml", documents)
+    sources = _parse(SourcesFile, "sources.yaml", documents)
+    renal = _parse(RenalFile, "renal.yaml", documents)
+    forms = _parse(FormulationsFile, "formulations.yaml", documents)
+    dosing = _parse(DosingFile, "dosing.yaml", documents)
+    alerts = _parse(AlertsFile, "alerts.yaml", documents)
+    conditions = _parse(ConditionsFile, "conditions.yaml", documents)
+    interactions = _parse(InteractionsFile, "interactions.yaml", documents)
+    monitoring = _parse(MonitoringFile, "monitoring.yaml", documents)
+    taper = _parse(TaperFile, "taper.yaml", documents)
+    policy = _parse(PolicyFile, "policy.yaml", documents)
+
+    sources_by_id = _unique("sources.yaml", "source", ((s.id, s) for s in sources.sources))
+    checker = _CrossCheck(sources_by_id)
+
+    checker.rule("kb.yaml", meta.hard_ceiling)
+    for r in (
+        renal.band_rule,
+        renal.cockcroft_gault,
+        renal.weight_policy,
+        renal.ckd_epi_2021,
+        renal.schwartz_bedside,
+        renal.measured_overrides,
+        renal.dialysis,
+    ):
+        checker.rule("renal.yaml", r)
+    formulations = _unique(
+        "formulations.yaml", "formulation", ((f.code, f) for f in forms.formulations)
+    )
+    for f in forms.formulations:
+        checker.source_ids("formulations.yaml", f.code, f.sources)
+    alert_map = _unique("alerts.yaml", "alert", ((a.id, a) for a in alerts.alerts))
+    for a in alerts.alerts:
+        checker.rule("alerts.yaml", a)
+    for rule in dosing.rules:
+        checker.rule("dosing.yaml", rule)
+        if rule.alert is not None and rule.alert not in alert_map:
+            raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown alert {rule.alert!r}")
+        for ind in rule.applies.indications or ():
+            if ind not in meta.indications:
+                raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown indication {ind!r}")
+    checker.rule("dosing.yaml", dosing.beers)
+    if dosing.beers.alert not in alert_map:
+        raise KnowledgeBaseError(f"dosing.yaml: beers: unknown alert {dosing.beers.alert!r}")
+    for oa in dosing.origin_alerts:
+        if oa.alert not in alert_map:
+            raise KnowledgeBaseError(f"dosing.yaml: origin_alerts: unknown alert {oa.alert!r}")
+        for origin in oa.origins:
+            if origin not in meta.spasticity_origins:
+                raise KnowledgeBaseError(f"dosing.yaml: origin_alerts: unknown origin {origin!r}")
+    if dosing.no_rule_alert not in alert_map:
+        raise KnowledgeBaseError(f"dosing.yaml: unknown no_rule_alert {dosing.no_rule_alert!r}")
+    conditions_by_id = _unique(
+        "conditions.yaml", "condition", ((c.id, c) for c in conditions.conditions)
+    )
+    for c in conditions.conditions:
+        checker.rule("conditions.yaml", c)
+        if c.group not in conditions.groups:
+            raise KnowledgeBaseError(f"conditions.yaml: {c.id}: unknown group {c.group!r}")
+    classes_by_id = _unique(
+        "interactions.yaml", "interaction class", ((c.id, c) for c in interactions.classes)
+    )
+    for ic in interactions.classes:
+        checker.rule("interactions.yaml", ic)
+        for esc in ic.escalations:
+            for cond in esc.conditions:
+                if cond not in conditions_by_id:
+                    raise KnowledgeBaseError(
+                        f"interactions.yaml: {ic.id}: escalation names unknown condition {cond!r}"
+                    )
+    checker.rule("interactions.yaml", interactions.cumulative_sedation)
+    for ref in (interactions.unrecognized_alert, interactions.cumulative_sedation.alert):
+        if ref not in alert_map:
+            raise KnowledgeBaseError(f"interactions.yaml: unknown alert {ref!r}")
+    names = _build_names(interactions)
+    for item in monitoring.items:
+        checker.rule("monitoring.yaml", item)
+    _unique("monitoring.yaml", "monitoring item", ((m.id, m) for m in monitoring.items))
+    checker.rule("taper.yaml", taper.taper)
+    for md in taper.missed_dose:
+        checker.rule("taper.yaml", md)
+    checker.rule("policy.yaml", policy.policy)
+    if policy.policy.default_formulation not in formulations:
+        raise KnowledgeBaseError(
+            f"policy.yaml: default_formulation {policy.policy.default_formulation!r} is unknown"
+        )
+    checker.finish()
+    return KnowledgeBase(
+        meta=meta,
+        sources_by_id=sources_by_id,
+        renal=renal,
+        formulations=formulations,
+        dosing=dosing,
+        alerts=alert_map,
+        conditions_by_id=conditions_by_id,
+        condition_groups=conditions.groups,
+        interactions=interactions,
+        classes_by_id=classes_by_id,
+        names=names,
+        monitoring=monitoring,
+        taper=taper,
+        policy_defaults=policy.policy,
+        sha256=content_hash(documents),
+        directory=directory,
+        _documents=documents,
+    )
+
+
+def _unique(file: str, what: str, pairs: Iterable[tuple[str, _T]]) -> dict[str, _T]:
+    out: dict[str, _T] = {}
+    for key, value in pairs:
+        if key in out:
+            raise KnowledgeBaseError(f"{file}: duplicate {what} id {key!r}")
+        out[key] = value
+    return out
+
+
+class _CrossCheck:
+    """Source ids must exist, and rule ids must be unique across the whole knowledge base."""
+
+    def __init__(self, sources: Mapping[str, Source]) -> None:
+        self._sources = sources
+        self._rule_files: dict[str, str] = {}
+
+    def source_ids(self, file: str, owner: str, ids: Iterable[str]) -> None:
+        for sid in ids:
+            if sid not in self._sources:
+                raise KnowledgeBaseError(f"{file}: {owner}: unknown source id {sid!r}")
+
+    def rule(self, file: str, rule: Rule) -> None:
+        if rule.id in self._rule_files:
+            raise KnowledgeBaseError(
+                f"{file}: duplicate rule id {rule.id!r} (also in {self._rule_files[rule.id]})"
+            )
+        self._rule_files[rule.id] = file
+        self.source_ids(file, rule.id, rule.sources)
+
+    def finish(self) -> None:
+        return None
+
+
+def _build_names(interactions: InteractionsFile) -> dict[str, DrugName]:
+    vocab = interactions.matching
+    generic_classes: dict[str, list[str]] = {}
+    brand_of: dict[str, str] = {}
+    for cls in interactions.classes:
+        seen: set[str] = set()
+        for member in cls.members:
+            generic = normalise_name(member.name, vocab)
+            if not generic:
+                raise KnowledgeBaseError(f"interactions.yaml: {cls.id}: empty member name")
+            if generic in seen:
+                raise KnowledgeBaseError(
+                    f"interactions.yaml: {cls.id}: member {member.name!r} listed twice"
+                )
+            seen.add(generic)
+            generic_classes.setdefault(generic, []).append(cls.id)
+            for brand in member.brands:
+                key = normalise_name(brand, vocab)
+                if brand_of.get(key, generic) != generic:
+                    raise KnowledgeBaseError(
+                        f"interactions.yaml: brand {brand!r} is listed for both "
+                        f"{brand_of[key]!r} and {generic!r}"
+                    )
+                brand_of[key] = generic
+    names: dict[str, DrugName] = {}
+    for generic, classes in generic_classes.items():
+        names[generic] = DrugName(generic=generic, classes=tuple(classes))
+    for brand, generic in brand_of.items():
+        if brand in generic_classes and brand != generic:
+            raise KnowledgeBaseError(
+                f"interactions.yaml: {brand!r} is both a generic name and a brand of {generic!r}"
+            )
+        names[brand] = names[generic]
+    return names
+
+
+def iter_rules(kb: KnowledgeBase) -> Iterator[Rule]:
+    """Every rule of the knowledge base (for reviewers and tests)."""
+    yield kb.meta.hard_ceiling
+    r = kb.renal
+    yield from (
+        r.band_rule,
+        r.cockcroft_gault,
+        r.weight_policy,
+        r.ckd_epi_2021,
+        r.schwartz_bedside,
+        r.measured_overrides,
+        r.dialysis,
+    )
+    yield from kb.dosing.rules
+    yield kb.dosing.beers
+    yield from kb.alerts.values()
+    yield from kb.conditions_by_id.values()
+    yield from kb.interactions.classes
+    yield kb.interactions.cumulative_sedation
+    yield from kb.monitoring.items
+    yield kb.taper.taper
+    yield from kb.taper.missed_dose
+    yield kb.policy_defaults

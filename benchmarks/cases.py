@@ -1,0 +1,71 @@
+"""Random valid cases for benchmarks and property tests (seeded: the same cases every run)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+INDICATIONS = [
+    "spasticity",
+    "alcohol_use_disorder",
+    "alcohol_withdrawal",
+    "hiccups",
+    "trigeminal_neuralgia",
+    "musculoskeletal_pain",
+]
+FORMS = [
+    "tablet",
+    "oral_solution_1_mg_per_ml",
+    "oral_solution_2_mg_per_ml",
+    "oral_suspension_5_mg_per_ml",
+    "oral_granules",
+]
+MEDS = [
+    "oxycodone",
+    "Xanax",
+    "gabapentin",
+    "ibuprofen 400 mg",
+    "lisinopril",
+    "sertraline",
+    "Tegretol",
+    "metformin",
+    "zolpidem",
+    "paracetamol",
+    "quetiapine",
+    "amitriptyline",
+    "Xanaxx",
+]
+CONDITIONS = [
+    "epilepsy",
+    "diabetes",
+    "pregnancy",
+    "respiratory_impairment",
+    "sleep_apnea",
+    "depression_or_suicidality",
+    "peptic_ulcer_history",
+    "stroke_history",
+]
+
+
+def random_case(rng: random.Random) -> dict[str, Any]:
+    age = rng.choice(
+        [rng.uniform(1, 11.9), rng.uniform(12, 17.9), rng.uniform(18, 64), rng.uniform(65, 100)]
+    )
+    case: dict[str, Any] = {
+        "indication": rng.choice(INDICATIONS),
+        "age_years": round(age, 1),
+        "sex": rng.choice(["female", "male"]),
+        "weight_kg": round(rng.uniform(10, 160), 1) if rng.random() < 0.9 else None,
+        "height_cm": round(rng.uniform(90, 200), 1) if rng.random() < 0.8 else None,
+        "serum_creatinine": {"value": round(rng.uniform(0.3, 8), 2), "unit": "mg/dL"}
+        if rng.random() < 0.9
+        else None,
+        "dialysis": rng.choice(["none"] * 12 + ["hemodialysis", "peritoneal"]),
+        "hepatic_impairment": rng.choice(["none"] * 6 + ["mild", "moderate", "severe"]),
+        "conditions": rng.sample(CONDITIONS, rng.randint(0, 2)),
+        "comedications": rng.sample(MEDS, rng.randint(0, 4)),
+        "formulation": rng.choice(FORMS),
+        "start_date": (date(2026, 1, 1) + timedelta(days=rng.randint(0, 700))).isoformat(),
+    }
+    return {k: v for k, v in case.items() if v is not None}

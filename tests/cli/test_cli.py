@@ -1,0 +1,128 @@
+"""The command line as a script or an EHR integration uses it: real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "adult-spasticity-ms.json"
+
+
+def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "baclofen_cds", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_recommend_json_follows_the_contract() -> None:
+    out = cli("recommend", "--input", str(EXAMPLE))
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    for key in (
+        "status",
+        "renal",
+        "regimen",
+        "taper",
+        "monitoring",
+        "alerts",
+        "unrecognized_comedications",
+        "basis",
+        "knowledge_base",
+        "sources",
+    ):
+        assert key in data
+    assert data["renal"]["creatinine_clearance_ml_min"] == 87.2
+    assert data["renal"]["egfr_ml_min_1_73m2"] == 80.3
+    assert data["regimen"]["start"] == {
+        "dose_mg": 5,
+        "times_per_day": 3,
+        "daily_mg": 15,
+        "amount": "half of one 10 mg tablet",
+        "volume_ml": None,
+    }
+    assert data["regimen"]["steps"][0]["from_date"] == "2026-12-01"
+    ids = {a["id"] for a in data["alerts"]}
+    assert {"interaction.opioids", "interaction.benzodiazepines", "condition.epilepsy"} <= ids
+    for alert in data["alerts"]:
+        assert set(alert["sources"]) <= set(data["sources"])
+    assert len(data["knowledge_base"]["sha256"]) == 64
+
+
+def test_recommend_is_byte_identical_twice() -> None:
+    assert (
+        cli("recommend", "--input", str(EXAMPLE)).stdout
+        == cli("recommend", "--input", str(EXAMPLE)).stdout
+    )
+
+
+def test_recommend_text_and_stdin() -> None:
+    out = cli("recommend", "--input", "-", "--format", "text", stdin=EXAMPLE.read_text())
+    assert out.returncode == 0
+    assert "Status: USE WITH CAUTION" in out.stdout
+    assert "[CRITICAL] Opioid + baclofen" in out.stdout
+    assert "2026-12-01 to 2026-12-03: 5 mg three times a day" in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("stdin", "message"),
+    [
+        ("{not json", "input: standard input is not valid JSON (line 1, column 2"),
+        ('{"sex": "female", "age_years": 40}', "indication: is required"),
+        (
+            '{"indication": "spasticity", "sex": "female", "age_years": 40, "conditions": ["gout"]}',
+            "conditions: 'gout' is not a known condition code",
+        ),
+        (
+            '{"indication": "spasticity", "sex": "female", "age_years": 400}',
+            "age_years: 400 years is outside the possible range",
+        ),
+        (
+            '{"indication": "spasticity", "sex": "female", "age_years": 40, "serum_creatinine": {"value": 90, "unit": "mg/dL"}}',
+            "serum_creatinine.value: 90 mg/dL is outside",
+        ),
+        ("[]", "case: must be a JSON object"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(stdin: str, message: str) -> None:
+    out = cli("recommend", "--input", "-", stdin=stdin)
+    assert out.returncode == 2
+    assert out.stdout == ""
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_missing_file_exits_2() -> None:
+    out = cli("recommend", "--input", "/no/such/case.json")
+    assert out.returncode == 2 and "input: no such file: /no/such/case.json" in out.stderr
+
+
+def test_knowledge_check_ok_and_broken(tmp_path: Path) -> None:
+    ok = cli("knowledge", "check")
+    assert ok.returncode == 0 and "knowledge base OK" in ok.stdout
+    broken = tmp_path / "kb"
+    shutil.copytree(ROOT / "baclofen_cds" / "resources" / "knowledge", broken)
+    path = broken / "conditions.yaml"
+    path.write_text(path.read_text().replace("sources: [S8]\n", "sources: [S404]\n", 1))
+    bad = cli("knowledge", "check", str(broken))
+    assert bad.returncode == 1
+    assert "conditions.yaml" in bad.stderr and "S404" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    "example", sorted((ROOT / "examples").glob("*.json")), ids=lambda p: p.stem
+)
+def test_every_example_runs(example: Path) -> None:
+    out = cli("recommend", "--input", str(example), "--format", "text")
+    assert out.returncode == 0, out.stderr

@@ -1,0 +1,152 @@
+"""Safety invariants over random valid cases (hypothesis)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from baclofen_cds.logic import KnowledgeBase, parse_case, recommend
+from baclofen_cds.logic.knowledge import load_knowledge_base
+from baclofen_cds.logic.result import STATUS_ORDER, Recommendation
+
+KB: KnowledgeBase = load_knowledge_base()
+TODAY = date(2026, 11, 22)
+CEILING = KB.hard_ceiling_mg_per_day
+MEDS = [*sorted(KB.comedication_names())[::7], "foobarazole", "Xanaxx", "ibuprofen 400 mg"]
+ISMP_MG = re.compile(r"(?<![\d.,])(\d{1,3}(,\d{3})*|\d+)(\.\d*[1-9])? mg\b")
+BAD_DOSE = re.compile(r"(\d\.0+ mg)|((?<![\d])\.\d+ ?mg)|\b(QD|QOD|TIW|HS|qhs|cc|µg|TID|BID|QID)\b")
+
+cases = st.fixed_dictionaries(
+    {
+        "indication": st.sampled_from(
+            [
+                "spasticity",
+                "alcohol_use_disorder",
+                "alcohol_withdrawal",
+                "hiccups",
+                "trigeminal_neuralgia",
+                "musculoskeletal_pain",
+            ]
+        ),
+        "age_years": st.floats(0, 120, allow_nan=False).map(lambda x: round(x, 1)),
+        "sex": st.sampled_from(["female", "male"]),
+        "start_date": st.dates(date(2025, 1, 1), date(2030, 12, 31)).map(date.isoformat),
+        "dialysis": st.sampled_from(["none", "none", "none", "hemodialysis", "peritoneal"]),
+        "hepatic_impairment": st.sampled_from(["none", "mild", "moderate", "severe"]),
+        "formulation": st.sampled_from(list(KB.formulations)),
+        "conditions": st.lists(st.sampled_from(sorted(KB.condition_ids)), max_size=3, unique=True),
+        "comedications": st.lists(st.sampled_from(MEDS), max_size=4, unique=True),
+    },
+    optional={
+        "weight_kg": st.floats(0.5, 350).map(lambda x: round(x, 1)),
+        "height_cm": st.floats(30, 250).map(lambda x: round(x, 1)),
+        "serum_creatinine": st.floats(0.1, 20).map(
+            lambda x: {"value": round(x, 2), "unit": "mg/dL"}
+        ),
+        "creatinine_clearance_ml_min": st.floats(1, 250).map(lambda x: round(x, 1)),
+        "egfr_ml_min_1_73m2": st.floats(1, 250).map(lambda x: round(x, 1)),
+    },
+)
+
+settings.register_profile(
+    "ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("ci")
+
+
+def rec_for(data: dict[str, Any]) -> Recommendation:
+    return recommend(parse_case(data, KB, today=TODAY), KB)
+
+
+def all_doses(rec: Recommendation) -> list[tuple[float, float]]:
+    g = rec.regimen
+    if g is None:
+        return []
+    out = [(s.dose_mg, s.daily_mg) for s in g.steps] + [(t.dose_mg, t.daily_mg) for t in rec.taper]
+    return [*out, (g.start.dose_mg, g.start.daily_mg)]
+
+
+@given(cases)
+def test_no_step_above_the_maximum_and_maximum_never_above_80(data: dict[str, Any]) -> None:
+    rec = rec_for(data)
+    if rec.regimen is None:
+        assert rec.taper == ()
+        return
+    assert rec.regimen.max_daily_mg <= CEILING
+    for _, daily in all_doses(rec):
+        assert 0 < daily <= rec.regimen.max_daily_mg + 1e-9
+    assert rec.regimen.target_daily_mg <= rec.regimen.max_daily_mg
+    days = [s.from_day for s in rec.regimen.steps]
+    assert days == sorted(days) and days[0] == 1
+
+
+@given(cases, st.sampled_from([None, 79, 49, 29, 14]))
+def test_worse_kidney_function_never_gives_higher_start_or_maximum(
+    data: dict[str, Any], lower: int | None
+) -> None:
+    data = {
+        k: v
+        for k, v in data.items()
+        if k not in ("serum_creatinine", "creatinine_clearance_ml_min", "egfr_ml_min_1_73m2")
+    }
+    data["dialysis"] = "none"
+    data["creatinine_clearance_ml_min"] = 120
+    better = rec_for(data)
+    worse_data = (
+        dict(data, creatinine_clearance_ml_min=lower)
+        if lower
+        else dict(data, dialysis="hemodialysis")
+    )
+    worse = rec_for(worse_data)
+    if better.regimen is None or worse.regimen is None:
+        return
+    assert worse.regimen.start.daily_mg <= better.regimen.start.daily_mg
+    assert worse.regimen.max_daily_mg <= better.regimen.max_daily_mg
+    assert STATUS_ORDER[worse.status] >= STATUS_ORDER[better.status]
+
+
+@given(cases)
+def test_every_alert_cites_a_source_in_the_register(data: dict[str, Any]) -> None:
+    rec = rec_for(data)
+    cited = {s.id for s in rec.sources}
+    for alert in rec.alerts:
+        assert alert.sources and set(alert.sources) <= cited
+        assert len(alert.summary) < 140
+        assert alert.indicator in ("critical", "warning", "info")
+    for entry in rec.basis:
+        assert entry.sources and set(entry.sources) <= cited
+
+
+@given(cases)
+def test_every_dose_string_follows_ismp_notation(data: dict[str, Any]) -> None:
+    rec = rec_for(data)
+    text = rec.to_json()
+    assert not BAD_DOSE.search(text), BAD_DOSE.search(text)
+    for step in rec.regimen.steps if rec.regimen else ():
+        assert ISMP_MG.search(step.amount) or "tablet" in step.amount or "packet" in step.amount
+
+
+@given(cases)
+def test_the_result_is_identical_on_a_second_run(data: dict[str, Any]) -> None:
+    assert rec_for(data).to_json() == rec_for(data).to_json()
+
+
+@given(cases)
+def test_unknown_comedications_are_never_silently_passed(data: dict[str, Any]) -> None:
+    rec = rec_for(data)
+    unknown = rec.unrecognized_comedications
+    if unknown:
+        alert = next(a for a in rec.alerts if a.id == "interaction.not_checked")
+        assert set(unknown) <= set(alert.triggered_by)
+        assert rec.status != "recommended"
+
+
+@given(cases)
+def test_contraindicated_never_has_a_regimen(data: dict[str, Any]) -> None:
+    rec = rec_for(data)
+    if "baclofen_hypersensitivity" in data["conditions"]:
+        assert rec.status == "contraindicated" and rec.regimen is None
