@@ -13,11 +13,10 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from records_support import make_recommendation
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from baclofen_cds.records import Acknowledgement, PatientDetails, open_store
+from tests.records.records_support import make_recommendation
 
 
 def main() -> None:

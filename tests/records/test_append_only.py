@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from records_support import make_recommendation
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
@@ -11,6 +10,7 @@ from baclofen_cds.records import Acknowledgement, AppendOnlyViolation, PatientDe
 from baclofen_cds.records.models import AlertAcknowledgement, Assessment, HandoutPrintRow
 from baclofen_cds.records.store import RecordStore
 from baclofen_cds.records.uow import UnitOfWork
+from tests.records.records_support import make_recommendation
 
 JANE = PatientDetails(external_id="MRN-001", display_name="Jane Doe")
 

@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from records_support import make_recommendation
 
 from baclofen_cds.records import PatientDetails, open_store
+from tests.records.records_support import make_recommendation
 
 WORKER = str(Path(__file__).with_name("records_worker.py"))
 

@@ -8,7 +8,6 @@ import stat
 from pathlib import Path
 
 import pytest
-from records_support import make_recommendation
 
 from baclofen_cds.records import PatientDetails, RecordsUnavailable, open_store
 from baclofen_cds.records.migrate import (
@@ -18,6 +17,7 @@ from baclofen_cds.records.migrate import (
     head_revision,
     migrations_path,
 )
+from tests.records.records_support import make_recommendation
 
 STORED = Path(__file__).parent / "data"
 
@@ -68,7 +68,11 @@ def test_a_stored_database_of_every_released_schema_opens_with_its_records(
         assert oldest.superseded_by_id == newest.id
         got = store.get_assessment(oldest.id)
         assert got.patient.display_name == "Zoë O'Brien"
-        assert got.result_json == make_recommendation("MRN-001", "Zoë O'Brien").to_json()
+        # The stored text is whatever the engine wrote then; its checksum still matches
+        # (get_assessment checks it) and its content is readable.
+        assert got.result["status"] == "use_with_caution"
+        assert got.case["patient"]["name"] == "Zoë O'Brien"
+        assert got.knowledge_base_version == "2026.11.0"
         assert [a.reason_code for a in got.acknowledgements] == ["benefit"]
         # and it takes new records
         store.save_assessment(

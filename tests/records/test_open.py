@@ -9,10 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
-from records_support import make_recommendation
 
 from baclofen_cds.records import PatientDetails, RecordsUnavailable, open_store
 from baclofen_cds.records.engine import default_database_path, resolve_url
+from tests.records.records_support import make_recommendation
 
 
 def _save_one(url: str | None) -> int:

@@ -6,7 +6,6 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from records_support import KB_SHA, case_dict, make_recommendation
 
 from baclofen_cds import __version__
 from baclofen_cds.records import (
@@ -17,6 +16,7 @@ from baclofen_cds.records import (
     RecordNotFound,
 )
 from baclofen_cds.records.store import RecordStore, sha256_hex
+from tests.records.records_support import KB_SHA, case_dict, make_recommendation
 
 JANE = PatientDetails(external_id="MRN-001", display_name="Jane Doe", birth_year=1981, sex="female")
 

@@ -7,10 +7,10 @@ import itertools
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from records_support import make_recommendation
 
 from baclofen_cds.records import Acknowledgement, PatientDetails
 from baclofen_cds.records.store import RecordStore
+from tests.records.records_support import make_recommendation
 
 AWKWARD = [
     "O'Brien",

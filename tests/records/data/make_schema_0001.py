@@ -11,11 +11,10 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-
-from records_support import make_recommendation  # noqa: E402
+sys.path.insert(0, str(HERE.parents[2]))
 
 from baclofen_cds.records import Acknowledgement, PatientDetails, open_store  # noqa: E402
+from tests.records.records_support import make_recommendation  # noqa: E402
 
 
 def main() -> None:
