@@ -174,6 +174,9 @@ class HandoutPrintRow(Base):
     )
     pdf_sha256: Mapped[str] = mapped_column(String(64))
     variant: Mapped[str] = mapped_column(String(VARIANT_MAX))
+    # How it was rendered (printed-on date, prescriber, large print, paper), as JSON, so a
+    # reprint can give the same bytes.
+    options_json: Mapped[str | None] = mapped_column(Text)
     printed_by: Mapped[str] = mapped_column(String(CLINICIAN_MAX))
     printed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -11,9 +11,9 @@ import hashlib
 import json
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from baclofen_cds.records import validation as check
 from baclofen_cds.records.types import (
@@ -25,6 +25,7 @@ from baclofen_cds.records.types import (
     PatientDetails,
     PatientMismatch,
     PatientRecord,
+    PrintedPdf,
     RecordIntegrityError,
     RecordNotFound,
     RecordsError,
@@ -96,7 +97,7 @@ class RecordStore:
         clinician: str,
         supersedes: AssessmentId | int | None = None,
         acknowledgements: Sequence[Acknowledgement] = (),
-        prints: Sequence[tuple[str, bytes]] = (),
+        prints: Sequence[PrintedPdf | tuple[str, bytes]] = (),
         app_version: str | None = None,
     ) -> AssessmentId:
         """Store one assessment (and, in the same transaction, its acknowledgements and prints).
@@ -104,9 +105,10 @@ class RecordStore:
         Stores `recommendation.to_json()` exactly, the normalised case (`recommendation.case`),
         the knowledge-base version and hash and the application version. `supersedes` names
         the assessment this one corrects (same patient, not already corrected). `prints` are
-        (variant, pdf_bytes) pairs printed from this recommendation. All or nothing: on any
-        error nothing is written. Raises `InvalidRecord` (bad input, naming the field),
-        `PatientMismatch`, `RecordNotFound` (unknown `supersedes`), `RecordsUnavailable`.
+        the PDFs printed from this recommendation (`PrintedPdf`, or (variant, pdf_bytes)
+        pairs). All or nothing: on any error nothing is written. Raises `InvalidRecord` (bad
+        input, naming the field), `PatientMismatch`, `RecordNotFound` (unknown `supersedes`),
+        `RecordsUnavailable`.
         """
         from baclofen_cds import __version__
 
@@ -126,7 +128,7 @@ class RecordStore:
             )
         alerts = recommendation.alerts
         acks = check.acknowledgements(acknowledgements, [a.id for a in alerts])
-        print_rows = [(check.variant(v), sha256_hex(pdf)) for v, pdf in prints]
+        print_rows = [_print_row(item) for item in prints]
         indication = str(case.get("indication") or "")
         if not indication:
             raise InvalidRecord("case.indication", "is required")
@@ -174,12 +176,13 @@ class RecordStore:
                         recorded_at=now,
                     )
                 )
-            for variant, digest in print_rows:
+            for variant, digest, options_json in print_rows:
                 session.add(
                     HandoutPrintRow(
                         assessment_id=row.id,
                         pdf_sha256=digest,
                         variant=variant,
+                        options_json=options_json,
                         printed_by=who,
                         printed_at=now,
                     )
@@ -229,11 +232,14 @@ class RecordStore:
         variant: str,
         pdf: bytes,
         printed_by: str,
+        options: Mapping[str, Any] | None = None,
     ) -> str:
-        """Record that a handout PDF of this assessment was printed. Returns its sha256."""
-        name = check.variant(variant)
+        """Record that a PDF of this assessment was printed (or saved). Returns its sha256.
+
+        `options`: the rendering choices needed to print it again identically.
+        """
+        name, digest, options_json = _print_row(PrintedPdf(variant, pdf, options or {}))
         who = check.clinician("printed_by", printed_by)
-        digest = sha256_hex(pdf)
 
         def work(session: Session) -> str:
             from baclofen_cds.records.models import HandoutPrintRow
@@ -244,6 +250,7 @@ class RecordStore:
                     assessment_id=row.id,
                     pdf_sha256=digest,
                     variant=name,
+                    options_json=options_json,
                     printed_by=who,
                     printed_at=datetime.now(UTC),
                 )
@@ -415,6 +422,7 @@ class RecordStore:
                         pdf_sha256=p.pdf_sha256,
                         printed_at=p.printed_at,
                         printed_by=p.printed_by,
+                        options=json.loads(p.options_json) if p.options_json else {},
                     )
                     for p in prints
                 ),
@@ -530,6 +538,27 @@ class RecordStore:
             time.sleep(delay * (1 + random.random()))  # noqa: S311 - jitter, not security
             delay *= 2
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _print_row(item: PrintedPdf | tuple[str, bytes]) -> tuple[str, str, str | None]:
+    """(variant, sha256 of the PDF, options as JSON or None), checked."""
+    if isinstance(item, PrintedPdf):
+        variant, pdf, options = item.variant, item.pdf, dict(item.options)
+    else:
+        variant, pdf = item
+        options = {}
+    if not isinstance(pdf, bytes | bytearray) or not pdf:
+        raise InvalidRecord("prints.pdf", "must be the PDF bytes")
+    options_json = None
+    if options:
+        try:
+            options_json = json.dumps(options, ensure_ascii=False, sort_keys=True)
+        except (TypeError, ValueError):
+            raise InvalidRecord(
+                "prints.options", "must be JSON data (text, numbers, true/false)"
+            ) from None
+        check.storable_text("prints.options", options_json)
+    return check.variant(variant), sha256_hex(bytes(pdf)), options_json
 
 
 def _patient_record(row: Patient) -> PatientRecord:

@@ -6,6 +6,7 @@ start-up and only pay for SQLAlchemy when it opens the store.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, NewType
@@ -117,6 +118,19 @@ class HandoutPrint:
     pdf_sha256: str
     printed_at: datetime
     printed_by: str
+    options: dict[str, Any] = field(default_factory=dict)  # how it was rendered
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedPdf:
+    """A PDF printed (or saved) from an assessment, to record with `save_assessment(prints=...)`
+    or `record_print`. `options` are the rendering choices needed to print it again
+    identically, e.g. {"printed_on": "2026-11-22", "prescriber": "Dr A", "large_print": false}.
+    A plain `(variant, pdf_bytes)` pair is accepted too."""
+
+    variant: str
+    pdf: bytes
+    options: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -162,6 +162,7 @@ def upgrade() -> None:
         sa.Column("assessment_id", sa.Integer(), nullable=False),
         sa.Column("pdf_sha256", sa.String(length=64), nullable=False),
         sa.Column("variant", sa.String(length=50), nullable=False),
+        sa.Column("options_json", sa.Text(), nullable=True),
         sa.Column("printed_by", sa.String(length=200), nullable=False),
         sa.Column("printed_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
