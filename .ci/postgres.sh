@@ -7,12 +7,20 @@
 # initdb refuses to run as root, so the cluster runs as the `postgres` user (root is needed
 # to switch to it; as a non-root user the cluster simply runs as that user). Installs the
 # Debian package when PostgreSQL is absent and apt-get is available.
-# Port: BACLOFEN_CDS_PG_PORT (default 54329).
+# Port: BACLOFEN_CDS_PG_PORT, else the first free one from 54329 (several checkouts on one
+# machine can each run their own).
 
 _bcds_pg_fail() { echo "postgres.sh: $*" >&2; return 1; }
 
 _bcds_pg_start() {
-    local port="${BACLOFEN_CDS_PG_PORT:-54329}"
+    local port="${BACLOFEN_CDS_PG_PORT:-}"
+    if [ -z "$port" ]; then
+        port=54329
+        while (: <"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+            port=$((port + 1))
+            [ "$port" -lt 54400 ] || { _bcds_pg_fail "no free port in 54329-54399"; return 1; }
+        done
+    fi
     if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
         command -v apt-get >/dev/null 2>&1 || { _bcds_pg_fail "PostgreSQL is not installed"; return 1; }
         echo "postgres.sh: installing PostgreSQL (apt-get)" >&2
@@ -39,7 +47,7 @@ _bcds_pg_start() {
 
 bcds_pg_stop() {
     [ -n "${BCDS_PGROOT:-}" ] || return 0
-    "${BCDS_PG_RUN_AS[@]}" "$BCDS_PGBIN/pg_ctl -D $BCDS_PGROOT/data -m fast -w stop >/dev/null" || true
+    "${BCDS_PG_RUN_AS[@]}" "$BCDS_PGBIN/pg_ctl -D $BCDS_PGROOT/data -m fast -w stop >/dev/null 2>&1" || true
     rm -rf "$BCDS_PGROOT"
     unset BCDS_PGROOT BACLOFEN_CDS_TEST_DATABASE_URL
 }
