@@ -67,6 +67,7 @@ class PatientRef(_Frozen):
 class Creatinine(_Frozen):
     value: float
     unit: CreatinineUnit
+    measured_on: date | None = None  # when the sample was taken (stale results are flagged)
 
 
 class RegimenChoice(_Frozen):

@@ -139,24 +139,31 @@ def plan_dose(
             note=f"rules that apply: {considered or 'none'}. The most severe status wins.",
         )
     )
-    indication_rules = [r for r in rules if r.kind == "indication"]
-    if not indication_rules:
-        alert = from_template(
-            kb,
-            kb.dosing.no_rule_alert,
-            triggered_by=[case.indication, population],
-            indication=kb.indications[case.indication].label.lower(),
-            population=_population_label(population, kb),
-        )
-        alerts.append(alert)
+
+    def no_regimen(alert: Alert | None = None, why: str = "") -> DosePlan:
+        """No dose can be suggested: say why, and never rate that better than caution."""
+        if alert is not None:
+            alerts.append(alert)
         return DosePlan(
             None,
             (),
             _worse(status, "use_with_caution"),
-            alert.summary,
+            alert.summary if alert is not None else why,
             tuple(alerts),
             tuple(basis),
             rules,
+        )
+
+    indication_rules = [r for r in rules if r.kind == "indication"]
+    if not indication_rules:
+        return no_regimen(
+            from_template(
+                kb,
+                kb.dosing.no_rule_alert,
+                triggered_by=[case.indication, population],
+                indication=kb.indications[case.indication].label.lower(),
+                population=_population_label(population, kb),
+            )
         )
     if any(r.no_regimen for r in rules):
         return DosePlan(None, (), status, reason, tuple(alerts), tuple(basis), rules)
@@ -180,16 +187,8 @@ def plan_dose(
     for order, rule in enumerate(rules):
         if rule.weight_based is not None:
             if case.weight_kg is None:
-                alert = from_template(kb, "input.child_weight_missing", triggered_by=["weight_kg"])
-                alerts.append(alert)
-                return DosePlan(
-                    None,
-                    (),
-                    _worse(status, "use_with_caution"),
-                    alert.summary,
-                    tuple(alerts),
-                    tuple(basis),
-                    rules,
+                return no_regimen(
+                    from_template(kb, "input.child_weight_missing", triggered_by=["weight_kg"])
                 )
             levels, target, maximum = _weight_ladder(rule, case, form)
             targets.append((target, rule))
@@ -206,22 +205,14 @@ def plan_dose(
         if rule.max_daily_mg is not None:
             maxima.append((rule.max_daily_mg, _limit(rule)))
     if not candidates:
-        alert = from_template(
-            kb,
-            kb.dosing.no_rule_alert,
-            triggered_by=[case.indication, population],
-            indication=kb.indications[case.indication].label.lower(),
-            population=_population_label(population, kb),
-        )
-        alerts.append(alert)
-        return DosePlan(
-            None,
-            (),
-            _worse(status, "use_with_caution"),
-            alert.summary,
-            tuple(alerts),
-            tuple(basis),
-            rules,
+        return no_regimen(
+            from_template(
+                kb,
+                kb.dosing.no_rule_alert,
+                triggered_by=[case.indication, population],
+                indication=kb.indications[case.indication].label.lower(),
+                population=_population_label(population, kb),
+            )
         )
     _, _, _, ladder_rule, ladder = min(candidates, key=lambda c: (c[0], c[1], c[2]))
     max_daily, max_rule = min(maxima, key=lambda m: m[0])
@@ -286,15 +277,7 @@ def plan_dose(
             )
         )
     if not dispensed:
-        return DosePlan(
-            None,
-            (),
-            _worse(status, "use_with_caution"),
-            "no dose can be given in this form",
-            tuple(alerts),
-            tuple(basis),
-            rules,
-        )
+        return no_regimen(why="no dose can be given in this form")
     if (
         form.min_weight_kg is not None
         and case.weight_kg is not None
@@ -463,6 +446,29 @@ def taper_plan(
             )
         )
     return tuple(steps)
+
+
+def taper_from_dose(
+    dose_mg: float, times_per_day: int, formulation: str, kb: KnowledgeBase
+) -> tuple[TaperStep, ...]:
+    """A taper from any current dose (e.g. a patient already on baclofen).
+
+    Each level is `step_down_mg_per_dose` less per dose at the same times a day, then one dose
+    a day fewer, at the taper interval, at least `min_total_days` in all.
+    """
+    form = kb.formulations[formulation]
+    current = dispense(Level(dose_mg, times_per_day), form) or Level(dose_mg, times_per_day)
+    step = kb.taper.taper.step_down_mg_per_dose
+    n = int(current.dose_mg // step)
+    below = [
+        Level(round(current.dose_mg - k * step, 4), current.times_per_day) for k in range(1, n + 1)
+    ]
+    below = [lv for lv in below if lv.dose_mg > 0]
+    if form.kind != "tablet":
+        return taper_plan(current, below, form, None, kb)
+    draft = taper_plan(current, below, form, min(form.strengths_mg), kb)
+    strength = choose_tablet_strength([current.dose_mg, *(t.dose_mg for t in draft)], form)
+    return taper_plan(current, below, form, strength, kb)
 
 
 # ------------------------------------------------------------------ helpers

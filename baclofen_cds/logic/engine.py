@@ -47,6 +47,8 @@ _CATEGORY_ORDER = (
 #: Alert templates the engine raises by id: checked to exist when the engine is first used.
 REQUIRED_ALERTS: tuple[str, ...] = (
     "renal.unknown",
+    "renal.creatinine_stale",
+    "renal.creatinine_after_start",
     "renal.estimates_disagree",
     "hepatic.impairment",
     "dose.not_dispensable",
@@ -116,6 +118,32 @@ def recommend(
             )
             alerts.append(alert)
             statuses.append(("use_with_caution", alert.summary))
+
+    # --- stale creatinine (clinic policy)
+    scr = case.serum_creatinine
+    if scr is not None and scr.measured_on is not None:
+        age_days = (case.start_date - scr.measured_on).days
+        dates = {"measured_on": scr.measured_on.isoformat(), "start": case.start_date.isoformat()}
+        if age_days > policy.creatinine_max_age_days:
+            alert = from_template(
+                kb,
+                "renal.creatinine_stale",
+                triggered_by=["serum_creatinine.measured_on"],
+                days=str(age_days),
+                limit=str(policy.creatinine_max_age_days),
+                values=dates,
+            )
+            alerts.append(alert)
+            statuses.append(("use_with_caution", alert.summary))
+        elif age_days < 0:
+            alerts.append(
+                from_template(
+                    kb,
+                    "renal.creatinine_after_start",
+                    triggered_by=["serum_creatinine.measured_on"],
+                    values=dates,
+                )
+            )
 
     # --- Beers: age and eGFR (the CrCl stands in when no eGFR is known)
     beers = kb.dosing.beers

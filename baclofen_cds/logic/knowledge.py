@@ -19,6 +19,8 @@ from typing import Any, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from baclofen_cds.logic.result import Category, RenalBand
+
 # libyaml is an order of magnitude faster; fall back to the pure-Python loader without it
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -28,18 +30,8 @@ InteractionTier = Literal["MAJOR", "MODERATE", "MINOR"]
 IndicatorName = Literal["critical", "warning", "info"]
 StatusName = Literal["recommended", "use_with_caution", "avoid", "contraindicated"]
 Population = Literal["child", "adolescent", "adult", "older_adult"]
-BandName = Literal["normal", "mild", "moderate", "severe", "kidney_failure", "dialysis", "unknown"]
-CategoryName = Literal[
-    "interaction",
-    "renal",
-    "hepatic",
-    "condition",
-    "pregnancy",
-    "age",
-    "indication",
-    "dose",
-    "input",
-]
+BandName = RenalBand
+CategoryName = Category
 
 #: Files the engine reads. Every *.yaml in the folder counts towards the hash.
 KB_FILES: tuple[str, ...] = (
@@ -429,6 +421,7 @@ class MonitoringFile(_Strict):
 class TaperRule(Rule):
     step_interval_days: int = Field(ge=1)
     min_total_days: int = Field(ge=1)
+    step_down_mg_per_dose: float = Field(gt=0)
     rationale: str
 
 
@@ -447,6 +440,7 @@ class PolicyDefaults(Rule):
     routine_interval_months_higher_risk: int = Field(ge=1, le=24)
     routine_interval_months_standard: int = Field(ge=1, le=24)
     higher_risk_if: MonitoringTrigger
+    creatinine_max_age_days: int = Field(ge=1, le=3650)
     default_formulation: str
     clinic_name: str = ""
     clinic_phone: str = ""

@@ -21,6 +21,7 @@ class LocalPolicy(BaseModel):
     default_formulation: str
     routine_interval_months_higher_risk: int = Field(ge=1, le=24)
     routine_interval_months_standard: int = Field(ge=1, le=24)
+    creatinine_max_age_days: int = Field(ge=1, le=3650)
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -35,6 +36,7 @@ def load_policy(kb: KnowledgeBase, overrides: Mapping[str, Any] | None = None) -
         "default_formulation": base.default_formulation,
         "routine_interval_months_higher_risk": base.routine_interval_months_higher_risk,
         "routine_interval_months_standard": base.routine_interval_months_standard,
+        "creatinine_max_age_days": base.creatinine_max_age_days,
     }
     values.update(dict(overrides or {}))
     try:

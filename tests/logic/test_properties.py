@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from baclofen_cds.logic import KnowledgeBase, parse_case, recommend
+from baclofen_cds.logic.case import INDICATIONS
 from baclofen_cds.logic.knowledge import load_knowledge_base
 from baclofen_cds.logic.result import STATUS_ORDER, Recommendation
 
@@ -22,16 +23,7 @@ BAD_DOSE = re.compile(r"(\d\.0+ mg)|((?<![\d])\.\d+ ?mg)|\b(QD|QOD|TIW|HS|qhs|cc
 
 cases = st.fixed_dictionaries(
     {
-        "indication": st.sampled_from(
-            [
-                "spasticity",
-                "alcohol_use_disorder",
-                "alcohol_withdrawal",
-                "hiccups",
-                "trigeminal_neuralgia",
-                "musculoskeletal_pain",
-            ]
-        ),
+        "indication": st.sampled_from(INDICATIONS),
         "age_years": st.floats(0, 120, allow_nan=False).map(lambda x: round(x, 1)),
         "sex": st.sampled_from(["female", "male"]),
         "start_date": st.dates(date(2025, 1, 1), date(2030, 12, 31)).map(date.isoformat),
@@ -150,3 +142,24 @@ def test_contraindicated_never_has_a_regimen(data: dict[str, Any]) -> None:
     rec = rec_for(data)
     if "baclofen_hypersensitivity" in data["conditions"]:
         assert rec.status == "contraindicated" and rec.regimen is None
+
+
+@given(
+    st.floats(0.5, 20).map(lambda x: round(x * 2) / 2),
+    st.integers(1, 4),
+    st.sampled_from(list(KB.formulations)),
+)
+def test_taper_from_any_dose_lasts_two_weeks_and_only_goes_down(
+    dose: float, times: int, form: str
+) -> None:
+    from baclofen_cds.logic.dosing import taper_from_dose
+
+    steps = taper_from_dose(dose, times, form, KB)
+    if not steps:  # already the smallest dose the form can give
+        return
+    assert steps[-1].to_day >= KB.taper.taper.min_total_days
+    dailies = [s.daily_mg for s in steps]
+    assert dailies == sorted(dailies, reverse=True)
+    assert len(set(dailies)) == len(dailies)
+    assert dailies[0] < dose * times
+    assert steps[0].from_day == 1

@@ -500,3 +500,13 @@ def test_missed_dose_adult_and_child(run: Run) -> None:
     assert "2 hours" in run().missed_dose.text
     child = run(**CHILD)
     assert child.missed_dose.population == "child" and "4 hours" in child.missed_dose.text
+
+
+def test_stale_creatinine_is_flagged_by_clinic_policy(run: Run) -> None:
+    fresh = run(serum_creatinine={"value": 0.9, "unit": "mg/dL", "measured_on": "2026-10-01"})
+    assert "renal.creatinine_stale" not in alert_ids(fresh) and fresh.status == "recommended"
+    stale = run(serum_creatinine={"value": 0.9, "unit": "mg/dL", "measured_on": "2026-06-01"})
+    alert = next(a for a in stale.alerts if a.id == "renal.creatinine_stale")
+    assert "183 days" in alert.summary and stale.status == "use_with_caution"
+    later = run(serum_creatinine={"value": 0.9, "unit": "mg/dL", "measured_on": "2026-12-05"})
+    assert "renal.creatinine_after_start" in alert_ids(later)
