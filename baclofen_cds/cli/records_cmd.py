@@ -125,6 +125,13 @@ def save_if_asked(
         raise UsageError("--patient-id is required with --save (the case has no patient.id)")
     if not args.clinician or not str(args.clinician).strip():
         raise UsageError("--clinician is required with --save")
+    case_id = case_patient.get("id")
+    if case_id and str(case_id).strip() != str(patient_id).strip():
+        # Checked before the records are opened: a mistyped id creates nothing at all.
+        raise UsageError(
+            f"not saved: --patient-id {patient_id!r} is not the patient id in the case "
+            f"({case_id!r})"
+        )
     sex = recommendation.case.get("sex")
     details = PatientDetails(
         external_id=str(patient_id),

@@ -165,6 +165,8 @@ def test_save_needs_a_clinician_and_a_patient(
     assert out.returncode == 2
     assert "not the patient id in the case" in out.stderr
     assert "Traceback" not in out.stderr
+    # Refused before the records were opened: not even an empty database was created.
+    assert not (tmp_path / "records.sqlite3").exists()
 
 
 def test_damaged_records_stop_the_save_but_not_the_recommendation(
