@@ -103,9 +103,12 @@ def add_save_arguments(parser: argparse.ArgumentParser) -> None:
 def save_if_asked(
     args: argparse.Namespace,
     recommendation: Recommendation,
-    pdfs: Sequence[tuple[str, bytes]],
+    pdfs: Sequence[Any],
 ) -> None:
     """Store the assessment (and the PDFs printed in this run) when `--save` was given.
+
+    `pdfs`: (variant, pdf_bytes) or (variant, pdf_bytes, render_options) tuples, or
+    `PrintedPdf`; the date printed on them defaults to today (`--today` in tests).
 
     Prints "saved as assessment N" to standard error. Bad options raise `UsageError`
     (exit 2); unavailable records exit 3 with one plain line and no traceback.
@@ -139,6 +142,7 @@ def save_if_asked(
         birth_year=args.birth_year,
         sex=sex if sex in ("female", "male") else None,
     )
+    prints = [_with_print_options(item, args) for item in pdfs]
     try:
         with _open(args) as store:
             aid = store.save_assessment(
@@ -146,7 +150,7 @@ def save_if_asked(
                 patient=details,
                 clinician=args.clinician,
                 supersedes=args.supersedes,
-                prints=list(pdfs),
+                prints=prints,
             )
             where = store.location
     except InvalidRecord as exc:
@@ -158,6 +162,21 @@ def save_if_asked(
             f"not saved: records unavailable: {exc}", EXIT_RECORDS_UNAVAILABLE
         ) from None
     print(f"baclofen-cds: saved as assessment {aid} ({where})", file=sys.stderr)
+
+
+def _with_print_options(item: Any, args: argparse.Namespace) -> Any:
+    """A printed PDF with at least the date printed on it (needed to reprint it identically)."""
+    from datetime import date
+
+    from baclofen_cds.records import PrintedPdf
+
+    if isinstance(item, PrintedPdf):
+        return item
+    variant, pdf, *rest = item
+    options = dict(rest[0]) if rest else {}
+    today = getattr(args, "today", None) or date.today().isoformat()
+    options.setdefault("printed_on", today)
+    return PrintedPdf(variant, pdf, options)
 
 
 def _open(args: argparse.Namespace) -> RecordStore:

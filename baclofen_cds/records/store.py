@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from baclofen_cds.records.models import Assessment, Patient
 
 T = TypeVar("T")
+PrintLike = PrintedPdf | tuple[str, bytes] | tuple[str, bytes, Mapping[str, Any]]
 
 #: How often a write is tried again when another process holds the database, or when two
 #: processes create the same patient at the same moment.
@@ -97,7 +98,7 @@ class RecordStore:
         clinician: str,
         supersedes: AssessmentId | int | None = None,
         acknowledgements: Sequence[Acknowledgement] = (),
-        prints: Sequence[PrintedPdf | tuple[str, bytes]] = (),
+        prints: Sequence[PrintLike] = (),
         app_version: str | None = None,
     ) -> AssessmentId:
         """Store one assessment (and, in the same transaction, its acknowledgements and prints).
@@ -105,10 +106,10 @@ class RecordStore:
         Stores `recommendation.to_json()` exactly, the normalised case (`recommendation.case`),
         the knowledge-base version and hash and the application version. `supersedes` names
         the assessment this one corrects (same patient, not already corrected). `prints` are
-        the PDFs printed from this recommendation (`PrintedPdf`, or (variant, pdf_bytes)
-        pairs). All or nothing: on any error nothing is written. Raises `InvalidRecord` (bad
-        input, naming the field), `PatientMismatch`, `RecordNotFound` (unknown `supersedes`),
-        `RecordsUnavailable`.
+        the PDFs printed from this recommendation (`PrintedPdf`, or (variant, pdf_bytes) or
+        (variant, pdf_bytes, options) tuples). All or nothing: on any error nothing is
+        written. Raises `InvalidRecord` (bad input, naming the field), `PatientMismatch`,
+        `RecordNotFound` (unknown `supersedes`), `RecordsUnavailable`.
         """
         from baclofen_cds import __version__
 
@@ -540,13 +541,16 @@ class RecordStore:
         raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _print_row(item: PrintedPdf | tuple[str, bytes]) -> tuple[str, str, str | None]:
+def _print_row(item: PrintLike) -> tuple[str, str, str | None]:
     """(variant, sha256 of the PDF, options as JSON or None), checked."""
+    options: dict[str, Any] = {}
     if isinstance(item, PrintedPdf):
         variant, pdf, options = item.variant, item.pdf, dict(item.options)
+    elif len(item) == 3:
+        variant, pdf, given = item
+        options = dict(given)
     else:
         variant, pdf = item
-        options = {}
     if not isinstance(pdf, bytes | bytearray) or not pdf:
         raise InvalidRecord("prints.pdf", "must be the PDF bytes")
     options_json = None

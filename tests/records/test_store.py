@@ -265,3 +265,19 @@ def test_result_json_is_the_engine_text_not_a_reserialisation(store: RecordStore
     assert got.result_json == rec.to_json()
     assert "ünïcödé-drug" in got.result_json  # not \u-escaped: exactly to_json()'s text
     assert json.loads(got.result_json)["case"]["comedications"] == ["Ketorolac", "ünïcödé-drug"]
+
+
+def test_print_options_are_kept_for_an_identical_reprint(store: RecordStore) -> None:
+    from baclofen_cds.records import PrintedPdf
+
+    options = {"printed_on": "2026-11-22", "prescriber": "Dr Ö", "large_print": True}
+    aid = _save(store, prints=[PrintedPdf("patient", b"%PDF-a", options), ("clinician", b"%PDF-b")])
+    store.record_print(
+        aid, variant="patient", pdf=b"%PDF-c", printed_by="Nurse B", options={"paper": "letter"}
+    )
+    got = store.get_assessment(aid)
+    assert [p.options for p in got.prints] == [options, {}, {"paper": "letter"}]
+    with pytest.raises(InvalidRecord, match="prints.pdf"):
+        _save(store, prints=[("patient", b"")])
+    with pytest.raises(InvalidRecord, match="prints.options"):
+        _save(store, prints=[PrintedPdf("patient", b"%PDF", {"when": object()})])
