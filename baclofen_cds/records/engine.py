@@ -30,7 +30,7 @@ APP_NAME = "baclofen-cds"
 ENV_VAR = "BACLOFEN_CDS_DATABASE_URL"
 DEFAULT_FILE_NAME = "records.sqlite3"
 #: Seconds a SQLite writer waits for another writer before giving up.
-SQLITE_BUSY_TIMEOUT_S = 30.0
+SQLITE_BUSY_TIMEOUT_S = 10.0
 #: Seconds to wait for a PostgreSQL server before saying records are unavailable.
 PG_CONNECT_TIMEOUT_S = 5
 SQLITE_HEADER = b"SQLite format 3\x00"

@@ -252,3 +252,27 @@ def test_reprint_gives_the_same_handout_bytes(
     )
     assert [p["printed_by"] for p in shown["prints"]] == ["Dr A. Smith", "Nurse B"]
     assert shown["prints"][0]["pdf_sha256"] == shown["prints"][1]["pdf_sha256"]
+
+
+def test_show_an_assessment_from_another_knowledge_base(sqlite_url: str) -> None:
+    from baclofen_cds.records import Acknowledgement, PatientDetails, open_store
+    from tests.records.records_support import make_recommendation
+
+    with open_store(sqlite_url) as store:
+        aid = store.save_assessment(
+            make_recommendation(kb_version="2020.1"),
+            patient=PatientDetails("MRN-001", "Jane Doe"),
+            clinician="Dr A",
+            acknowledgements=[
+                Acknowledgement("interaction.opioids", "overridden", "benefit", "Watched closely")
+            ],
+        )
+    out = cli("show", str(aid), "--database-url", sqlite_url)
+    assert out.returncode == 0, out.stderr
+    assert "cannot be recomputed exactly" in out.stdout
+    assert "Start: 5 mg three times a day" in out.stdout
+    assert "Never more than 80 mg a day" in out.stdout
+    assert "[CRITICAL] Opioid + baclofen" in out.stdout
+    assert (
+        "interaction.opioids: overridden (reason: benefit) by Dr A — Watched closely" in out.stdout
+    )

@@ -277,7 +277,7 @@ def test_print_options_are_kept_for_an_identical_reprint(store: RecordStore) -> 
     )
     got = store.get_assessment(aid)
     assert [p.options for p in got.prints] == [options, {}, {"paper": "letter"}]
-    with pytest.raises(InvalidRecord, match="prints.pdf"):
+    with pytest.raises(InvalidRecord, match=r"prints\.pdf"):
         _save(store, prints=[("patient", b"")])
-    with pytest.raises(InvalidRecord, match="prints.options"):
+    with pytest.raises(InvalidRecord, match=r"prints\.options"):
         _save(store, prints=[PrintedPdf("patient", b"%PDF", {"when": object()})])
