@@ -14,6 +14,12 @@ def register(sub: Any) -> None:
     check = ksub.add_parser("check", help="validate the knowledge base (the packaged one, or DIR)")
     check.add_argument("directory", nargs="?", type=Path, default=None, metavar="DIR")
     check.set_defaults(handler=run_check)
+    bundle = ksub.add_parser(
+        "bundle",
+        help="validate DIR (default: the package's) and write its fast-loading JSON bundle",
+    )
+    bundle.add_argument("directory", nargs="?", type=Path, default=None, metavar="DIR")
+    bundle.set_defaults(handler=run_bundle)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -32,4 +38,17 @@ def run_check(args: argparse.Namespace) -> int:
         f"  {len(rules)} rules ({derived} DERIVED, {unverified} UNVERIFIED), "
         f"{len(kb.sources)} sources, {len(kb.comedication_names())} medicine names"
     )
+    return 0
+
+
+def run_bundle(args: argparse.Namespace) -> int:
+    from baclofen_cds.logic.knowledge import KnowledgeBaseError, build_bundle
+
+    directory = args.directory or Path(__file__).resolve().parents[1] / "resources" / "knowledge"
+    try:
+        path = build_bundle(directory)
+    except KnowledgeBaseError as exc:
+        print(f"knowledge base INVALID, no bundle written: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}")
     return 0

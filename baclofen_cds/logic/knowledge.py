@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.resources
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +18,14 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from baclofen_cds.logic.result import Category, RenalBand
 
@@ -236,8 +244,19 @@ class FormulationsFile(_Strict):
 
 # ------------------------------------------------------------------ dosing.yaml
 class Rung(_Strict):
+    """One dose level; written `[mg per dose, times a day]` in the YAML."""
+
     dose_mg: float = Field(gt=0)
     times_per_day: int = Field(ge=1, le=6)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_pair(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            if len(value) != 2:
+                raise ValueError("a dose level is [mg per dose, times a day]")
+            return {"dose_mg": value[0], "times_per_day": value[1]}
+        return value
 
 
 class AgeCap(_Strict):
@@ -366,6 +385,15 @@ class InteractionClass(Rule):
     labeled: Literal["labeled", "class", "not labeled"]
     members: tuple[Member, ...] = Field(min_length=1)
     summary: str = Field(min_length=1, max_length=139)
+
+    @field_validator("members", mode="before")
+    @classmethod
+    def _from_mapping(cls, value: Any) -> Any:
+        """`generic: [brands]` in the YAML becomes one Member each."""
+        if isinstance(value, dict):
+            return [{"name": k, "brands": v or []} for k, v in value.items()]
+        return value
+
     detail: str = Field(min_length=1)
     action: str = Field(min_length=1)
     patient_text: str = ""
@@ -555,19 +583,56 @@ class _Limits:
 
 
 # ------------------------------------------------------------------ loading
-def _read_documents(directory: Path | None) -> dict[str, bytes]:
+#: The YAML files pre-parsed to JSON (`baclofen-cds knowledge bundle`): used only when its
+#: recorded sha256 equals the hash of the YAML files beside it, so it can never disagree with
+#: them; a stale or missing bundle just means the YAML is parsed (slower, same result).
+BUNDLE_NAME = "knowledge.bundle.json"
+
+
+def _read_documents(directory: Path | None) -> tuple[dict[str, bytes], bytes | None]:
     docs: dict[str, bytes] = {}
+    bundle: bytes | None = None
     if directory is None:
         root = importlib.resources.files("baclofen_cds") / "resources" / "knowledge"
-        for entry in root.iterdir():
-            if entry.name.endswith(".yaml"):
-                docs[entry.name] = entry.read_bytes()
+        entries: Iterable[Any] = root.iterdir()
     else:
         if not directory.is_dir():
             raise KnowledgeBaseError(f"{directory}: not a folder")
-        for path in directory.glob("*.yaml"):
-            docs[path.name] = path.read_bytes()
-    return docs
+        entries = directory.iterdir()
+    for entry in entries:
+        if entry.name.endswith(".yaml"):
+            docs[entry.name] = entry.read_bytes()
+        elif entry.name == BUNDLE_NAME:
+            bundle = entry.read_bytes()
+    return docs, bundle
+
+
+def _bundled(bundle: bytes | None, sha256: str) -> dict[str, Any]:
+    """The pre-parsed documents, if the bundle matches these YAML files exactly."""
+    if bundle is None:
+        return {}
+    try:
+        data = json.loads(bundle)
+    except ValueError:
+        return {}
+    if not isinstance(data, dict) or data.get("sha256") != sha256:
+        return {}
+    docs = data.get("documents")
+    return docs if isinstance(docs, dict) else {}
+
+
+def build_bundle(directory: Path) -> Path:
+    """Write the JSON bundle of the YAML files in `directory` (after validating them)."""
+    load_knowledge_base(directory)
+    docs, _ = _read_documents(directory)
+    parsed = {name: yaml.load(raw, Loader=_Loader) for name, raw in sorted(docs.items())}  # noqa: S506
+    out = {"sha256": content_hash(docs), "documents": parsed}
+    path = directory / BUNDLE_NAME
+    path.write_text(
+        json.dumps(out, ensure_ascii=False, separators=(",", ":"), default=str) + "\n",
+        encoding="utf-8",
+    )
+    return path
 
 
 def content_hash(documents: Mapping[str, bytes]) -> str:
@@ -598,13 +663,18 @@ def _entry_name(data: Any, loc: tuple[Any, ...]) -> str:
     return "".join(parts) or "(top level)"
 
 
-def _parse(model: type[_M], name: str, documents: Mapping[str, bytes]) -> _M:
+def _parse(
+    model: type[_M], name: str, documents: Mapping[str, bytes], parsed: Mapping[str, Any]
+) -> _M:
     if name not in documents:
         raise KnowledgeBaseError(f"{name}: file is missing from the knowledge base")
-    try:
-        data = yaml.load(documents[name], Loader=_Loader)  # noqa: S506 - safe loader
-    except yaml.YAMLError as exc:
-        raise KnowledgeBaseError(f"{name}: not valid YAML: {exc}") from None
+    if name in parsed:
+        data = parsed[name]
+    else:
+        try:
+            data = yaml.load(documents[name], Loader=_Loader)  # noqa: S506 - safe loader
+        except yaml.YAMLError as exc:
+            raise KnowledgeBaseError(f"{name}: not valid YAML: {exc}") from None
     if not isinstance(data, dict):
         raise KnowledgeBaseError(f"{name}: must be a mapping at the top level")
     try:
@@ -637,18 +707,20 @@ def _is_strength(word: str) -> bool:
 
 def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
     """Load and validate the knowledge base (the packaged one unless `directory` is given)."""
-    documents = _read_documents(directory)
-    meta = _parse(KbMeta, "kb.yaml", documents)
-    sources = _parse(SourcesFile, "sources.yaml", documents)
-    renal = _parse(RenalFile, "renal.yaml", documents)
-    forms = _parse(FormulationsFile, "formulations.yaml", documents)
-    dosing = _parse(DosingFile, "dosing.yaml", documents)
-    alerts = _parse(AlertsFile, "alerts.yaml", documents)
-    conditions = _parse(ConditionsFile, "conditions.yaml", documents)
-    interactions = _parse(InteractionsFile, "interactions.yaml", documents)
-    monitoring = _parse(MonitoringFile, "monitoring.yaml", documents)
-    taper = _parse(TaperFile, "taper.yaml", documents)
-    policy = _parse(PolicyFile, "policy.yaml", documents)
+    documents, bundle = _read_documents(directory)
+    sha256 = content_hash(documents)
+    pre = _bundled(bundle, sha256)
+    meta = _parse(KbMeta, "kb.yaml", documents, pre)
+    sources = _parse(SourcesFile, "sources.yaml", documents, pre)
+    renal = _parse(RenalFile, "renal.yaml", documents, pre)
+    forms = _parse(FormulationsFile, "formulations.yaml", documents, pre)
+    dosing = _parse(DosingFile, "dosing.yaml", documents, pre)
+    alerts = _parse(AlertsFile, "alerts.yaml", documents, pre)
+    conditions = _parse(ConditionsFile, "conditions.yaml", documents, pre)
+    interactions = _parse(InteractionsFile, "interactions.yaml", documents, pre)
+    monitoring = _parse(MonitoringFile, "monitoring.yaml", documents, pre)
+    taper = _parse(TaperFile, "taper.yaml", documents, pre)
+    policy = _parse(PolicyFile, "policy.yaml", documents, pre)
 
     sources_by_id = _unique("sources.yaml", "source", ((s.id, s) for s in sources.sources))
     checker = _CrossCheck(sources_by_id)
@@ -740,7 +812,7 @@ def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
         monitoring=monitoring,
         taper=taper,
         policy_defaults=policy.policy,
-        sha256=content_hash(documents),
+        sha256=sha256,
         directory=directory,
         _documents=documents,
     )

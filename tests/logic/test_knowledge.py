@@ -86,14 +86,20 @@ def test_copy_loads_with_the_same_hash(kb_copy: Path, kb: KnowledgeBase) -> None
         ),
         (
             "dosing.yaml",
-            "      - {dose_mg: 10, times_per_day: 3}\n      - {dose_mg: 15",
-            "      - {dose_mg: 1, times_per_day: 3}\n      - {dose_mg: 15",
+            "      - [10, 3]\n      - [15, 3]",
+            "      - [1, 3]\n      - [15, 3]",
             r"ladder rungs must rise",
         ),
         (
+            "dosing.yaml",
+            "      - [10, 3]\n      - [15, 3]",
+            "      - [10, 3, 1]\n      - [15, 3]",
+            r"a dose level is \[mg per dose, times a day\]",
+        ),
+        (
             "interactions.yaml",
-            "{name: tramadol, brands: [Ultram",
-            "{name: tramadol, brands: [Xanax, Ultram",
+            "tramadol: [Ultram",
+            "tramadol: [Xanax, Ultram",
             r"brand 'Xanax' is listed for both",
         ),
         (
@@ -219,3 +225,32 @@ def test_no_clinical_numbers_in_python() -> None:
             if '"""' in line or code.strip().startswith(('"', "'")):
                 continue
             assert not pattern.search(code), f"{path.name}:{n}: {line.strip()}"
+
+
+def test_packaged_bundle_is_current(kb: KnowledgeBase) -> None:
+    """Run `baclofen-cds knowledge bundle` after editing the YAML (CI fails otherwise)."""
+    import json
+
+    from baclofen_cds.logic.knowledge import BUNDLE_NAME
+
+    bundle = json.loads((PACKAGED / BUNDLE_NAME).read_text(encoding="utf-8"))
+    assert bundle["sha256"] == kb.sha256
+
+
+def test_bundle_and_yaml_give_the_same_knowledge(kb_copy: Path, kb: KnowledgeBase) -> None:
+    from baclofen_cds.logic.knowledge import BUNDLE_NAME
+
+    (kb_copy / BUNDLE_NAME).unlink()
+    plain = load_knowledge_base(kb_copy)
+    assert plain.sha256 == kb.sha256
+    assert (
+        plain.meta == kb.meta
+        and plain.dosing == kb.dosing
+        and plain.interactions == kb.interactions
+    )
+    assert plain.names == kb.names
+
+
+def test_stale_bundle_is_ignored(kb_copy: Path) -> None:
+    edit(kb_copy, "kb.yaml", 'version: "2026.11.1"', 'version: "2026.11.2-local"')
+    assert load_knowledge_base(kb_copy).version == "2026.11.2-local"  # YAML wins, not the bundle
