@@ -281,12 +281,16 @@ class RecordStore:
 
             from baclofen_cds.records.models import Assessment, Patient
 
-            later = aliased(Assessment)
-            stmt = (
+            # The page is chosen first, by an index range scan on (patient, time, id) for a
+            # known patient id; only its rows are then joined to the patient and looked up for
+            # a later correction.
+            patient_id = (
+                select(Patient.id).where(Patient.external_id == external_id).scalar_subquery()
+            )
+            page_rows = (
                 select(
                     Assessment.id,
-                    Patient.external_id,
-                    Patient.display_name,
+                    Assessment.patient_id,
                     Assessment.created_at,
                     Assessment.clinician,
                     Assessment.status,
@@ -295,14 +299,33 @@ class RecordStore:
                     Assessment.critical_alert_count,
                     Assessment.kb_version,
                     Assessment.supersedes_id,
-                    later.id,
                 )
-                .join(Patient, Patient.id == Assessment.patient_id)
-                .outerjoin(later, later.supersedes_id == Assessment.id)
-                .where(Patient.external_id == external_id)
+                .where(Assessment.patient_id == patient_id)
                 .order_by(Assessment.created_at.desc(), Assessment.id.desc())
                 .limit(page_size)
                 .offset(page * page_size)
+                .subquery("page")
+            )
+            later = aliased(Assessment)
+            c = page_rows.c
+            stmt = (
+                select(
+                    c.id,
+                    Patient.external_id,
+                    Patient.display_name,
+                    c.created_at,
+                    c.clinician,
+                    c.status,
+                    c.indication,
+                    c.alert_count,
+                    c.critical_alert_count,
+                    c.kb_version,
+                    c.supersedes_id,
+                    later.id,
+                )
+                .join(Patient, Patient.id == c.patient_id)
+                .outerjoin(later, later.supersedes_id == c.id)
+                .order_by(c.created_at.desc(), c.id.desc())
             )
             return [
                 AssessmentSummary(
