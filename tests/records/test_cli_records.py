@@ -225,18 +225,36 @@ def test_show_unknown_assessment(sqlite_url: str) -> None:
     assert "no assessment 4242" in out.stderr
 
 
-def test_reprint_gives_the_same_handout_bytes(
-    sqlite_url: str, case_file: Path, tmp_path: Path
-) -> None:
+def test_reprint_gives_the_same_handout_bytes(sqlite_url: str, tmp_path: Path) -> None:
     pytest.importorskip(
         "baclofen_cds.logic.handout_content", reason="the handout renderer has not landed"
     )
-    first = tmp_path / "first.pdf"
-    saved = _save(sqlite_url, case_file, "--handout", str(first))
+    from datetime import UTC, date, datetime
+
+    from baclofen_cds.cli.records_cmd import render_patient_handout
+    from baclofen_cds.logic import load_knowledge_base, load_policy, parse_case, recommend
+    from baclofen_cds.records import PatientDetails, PrintedPdf, open_store
+
+    kb = load_knowledge_base()
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data["patient"] = {"id": "MRN-P", "name": "Zoë O'Brien <b>&amp;"}
+    rec = recommend(parse_case(data, kb, today=date(2026, 11, 22)), kb, load_policy(kb))
+    first, options = render_patient_handout(
+        rec,
+        {"printed_on": "2026-11-20", "prescriber": "Dr A. Smith", "large_print": True},
+        default_day=datetime.now(UTC),
+    )
+    with open_store(sqlite_url) as store:
+        aid = store.save_assessment(
+            rec,
+            patient=PatientDetails("MRN-P"),
+            clinician="Dr A. Smith",
+            prints=[PrintedPdf("patient", first, options)],
+        )
     again = tmp_path / "again.pdf"
     out = cli(
         "reprint",
-        str(saved),
+        str(aid),
         "--handout",
         str(again),
         "--clinician",
@@ -246,12 +264,28 @@ def test_reprint_gives_the_same_handout_bytes(
     )
     assert out.returncode == 0, out.stderr
     assert "identical" in out.stderr
-    assert again.read_bytes() == first.read_bytes()
+    assert again.read_bytes() == first
     shown = json.loads(
-        cli("show", str(saved), "--format", "json", "--database-url", sqlite_url).stdout
+        cli("show", str(aid), "--format", "json", "--database-url", sqlite_url).stdout
     )
     assert [p["printed_by"] for p in shown["prints"]] == ["Dr A. Smith", "Nurse B"]
     assert shown["prints"][0]["pdf_sha256"] == shown["prints"][1]["pdf_sha256"]
+    assert shown["prints"][1]["options"]["reprint"] is True
+
+
+def test_reprint_refuses_when_the_knowledge_base_changed(sqlite_url: str, tmp_path: Path) -> None:
+    from baclofen_cds.records import PatientDetails, open_store
+    from tests.records.records_support import make_recommendation
+
+    with open_store(sqlite_url) as store:
+        aid = store.save_assessment(
+            make_recommendation(), patient=PatientDetails("MRN-001"), clinician="Dr A"
+        )
+    out_pdf = tmp_path / "x.pdf"
+    out = cli("reprint", str(aid), "--handout", str(out_pdf), "--database-url", sqlite_url)
+    assert out.returncode == 4
+    assert "cannot be recomputed exactly" in out.stderr
+    assert not out_pdf.exists()
 
 
 def test_show_an_assessment_from_another_knowledge_base(sqlite_url: str) -> None:
