@@ -310,3 +310,52 @@ def test_show_an_assessment_from_another_knowledge_base(sqlite_url: str) -> None
     assert (
         "interaction.opioids: overridden (reason: benefit) by Dr A — Watched closely" in out.stdout
     )
+
+
+def test_save_if_asked_records_the_pdfs_printed_in_the_run(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import argparse
+
+    from baclofen_cds.cli import records_cmd
+    from baclofen_cds.records import open_store
+    from tests.records.records_support import make_recommendation
+
+    args = argparse.Namespace(
+        save=True,
+        patient_id=None,
+        clinician="Dr A",
+        birth_year=1981,
+        supersedes=None,
+        database_url=sqlite_url,
+        today="2026-11-20",
+    )
+    records_cmd.save_if_asked(
+        args,
+        make_recommendation(),
+        [("patient", b"%PDF-1"), ("clinician", b"%PDF-2", {"paper": "letter"})],
+    )
+    assert "saved as assessment 1" in capsys.readouterr().err
+    with open_store(sqlite_url) as store:
+        got = store.get_assessment(1)
+    assert got.patient.external_id == "MRN-001"  # from the case
+    assert got.patient.birth_year == 1981
+    assert [(p.variant, p.options) for p in got.prints] == [
+        ("patient", {"printed_on": "2026-11-20"}),
+        ("clinician", {"paper": "letter", "printed_on": "2026-11-20"}),
+    ]
+
+
+def test_without_save_nothing_is_opened(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from baclofen_cds.cli import records_cmd
+    from tests.records.records_support import make_recommendation
+
+    db = tmp_path / "records.sqlite3"
+    args = argparse.Namespace(
+        save=False, patient_id="MRN-001", clinician=None, database_url=f"sqlite:///{db}"
+    )
+    records_cmd.save_if_asked(args, make_recommendation(), [])
+    assert "not saved" in capsys.readouterr().err
+    assert not db.exists()

@@ -281,3 +281,31 @@ def test_print_options_are_kept_for_an_identical_reprint(store: RecordStore) -> 
         _save(store, prints=[("patient", b"")])
     with pytest.raises(InvalidRecord, match=r"prints\.options"):
         _save(store, prints=[PrintedPdf("patient", b"%PDF", {"when": object()})])
+
+
+def test_two_corrections_of_the_same_assessment_at_once(store: RecordStore) -> None:
+    """Both clinicians press Save together: one correction lands, the other is told why."""
+    import threading
+
+    old = _save(store)
+    outcomes: list[object] = []
+    barrier = threading.Barrier(2)
+
+    def correct() -> None:
+        barrier.wait()
+        try:
+            outcomes.append(_save(store, supersedes=old))
+        except InvalidRecord as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=correct) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    saved = [o for o in outcomes if isinstance(o, int)]
+    refused = [o for o in outcomes if isinstance(o, InvalidRecord)]
+    assert len(saved) == 1
+    assert len(refused) == 1
+    assert "already corrected" in str(refused[0])
+    assert store.get_assessment(old).superseded_by_id == saved[0]
