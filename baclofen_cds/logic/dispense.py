@@ -51,8 +51,18 @@ def dispense(level: Level, form: FormulationInfo) -> Level | None:
 
 
 def choose_tablet_strength(doses: Iterable[float], form: FormulationInfo) -> float:
-    """The largest strength that gives every dose as whole or (scored) half tablets."""
+    """One strength for the whole schedule.
+
+    Whole tablets are preferred (splitting is error-prone) while no dose needs more than
+    `whole_tablets_up_to` of them; otherwise the largest strength that gives every dose as
+    whole or scored-half tablets.
+    """
     wanted = sorted(set(doses))
+    limit = form.whole_tablets_up_to
+    for strength in sorted(form.strengths_mg, reverse=True):
+        counts = [d / strength for d in wanted]
+        if all(abs(c - round(c)) < _EPS and 1 <= round(c) <= limit for c in counts):
+            return strength
     for strength in sorted(form.strengths_mg, reverse=True):
         unit = strength / 2 if strength in form.scored_strengths_mg else strength
         if all(abs(d / unit - round(d / unit)) < _EPS and d >= unit for d in wanted):

@@ -222,6 +222,7 @@ class FormulationInfo(_Strict):
     scored_strengths_mg: tuple[float, ...] = ()
     concentration_mg_per_ml: float | None = None
     dose_step_mg: float = Field(gt=0)
+    whole_tablets_up_to: int = Field(default=0, ge=0)
     storage: str
     min_weight_kg: float | None = None
     sources: tuple[str, ...] = Field(min_length=1)

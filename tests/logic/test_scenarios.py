@@ -510,3 +510,12 @@ def test_stale_creatinine_is_flagged_by_clinic_policy(run: Run) -> None:
     assert "183 days" in alert.summary and stale.status == "use_with_caution"
     later = run(serum_creatinine={"value": 0.9, "unit": "mg/dL", "measured_on": "2026-12-05"})
     assert "renal.creatinine_after_start" in alert_ids(later)
+
+
+def test_whole_tablets_preferred_when_few_are_needed(run: Run) -> None:
+    dialysis = run(dialysis="hemodialysis")
+    assert dialysis.regimen is not None
+    assert dialysis.regimen.start.amount == "1 tablet of 5 mg"  # not half of a 10 mg tablet
+    withdrawal = run(indication="alcohol_withdrawal")
+    assert withdrawal.regimen is not None
+    assert withdrawal.regimen.start.amount == "1 tablet of 10 mg"
