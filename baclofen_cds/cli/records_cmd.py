@@ -24,11 +24,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from baclofen_cds.cli import UsageError
+from baclofen_cds.cli import UsageError, records_view
 
 if TYPE_CHECKING:
     from baclofen_cds.logic import Recommendation
-    from baclofen_cds.records import AssessmentSummary, RecordStore, StoredAssessment
+    from baclofen_cds.records import RecordStore, StoredAssessment
 
 EXIT_RECORDS_UNAVAILABLE = 3
 EXIT_NOT_REPRODUCIBLE = 4
@@ -227,66 +227,14 @@ def run_history(args: argparse.Namespace) -> int:
             "total": total,
             "page": args.page,
             "page_size": args.page_size,
-            "assessments": [_summary_dict(r) for r in rows],
+            "assessments": [records_view.summary_dict(r) for r in rows],
         }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return 0
-    sys.stdout.write(_history_text(args.patient_id, rows, total, args.page, args.page_size))
+    sys.stdout.write(
+        records_view.history_text(args.patient_id, rows, total, args.page, args.page_size)
+    )
     return 0
-
-
-def _summary_dict(row: AssessmentSummary) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "created_at": row.created_at.isoformat(),
-        "clinician": row.clinician,
-        "patient_id": row.patient_external_id,
-        "patient_name": row.patient_display_name,
-        "status": row.status,
-        "indication": row.indication,
-        "alerts": row.alert_count,
-        "critical_alerts": row.critical_alert_count,
-        "knowledge_base_version": row.knowledge_base_version,
-        "supersedes": row.supersedes_id,
-        "superseded_by": row.superseded_by_id,
-    }
-
-
-def _when(value: Any) -> str:
-    return str(value.strftime("%Y-%m-%d %H:%M UTC"))
-
-
-def _history_text(
-    patient_id: str, rows: list[AssessmentSummary], total: int, page: int, size: int
-) -> str:
-    if not rows:
-        if total:
-            return f"No assessments on page {page} for patient {patient_id} ({total} in all).\n"
-        return f"No saved assessments for patient {patient_id}.\n"
-    name = rows[0].patient_display_name
-    first = (page - 1) * size + 1
-    lines = [
-        f"Patient {patient_id}" + (f" ({name})" if name else ""),
-        f"Assessments {first}–{first + len(rows) - 1} of {total}, newest first:",
-        "",
-    ]
-    for r in rows:
-        alerts = f"{r.alert_count} alert{'s' if r.alert_count != 1 else ''}"
-        if r.critical_alert_count:
-            alerts += f" ({r.critical_alert_count} critical)"
-        line = (
-            f"  #{r.id}  {_when(r.created_at)}  {r.status.replace('_', ' ')}  "
-            f"{r.indication.replace('_', ' ')}  {alerts}  by {r.clinician}"
-        )
-        notes = []
-        if r.supersedes_id is not None:
-            notes.append(f"corrects #{r.supersedes_id}")
-        if r.superseded_by_id is not None:
-            notes.append(f"CORRECTED by #{r.superseded_by_id}")
-        if notes:
-            line += "  [" + "; ".join(notes) + "]"
-        lines.append(line)
-    return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------------------- show
@@ -294,117 +242,12 @@ def run_show(args: argparse.Namespace) -> int:
     with _open(args) as store:
         stored = _get(store, args.assessment_id)
     if args.format == "json":
-        sys.stdout.write(json.dumps(_stored_dict(stored), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps(records_view.stored_dict(stored), ensure_ascii=False, indent=2) + "\n"
+        )
         return 0
-    sys.stdout.write(_stored_text(stored))
+    sys.stdout.write(records_view.stored_text(stored))
     return 0
-
-
-def _stored_dict(s: StoredAssessment) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "created_at": s.created_at.isoformat(),
-        "clinician": s.clinician,
-        "patient": {
-            "id": s.patient.external_id,
-            "name": s.patient.display_name,
-            "birth_year": s.patient.birth_year,
-            "sex": s.patient.sex,
-        },
-        "knowledge_base": {
-            "version": s.knowledge_base_version,
-            "sha256": s.knowledge_base_sha256,
-        },
-        "app_version": s.app_version,
-        "result_sha256": s.result_sha256,
-        "supersedes": s.supersedes_id,
-        "superseded_by": s.superseded_by_id,
-        "acknowledgements": [
-            {
-                "alert_id": a.alert_id,
-                "outcome": a.outcome,
-                "reason_code": a.reason_code,
-                "comment": a.comment,
-                "clinician": a.clinician,
-                "recorded_at": a.recorded_at.isoformat(),
-            }
-            for a in s.acknowledgements
-        ],
-        "prints": [
-            {
-                "variant": p.variant,
-                "pdf_sha256": p.pdf_sha256,
-                "printed_by": p.printed_by,
-                "printed_at": p.printed_at.isoformat(),
-                "options": p.options,
-            }
-            for p in s.prints
-        ],
-        "case": s.case,
-        "result": s.result,
-    }
-
-
-def _stored_text(s: StoredAssessment) -> str:
-    from baclofen_cds.records.reproduce import NotReproducible, reproduce
-
-    p = s.patient
-    who = p.external_id + (f" ({p.display_name})" if p.display_name else "")
-    lines = [
-        f"Assessment #{s.id} — saved {_when(s.created_at)} by {s.clinician}",
-        f"Patient: {who}",
-        f"Knowledge base {s.knowledge_base_version} ({s.knowledge_base_sha256[:12]}), "
-        f"application {s.app_version}",
-    ]
-    if s.supersedes_id is not None:
-        lines.append(f"This assessment corrects #{s.supersedes_id}.")
-    if s.superseded_by_id is not None:
-        lines.append(f"CORRECTED: assessment #{s.superseded_by_id} replaces this one.")
-    lines.append("")
-    try:
-        from baclofen_cds.logic.summary import clinician_note
-
-        lines.append(clinician_note(reproduce(s)).rstrip("\n"))
-    except NotReproducible as exc:
-        lines.append(str(exc))
-        lines.append(_result_outline(s.result))
-    if s.acknowledgements:
-        lines += ["", "Alert acknowledgements:"]
-        for a in s.acknowledgements:
-            text = f"  {_when(a.recorded_at)}  {a.alert_id}: {a.outcome}"
-            if a.reason_code:
-                text += f" (reason: {a.reason_code})"
-            text += f" by {a.clinician}"
-            if a.comment:
-                text += f" — {a.comment}"
-            lines.append(text)
-    if s.prints:
-        lines += ["", "Printed:"]
-        for pr in s.prints:
-            lines.append(
-                f"  {_when(pr.printed_at)}  {pr.variant} by {pr.printed_by} "
-                f"(sha256 {pr.pdf_sha256[:12]})"
-            )
-    return "\n".join(lines) + "\n"
-
-
-def _result_outline(result: dict[str, Any]) -> str:
-    """The essentials of a stored result that cannot be recomputed (read from its JSON)."""
-    from baclofen_cds.logic import format_mg, times_a_day
-
-    lines = [f"Status: {str(result.get('status', '')).replace('_', ' ')}"]
-    regimen = result.get("regimen")
-    if isinstance(regimen, dict):
-        start = regimen.get("start") or {}
-        if "dose_mg" in start and "times_per_day" in start:
-            lines.append(
-                f"Start: {format_mg(start['dose_mg'])} {times_a_day(int(start['times_per_day']))}"
-            )
-        if "max_daily_mg" in regimen:
-            lines.append(f"Never more than {format_mg(regimen['max_daily_mg'])} a day")
-    for alert in result.get("alerts") or []:
-        lines.append(f"[{str(alert.get('indicator', '')).upper()}] {alert.get('summary', '')}")
-    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------- reprint
@@ -440,14 +283,14 @@ def run_reprint(args: argparse.Namespace) -> int:
     if earlier and earlier[-1].pdf_sha256 == digest:
         print(
             f"baclofen-cds: reprinted assessment #{stored.id} to {out}: identical to the "
-            f"handout printed {_when(earlier[-1].printed_at)}",
+            f"handout printed {records_view.when(earlier[-1].printed_at)}",
             file=sys.stderr,
         )
     elif earlier:
         print(
             f"baclofen-cds: warning: the reprint of assessment #{stored.id} differs from the "
-            f"handout printed {_when(earlier[-1].printed_at)} (the handout layout changed?); "
-            "the dosing content comes from the same recomputed result",
+            f"handout printed {records_view.when(earlier[-1].printed_at)} (the handout layout "
+            "changed?); the dosing content comes from the same recomputed result",
             file=sys.stderr,
         )
     else:

@@ -104,7 +104,8 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> RecordStore:
         resolve_url,
     )
     from baclofen_cds.records.migrate import migrate_to_head
-    from baclofen_cds.records.store import RecordStore, _unavailable
+    from baclofen_cds.records.rows import unavailable
+    from baclofen_cds.records.store import RecordStore
 
     resolved = resolve_url(url)
     where = describe(resolved)
@@ -129,7 +130,7 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> RecordStore:
     except DBAPIError as exc:
         engine.dispose()
         if engine.dialect.name == "sqlite":
-            raise _unavailable(exc, where) from None
+            raise unavailable(exc, where) from None
         raise _server_unavailable(exc, where) from None
     except Exception as exc:  # a migration that failed: the transaction was rolled back
         engine.dispose()

@@ -7,7 +7,6 @@ Open one with `baclofen_cds.records.open_store`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import time
@@ -16,11 +15,19 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from baclofen_cds.records import validation as check
+from baclofen_cds.records.rows import (
+    PrintLike,
+    is_busy,
+    patient_record,
+    print_row,
+    sha256_hex,
+    stored_assessment,
+    unavailable,
+)
 from baclofen_cds.records.types import (
     Acknowledgement,
     AssessmentId,
     AssessmentSummary,
-    HandoutPrint,
     InvalidRecord,
     PatientDetails,
     PatientMismatch,
@@ -29,8 +36,6 @@ from baclofen_cds.records.types import (
     RecordIntegrityError,
     RecordNotFound,
     RecordsError,
-    RecordsUnavailable,
-    StoredAcknowledgement,
     StoredAssessment,
 )
 from baclofen_cds.records.uow import UnitOfWork
@@ -43,16 +48,11 @@ if TYPE_CHECKING:
     from baclofen_cds.records.models import Assessment, Patient
 
 T = TypeVar("T")
-PrintLike = PrintedPdf | tuple[str, bytes] | tuple[str, bytes, Mapping[str, Any]]
 
 #: How often a write is tried again when another process holds the database, or when two
 #: processes create the same patient at the same moment.
 WRITE_ATTEMPTS = 5
 MAX_PAGE_SIZE = 500
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 class RecordStore:
@@ -129,7 +129,7 @@ class RecordStore:
             )
         alerts = recommendation.alerts
         acks = check.acknowledgements(acknowledgements, [a.id for a in alerts])
-        print_rows = [_print_row(item) for item in prints]
+        print_rows = [print_row(item) for item in prints]
         indication = str(case.get("indication") or "")
         if not indication:
             raise InvalidRecord("case.indication", "is required")
@@ -239,7 +239,7 @@ class RecordStore:
 
         `options`: the rendering choices needed to print it again identically.
         """
-        name, digest, options_json = _print_row(PrintedPdf(variant, pdf, options or {}))
+        name, digest, options_json = print_row(PrintedPdf(variant, pdf, options or {}))
         who = check.clinician("printed_by", printed_by)
 
         def work(session: Session) -> str:
@@ -376,7 +376,7 @@ class RecordStore:
             row = session.execute(
                 select(Patient).where(Patient.external_id == key)
             ).scalar_one_or_none()
-            return None if row is None else _patient_record(row)
+            return None if row is None else patient_record(row)
 
         return self._read(work)
 
@@ -414,44 +414,7 @@ class RecordStore:
                 .where(HandoutPrintRow.assessment_id == row.id)
                 .order_by(HandoutPrintRow.id)
             ).scalars()
-            return StoredAssessment(
-                id=AssessmentId(row.id),
-                patient=_patient_record(patient),
-                clinician=row.clinician,
-                created_at=row.created_at,
-                case=json.loads(row.case_json),
-                result_json=row.result_json,
-                result_sha256=row.result_sha256,
-                knowledge_base_version=row.kb_version,
-                knowledge_base_sha256=row.kb_sha256,
-                app_version=row.app_version,
-                supersedes_id=None
-                if row.supersedes_id is None
-                else AssessmentId(row.supersedes_id),
-                superseded_by_id=None if later is None else AssessmentId(later),
-                acknowledgements=tuple(
-                    StoredAcknowledgement(
-                        alert_id=a.alert_id,
-                        outcome=a.outcome,
-                        reason_code=a.reason_code,
-                        comment=a.comment,
-                        clinician=a.clinician,
-                        recorded_at=a.recorded_at,
-                    )
-                    for a in acks
-                ),
-                prints=tuple(
-                    HandoutPrint(
-                        variant=p.variant,
-                        pdf_sha256=p.pdf_sha256,
-                        printed_at=p.printed_at,
-                        printed_by=p.printed_by,
-                        options=json.loads(p.options_json) if p.options_json else {},
-                    )
-                    for p in prints
-                ),
-                result=json.loads(row.result_json),
-            )
+            return stored_assessment(row, patient, later, list(acks), list(prints))
 
         return self._read(work)
 
@@ -534,7 +497,7 @@ class RecordStore:
             with UnitOfWork(self._factory, write=False) as uow:
                 return work(uow.session)
         except DBAPIError as exc:
-            raise _unavailable(exc, self.location) from None
+            raise unavailable(exc, self.location) from None
 
     def _write(self, work: Callable[[Session], T]) -> T:
         """Run `work` in a writing unit of work, committing at the end; retry when busy."""
@@ -555,62 +518,10 @@ class RecordStore:
                         "The records database refused the save as inconsistent; nothing was saved."
                     ) from exc
             except OperationalError as exc:
-                if not _is_busy(exc) or attempt == WRITE_ATTEMPTS:
-                    raise _unavailable(exc, self.location) from None
+                if not is_busy(exc) or attempt == WRITE_ATTEMPTS:
+                    raise unavailable(exc, self.location) from None
             except DBAPIError as exc:
-                raise _unavailable(exc, self.location) from None
+                raise unavailable(exc, self.location) from None
             time.sleep(delay * (1 + random.random()))  # noqa: S311 - jitter, not security
             delay *= 2
         raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _print_row(item: PrintLike) -> tuple[str, str, str | None]:
-    """(variant, sha256 of the PDF, options as JSON or None), checked."""
-    options: dict[str, Any] = {}
-    if isinstance(item, PrintedPdf):
-        variant, pdf, options = item.variant, item.pdf, dict(item.options)
-    elif len(item) == 3:
-        variant, pdf, given = item
-        options = dict(given)
-    else:
-        variant, pdf = item
-    if not isinstance(pdf, bytes | bytearray) or not pdf:
-        raise InvalidRecord("prints.pdf", "must be the PDF bytes")
-    options_json = None
-    if options:
-        try:
-            options_json = json.dumps(options, ensure_ascii=False, sort_keys=True)
-        except (TypeError, ValueError):
-            raise InvalidRecord(
-                "prints.options", "must be JSON data (text, numbers, true/false)"
-            ) from None
-        check.storable_text("prints.options", options_json)
-    return check.variant(variant), sha256_hex(bytes(pdf)), options_json
-
-
-def _patient_record(row: Patient) -> PatientRecord:
-    return PatientRecord(
-        external_id=row.external_id,
-        display_name=row.display_name,
-        birth_year=row.birth_year,
-        sex=row.sex,
-        created_at=row.created_at,
-    )
-
-
-def _is_busy(exc: Exception) -> bool:
-    text = str(getattr(exc, "orig", exc)).lower()
-    return "locked" in text or "busy" in text
-
-
-def _unavailable(exc: Exception, location: str) -> RecordsUnavailable:
-    """A database error as a plain sentence (no SQL, no patient data)."""
-    original = getattr(exc, "orig", exc)
-    lines = str(original).strip().splitlines()
-    text = lines[0] if lines else type(original).__name__
-    if "not a database" in text or "malformed" in text:
-        return RecordsUnavailable(
-            f"The records database {location} is damaged ({text}). "
-            "It was left untouched; restore it from a backup."
-        )
-    return RecordsUnavailable(f"The records database {location} cannot be used: {text}.")
