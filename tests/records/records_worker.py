@@ -2,6 +2,7 @@
 
     python records_worker.py URL loop PATIENT COUNT START_FILE   save COUNT, print each id
     python records_worker.py URL hang PATIENT                    save one, then stop mid-save
+    python records_worker.py URL open PATIENT START_FILE         open (create, migrate) only
 
 Prints "saved <id>" after each commit and "in-transaction" when it is inside an
 uncommitted save, so the test knows what must and must not be in the database.
@@ -21,6 +22,13 @@ from tests.records.records_support import make_recommendation
 
 def main() -> None:
     url, mode, patient = sys.argv[1], sys.argv[2], sys.argv[3]
+    if mode == "open":  # first start of several workstations at once: create + migrate
+        start_file = Path(sys.argv[4])
+        while not start_file.exists():
+            time.sleep(0.001)
+        with open_store(url) as store:
+            print(f"opened {store.count_history(patient)}", flush=True)
+        return
     store = open_store(url)
     rec = make_recommendation(patient, f"Patient {patient}")
     details = PatientDetails(patient, f"Patient {patient}")

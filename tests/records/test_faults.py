@@ -169,3 +169,20 @@ def test_processes_saving_at_the_same_time_all_land(
         assert store.count_history("MRN-SHARED") == per_worker * ((workers + 1) // 2)
         for i in range(1, workers, 2):
             assert store.count_history(f"MRN-{i}") == per_worker
+
+
+@pytest.mark.slow
+def test_several_workstations_starting_at_once_create_the_database_once(
+    database_url: str, tmp_path: Path
+) -> None:
+    start_file = tmp_path / "go"
+    procs = [_spawn(database_url, "open", "MRN-1", str(start_file)) for _ in range(4)]
+    time.sleep(1.0)
+    start_file.touch()
+    results = [p.communicate(timeout=120) for p in procs]
+    for proc, (out, err) in zip(procs, results, strict=True):
+        assert proc.returncode == 0, err
+        assert out.strip() == "opened 0"
+    from baclofen_cds.records.migrate import check_models_match
+
+    check_models_match(database_url)
