@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 #: (code, display) — what the clinician can say about a critical alert before printing.
@@ -64,7 +64,7 @@ def make_acknowledgement(
         triggered_by=tuple(alert.triggered_by),
         reason_code=reason_code,
         comment=comment,
-        acknowledged_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        acknowledged_at=datetime.now(UTC).isoformat(timespec="seconds"),
         clinician=clinician,
     )
 

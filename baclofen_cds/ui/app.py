@@ -76,9 +76,7 @@ def run(*, startup_check: bool = False, database_url: str | None = None) -> int:
             return
         window.attach_engine(engine)
         if not startup_check:
-            from baclofen_cds.ui.records_bridge import connect_records
-
-            connect_records(window, database_url)
+            window.open_records(database_url)
 
     def first_paint() -> None:
         elapsed = process_age_ms()

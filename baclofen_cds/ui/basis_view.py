@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from baclofen_cds.ui.alerts_view import sources_html
-from baclofen_cds.ui.formatting import plain
-from baclofen_cds.ui.models import BasisTableModel
+from baclofen_cds.ui.models import BasisTableModel, plain
 
 
 def basis_html(recommendation: Any, entry: Any) -> str:

@@ -30,7 +30,11 @@ from baclofen_cds.ui.engine import FieldError
 
 # Contract codes and the words shown for them (the codes are fixed by the case contract).
 SEXES = (("female", "Female"), ("male", "Male"))
-DIALYSIS = (("none", "No dialysis"), ("hemodialysis", "Haemodialysis"), ("peritoneal", "Peritoneal"))
+DIALYSIS = (
+    ("none", "No dialysis"),
+    ("hemodialysis", "Haemodialysis"),
+    ("peritoneal", "Peritoneal"),
+)
 HEPATIC = (("none", "None"), ("mild", "Mild"), ("moderate", "Moderate"), ("severe", "Severe"))
 CREATININE_UNITS = (("mg/dL", "mg/dL"), ("umol/L", "µmol/L"))
 CHOOSE = "— choose —"
@@ -188,12 +192,26 @@ class CaseFormWidget(QWidget):
             layout.addWidget(box.parentWidget() if isinstance(box, QFormLayout) else box)
         layout.addStretch(1)
 
-        for edit in (self.patient_id, self.patient_name, self.age_years, self.weight_kg,
-                     self.height_cm, self.serum_creatinine, self.creatinine_clearance, self.egfr):
+        for edit in (
+            self.patient_id,
+            self.patient_name,
+            self.age_years,
+            self.weight_kg,
+            self.height_cm,
+            self.serum_creatinine,
+            self.creatinine_clearance,
+            self.egfr,
+        ):
             edit.textChanged.connect(self.changed)
-        for combo in (self.indication, self.spasticity_origin, self.sex,
-                      self.serum_creatinine_unit, self.dialysis, self.hepatic_impairment,
-                      self.formulation):
+        for combo in (
+            self.indication,
+            self.spasticity_origin,
+            self.sex,
+            self.serum_creatinine_unit,
+            self.dialysis,
+            self.hepatic_impairment,
+            self.formulation,
+        ):
             combo.currentIndexChanged.connect(self.changed)
         self.indication.currentIndexChanged.connect(self._sync_origin)
         self.start_date.dateChanged.connect(self.changed)
@@ -252,7 +270,7 @@ class CaseFormWidget(QWidget):
         for code, form in dict(kb.formulations).items():
             self.formulation.addItem(str(getattr(form, "label", code)), code)
         self.formulation.blockSignals(False)
-        self.conditions.set_conditions(kb.conditions)
+        self.conditions.set_conditions(kb.conditions, kb.condition_groups)
         self.comedications.set_names(list(kb.comedication_names()))
         self._sync_origin()
 
@@ -335,11 +353,24 @@ class CaseFormWidget(QWidget):
 
     def clear(self, *, creatinine_unit: str | None = None, formulation: str | None = None) -> None:
         self.blockSignals(True)
-        for edit in (self.patient_id, self.patient_name, self.age_years, self.weight_kg,
-                     self.height_cm, self.serum_creatinine, self.creatinine_clearance, self.egfr):
+        for edit in (
+            self.patient_id,
+            self.patient_name,
+            self.age_years,
+            self.weight_kg,
+            self.height_cm,
+            self.serum_creatinine,
+            self.creatinine_clearance,
+            self.egfr,
+        ):
             edit.clear()
-        for combo in (self.indication, self.spasticity_origin, self.sex, self.dialysis,
-                      self.hepatic_impairment):
+        for combo in (
+            self.indication,
+            self.spasticity_origin,
+            self.sex,
+            self.dialysis,
+            self.hepatic_impairment,
+        ):
             combo.setCurrentIndex(0)
         self.conditions.set_selected(())
         self.conditions.filter.clear()
@@ -348,6 +379,48 @@ class CaseFormWidget(QWidget):
         self.set_defaults(creatinine_unit=creatinine_unit, formulation=formulation)
         self.blockSignals(False)
         self.show_errors(())
+        self.changed.emit()
+
+    def load_case(self, case: dict[str, Any]) -> None:
+        """Fill the form from a normalised case (`CaseInput.to_dict()`), e.g. a saved one."""
+        self.blockSignals(True)
+        patient = case.get("patient") or {}
+        self.patient_id.setText(patient.get("id") or "")
+        self.patient_name.setText(patient.get("name") or "")
+        for combo, key in (
+            (self.indication, "indication"),
+            (self.sex, "sex"),
+            (self.dialysis, "dialysis"),
+            (self.hepatic_impairment, "hepatic_impairment"),
+            (self.formulation, "formulation"),
+        ):
+            if case.get(key) is not None:
+                _select(combo, str(case[key]))
+        self._sync_origin()
+        if case.get("spasticity_origin"):
+            _select(self.spasticity_origin, str(case["spasticity_origin"]))
+        for edit, key in (
+            (self.age_years, "age_years"),
+            (self.weight_kg, "weight_kg"),
+            (self.height_cm, "height_cm"),
+            (self.creatinine_clearance, "creatinine_clearance_ml_min"),
+            (self.egfr, "egfr_ml_min_1_73m2"),
+        ):
+            value = case.get(key)
+            edit.setText("" if value is None else f"{value:g}")
+        scr = case.get("serum_creatinine") or {}
+        self.serum_creatinine.setText("" if scr.get("value") is None else f"{scr['value']:g}")
+        if scr.get("unit"):
+            _select(self.serum_creatinine_unit, str(scr["unit"]))
+        self.conditions.set_selected(list(case.get("conditions") or ()))
+        self.comedications.clear()
+        for name in case.get("comedications") or ():
+            self.comedications.add(str(name))
+        if case.get("start_date"):
+            self.start_date.setDate(QDate.fromString(str(case["start_date"]), "yyyy-MM-dd"))
+        else:
+            self.start_date.setDate(QDate.currentDate())
+        self.blockSignals(False)
         self.changed.emit()
 
     def _sync_origin(self) -> None:

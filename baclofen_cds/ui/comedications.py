@@ -224,4 +224,3 @@ class ComedicationsEditor(QWidget):
             popup.hide()
         if self.add(self.input.text()):
             self.input.clear()
-

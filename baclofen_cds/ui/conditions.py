@@ -37,13 +37,16 @@ class ConditionsChecklist(QWidget):
         self.filter.textChanged.connect(self._apply_filter)
         self.tree.itemChanged.connect(self._on_item_changed)
 
-    def set_conditions(self, conditions: Any) -> None:
-        """`conditions`: the knowledge base's list of objects with .id, .label, .group."""
+    def set_conditions(self, conditions: Any, groups_order: Any = ()) -> None:
+        """`conditions`: the knowledge base's list of objects with .id, .label, .group;
+        `groups_order`: `kb.condition_groups`, the order the groups are shown in."""
         self.tree.blockSignals(True)
         self.tree.clear()
         self._items.clear()
         groups: dict[str, QTreeWidgetItem] = {}
-        for cond in conditions:
+        order = {g: i for i, g in enumerate(groups_order)}
+        ordered = sorted(conditions, key=lambda c: order.get(str(c.group), len(order)))
+        for cond in ordered:
             group = str(getattr(cond, "group", "") or "Other")
             parent = groups.get(group)
             if parent is None:

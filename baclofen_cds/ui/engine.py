@@ -44,7 +44,7 @@ FIELD_LABELS: dict[str, str] = {
 
 
 def field_label(field: str) -> str:
-    return FIELD_LABELS.get(field, FIELD_LABELS.get(field.split(".")[0], field.replace("_", " ")))
+    return FIELD_LABELS.get(field, FIELD_LABELS.get(field.split(".", maxsplit=1)[0], field.replace("_", " ")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +155,7 @@ class Engine:
                 break
             except self._case_error as exc:
                 field = str(getattr(exc, "field", "case"))
-                top = field.split(".")[0]
+                top = field.split(".", maxsplit=1)[0]
                 errors.append(FieldError(field, str(getattr(exc, "message", exc))))
                 if top in REQUIRED_FIELDS and top not in replaced:
                     probe[top] = stand_ins[top]

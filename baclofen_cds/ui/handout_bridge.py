@@ -1,6 +1,9 @@
-"""The handout: built by logic (content) and handout (PDF), printed or previewed by Qt.
+"""The one doorway to the handout (PDF): availability, building, printing.
 
 Imported lazily: reportlab loads only when the first handout is made, never at start-up.
+Until the handout API (`baclofen_cds.logic.handout_content.build_handout` and
+`baclofen_cds.handout.render_handout`) is present, Print, Preview and Export stay in the
+menus but disabled, with `UNAVAILABLE_TIP` as their tooltip.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ import importlib.util
 from datetime import date
 from typing import Any
 
-UNAVAILABLE_TIP = "The handout module is not installed in this build."
+UNAVAILABLE_TIP = "Handout printing is not available in this build yet (handout module missing)."
 
 
 def handout_available() -> bool:
@@ -24,7 +27,7 @@ def handout_available() -> bool:
         if spec is None or spec.origin is None:
             return False
         with open(spec.origin, encoding="utf-8") as fh:
-            return "render_handout" in fh.read()
+            return "def render_handout" in fh.read()
     except (ImportError, ValueError, OSError):
         return False
 
@@ -32,28 +35,23 @@ def handout_available() -> bool:
 def build_pdf(
     recommendation: Any,
     *,
-    patient_name: str | None,
-    patient_id: str | None,
-    prescriber: str,
-    clinic_name: str,
-    clinic_phone: str,
-    printed_on: date,
-    acknowledgements: tuple[Any, ...] = (),
+    kb: Any,
+    printed_on: str,
+    prescriber: str | None,
+    large_print: bool = False,
+    paper: str = "a4",
 ) -> bytes:
+    """The patient handout as PDF bytes; the options are those recorded with the print."""
     from baclofen_cds.handout import render_handout
     from baclofen_cds.logic.handout_content import build_handout
 
     content = build_handout(
         recommendation,
-        patient_name=patient_name,
-        patient_id=patient_id,
+        printed_on=date.fromisoformat(printed_on),
         prescriber=prescriber,
-        clinic_name=clinic_name,
-        clinic_phone=clinic_phone,
-        printed_on=printed_on,
-        acknowledgements=acknowledgements,
+        kb=kb,
     )
-    return bytes(render_handout(content))
+    return bytes(render_handout(content, large_print=large_print, paper=paper))
 
 
 def print_pdf(pdf: bytes, printer: Any) -> int:

@@ -30,10 +30,11 @@ from baclofen_cds.ui.basis_view import BasisView
 from baclofen_cds.ui.case_form import CaseFormWidget
 from baclofen_cds.ui.engine import Assessment, Engine
 from baclofen_cds.ui.handout_bridge import UNAVAILABLE_TIP, handout_available
+from baclofen_cds.ui.history_view import HistoryView
 from baclofen_cds.ui.recommendation_panel import RecommendationPanel
 from baclofen_cds.ui.settings import AppSettings
 
-RECORDS_UNAVAILABLE = "Records unavailable: assessments cannot be saved in this build."
+RECORDS_OPENING = "Records: opening…"
 
 
 def _scroll(widget: QWidget, name: str) -> QScrollArea:
@@ -69,10 +70,7 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("result_tabs")
         self.tabs.addTab(_scroll(self.panel, "recommendation_scroll"), "&Recommendation")
         self.tabs.addTab(self.basis, "&Basis")
-        self.history = QLabel(RECORDS_UNAVAILABLE)
-        self.history.setObjectName("history")
-        self.history.setWordWrap(True)
-        self.history.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.history = HistoryView()
         self.tabs.addTab(self.history, "&History")
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(_scroll(self.form, "form_scroll"))
@@ -83,16 +81,24 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self.setStyleSheet(style.FOCUS_CSS)
 
-        self.records_banner = QLabel(RECORDS_UNAVAILABLE)
+        self.records_banner = QLabel(RECORDS_OPENING)
         self.records_banner.setObjectName("records_banner")
+        self.records_banner.setWordWrap(True)
         self.statusBar().addPermanentWidget(self.records_banner)
+        self.saved_id: int | None = None  # the assessment the current result was saved as
+        self.supersedes: int | None = None  # the assessment a correction replaces
+        self.prints: list[tuple[str, bytes, dict[str, Any]]] = []
         self.statusBar().showMessage("Loading the knowledge base…")
 
+        self._handout_available = handout_available()
         self._build_actions()
         self._tab_order()
         self.form.changed.connect(self.recompute)
         self.panel.regimen_choice_changed.connect(self.recompute)
         self.panel.basis_requested.connect(self.show_basis)
+        self.form.patient_id.editingFinished.connect(self.refresh_history)
+        self.history.open_requested.connect(self.open_saved)
+        self.history.new_from_requested.connect(self.new_case_from)
         fm = self.fontMetrics()
         self.resize(fm.averageCharWidth() * 190, fm.height() * 48)
         self._update_actions()
@@ -135,11 +141,16 @@ class MainWindow(QMainWindow):
         if self.quit_action.shortcut().isEmpty():
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         menu = self.menuBar().addMenu("&File")
+        menu.setToolTipsVisible(True)
         for action in (self.new_action, self.save_action):
             menu.addAction(action)
         menu.addSeparator()
-        for action in (self.print_action, self.preview_action, self.export_action,
-                       self.copy_note_action):
+        for action in (
+            self.print_action,
+            self.preview_action,
+            self.export_action,
+            self.copy_note_action,
+        ):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.settings_action)
@@ -151,15 +162,39 @@ class MainWindow(QMainWindow):
     def _tab_order(self) -> None:
         f, p = self.form, self.panel
         chain: list[QWidget] = [
-            f.patient_id, f.patient_name, f.indication, f.spasticity_origin, f.age_years, f.sex,
-            f.weight_kg, f.height_cm, f.serum_creatinine, f.serum_creatinine_unit,
-            f.creatinine_clearance, f.egfr, f.dialysis, f.hepatic_impairment,
-            f.conditions.filter, f.conditions.tree, f.comedications.input,
-            f.comedications.add_button, f.comedications.list, f.comedications.remove_button,
-            f.comedications.suggest_button, f.formulation, f.start_date, self.tabs,
-            p.basis_buttons["renal"], p.basis_buttons["regimen.start"],
-            p.basis_buttons["regimen.max_daily_mg"], p.regimen_target, p.regimen_interval,
-            p.regimen_reset, p.titration_table, p.monitoring_table, p.taper_table,
+            f.patient_id,
+            f.patient_name,
+            f.indication,
+            f.spasticity_origin,
+            f.age_years,
+            f.sex,
+            f.weight_kg,
+            f.height_cm,
+            f.serum_creatinine,
+            f.serum_creatinine_unit,
+            f.creatinine_clearance,
+            f.egfr,
+            f.dialysis,
+            f.hepatic_impairment,
+            f.conditions.filter,
+            f.conditions.tree,
+            f.comedications.input,
+            f.comedications.add_button,
+            f.comedications.list,
+            f.comedications.remove_button,
+            f.comedications.suggest_button,
+            f.formulation,
+            f.start_date,
+            self.tabs,
+            p.basis_buttons["renal"],
+            p.basis_buttons["regimen.start"],
+            p.basis_buttons["regimen.max_daily_mg"],
+            p.regimen_target,
+            p.regimen_interval,
+            p.regimen_reset,
+            p.titration_table,
+            p.monitoring_table,
+            p.taper_table,
         ]
         for a, b in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(a, b)
@@ -205,7 +240,8 @@ class MainWindow(QMainWindow):
         assessment = self.engine.assess(data, policy=self.policy, today=self.today())
         if local_errors:
             merged = tuple(local_errors) + tuple(
-                e for e in assessment.errors
+                e
+                for e in assessment.errors
                 if e.field.split(".")[0] not in {x.field.split(".")[0] for x in local_errors}
             )
             assessment = Assessment(None, merged, assessment.elapsed_ms)
@@ -223,7 +259,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         rec = self.assessment.recommendation
         has_regimen = rec is not None and rec.regimen is not None
-        available = handout_available()
+        available = self._handout_available
         for action in (self.print_action, self.export_action, self.preview_action):
             action.setEnabled(available and has_regimen)
             if not available:
@@ -240,6 +276,9 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ actions
     def new_case(self) -> None:
         self.acks.clear()
+        self.saved_id = None
+        self.supersedes = None
+        self.prints = []
         self.panel.reset_choice()
         self.form.clear(
             creatinine_unit=self.settings.get("defaults/creatinine_unit"),
@@ -275,17 +314,15 @@ class MainWindow(QMainWindow):
             return None
         from baclofen_cds.ui.handout_bridge import build_pdf
 
-        patient = rec.case.get("patient") or {}
-        return build_pdf(
-            rec,
-            patient_name=patient.get("name"),
-            patient_id=patient.get("id"),
-            prescriber=self.settings.get("clinician/name"),
-            clinic_name=getattr(self.policy, "clinic_name", "") or "",
-            clinic_phone=getattr(self.policy, "clinic_phone", "") or "",
-            printed_on=self.today(),
-            acknowledgements=self.acks.for_output(rec),
-        )
+        options = {
+            "printed_on": self.today().isoformat(),
+            "prescriber": self.settings.get("clinician/name") or None,
+            "large_print": False,
+            "paper": "a4",
+        }
+        pdf = build_pdf(rec, kb=self.engine.kb if self.engine else None, **options)
+        self._last_print_options = options
+        return pdf
 
     def print_handout(self, printer: Any = None) -> bool:
         pdf = self.handout_pdf()
@@ -301,6 +338,7 @@ class MainWindow(QMainWindow):
             if dialog.exec() != QPrintDialog.DialogCode.Accepted:
                 return False
         print_pdf(pdf, printer)
+        self._record_print(pdf, self._last_print_options)
         self.statusBar().showMessage("Handout sent to the printer.", 5000)
         return True
 
@@ -316,6 +354,7 @@ class MainWindow(QMainWindow):
                 return None
         with open(path, "wb") as fh:
             fh.write(pdf)
+        self._record_print(pdf, self._last_print_options)
         self.statusBar().showMessage(f"Handout saved to {path}", 5000)
         return str(path)
 
@@ -331,42 +370,197 @@ class MainWindow(QMainWindow):
         return dialog
 
     def copy_note(self) -> str:
+        """The engine's plain-text clinician summary, with the acknowledgements, for the EHR."""
         rec = self.assessment.recommendation
         if rec is None:
             return ""
-        from baclofen_cds.ui.clinician_note import clinician_note
+        from baclofen_cds.logic.summary import clinician_note
 
-        text = clinician_note(
-            rec,
-            acknowledgements=self.acks.for_output(rec),
-            clinician=self.settings.get("clinician/name"),
-        )
+        text = clinician_note(rec)
+        acks = self.acks.for_output(rec)
+        if acks:
+            lines = ["", "Critical alerts acknowledged:"]
+            for ack in acks:
+                comment = f" — {ack.comment}" if ack.comment else ""
+                lines.append(f"  {ack.alert_id}: {ack.reason_text}{comment}")
+            text = text.rstrip("\n") + "\n" + "\n".join(lines) + "\n"
+        clinician = self.settings.get("clinician/name")
+        if clinician:
+            text += f"Clinician: {clinician}\n"
         QGuiApplication.clipboard().setText(text)
         self.statusBar().showMessage("Clinician note copied to the clipboard.", 5000)
         return text
 
-    def save_assessment(self) -> bool:
-        rec = self.assessment.recommendation
-        if self.records is None or rec is None:
-            return False
-        try:
-            self.records.save(
-                rec,
-                clinician=self.settings.get("clinician/name"),
-                acknowledgements=self.acks.for_output(rec),
+    # ------------------------------------------------------------------ records
+    def open_records(self, database_url: str | None) -> None:
+        """Open the store in a worker thread; the window never waits for it."""
+        from baclofen_cds.ui.records_bridge import RecordsBridge
+
+        self.records_bridge = RecordsBridge(self)
+        self.records_bridge.opened.connect(self.set_records)
+        self.records_bridge.failed.connect(self.records_unavailable)
+        self.records_bridge.open_async(database_url)
+
+    def set_records(self, store: Any) -> None:
+        """Records are available: enable Save and the History panel."""
+        self.records = store
+        self.records_banner.setText("Records: on")
+        self.records_banner.setStyleSheet("")
+        self.history.set_available(True)
+        self._update_actions()
+        self.refresh_history()
+
+    def records_unavailable(self, message: str) -> None:
+        """Say it plainly; keep recommending (docs/records.md)."""
+        self.records = None
+        text = f"Records unavailable: {message}"
+        tone = style.SEVERITY["warning"]
+        self.records_banner.setText(f"{tone.symbol} {text}")
+        self.records_banner.setStyleSheet(
+            f"color: {tone.foreground}; background: {tone.background}; padding: 2px;"
+        )
+        self.history.set_available(False, text)
+        self.history.model.set_rows(())
+        self._update_actions()
+
+    def _records_error(self, exc: Exception) -> bool:
+        """Show a records error where it belongs; True when it was one."""
+        from baclofen_cds.records import InvalidRecord, PatientMismatch, RecordsUnavailable
+
+        if isinstance(exc, RecordsUnavailable):
+            self.records_unavailable(str(exc))
+        elif isinstance(exc, PatientMismatch):
+            QMessageBox.warning(
+                self, "Check the patient id", f"Nothing was saved. {exc} Check the patient id."
             )
-        except Exception as exc:  # a failed save must be said, never silent
-            QMessageBox.critical(self, "Not saved", f"The assessment was not saved: {exc}")
+        elif isinstance(exc, InvalidRecord):
+            QMessageBox.warning(self, "Not saved", f"Nothing was saved: {exc.field}: {exc}")
+        else:
             return False
-        self.statusBar().showMessage("Assessment saved.", 5000)
         return True
 
-    def set_records(self, records: Any) -> None:
-        """Records are available: enable Save and drop the "unavailable" banner."""
-        self.records = records
-        self.records_banner.setText("Records: on")
-        self.history.setText("Save an assessment to see the patient's history here.")
-        self._update_actions()
+    def save_assessment(self) -> int | None:
+        rec = self.assessment.recommendation
+        if self.records is None or rec is None:
+            return None
+        from baclofen_cds.records import PrintedPdf, RecordsError
+        from baclofen_cds.ui.records_bridge import acknowledgements_for_records, patient_details
+
+        patient = patient_details(rec.case)
+        if patient is None:
+            self.form.patient_id.setFocus()
+            self.form.show_errors(
+                (*self.assessment.errors, _field_error("patient.id", "is needed to save")),
+            )
+            return None
+        clinician = self.settings.get("clinician/name").strip()
+        if not clinician:
+            QMessageBox.information(
+                self, "Clinician name needed", "Enter your name in Settings before saving."
+            )
+            return None
+        if not self.ensure_acknowledged():
+            return None
+        try:
+            aid = self.records.save_assessment(
+                rec,
+                patient=patient,
+                clinician=clinician,
+                acknowledgements=acknowledgements_for_records(self.acks.for_output(rec)),
+                prints=[PrintedPdf(v, pdf, o) for v, pdf, o in self.prints],
+                supersedes=self.supersedes,
+            )
+        except RecordsError as exc:
+            if not self._records_error(exc):
+                QMessageBox.critical(self, "Not saved", f"The assessment was not saved: {exc}")
+            return None
+        self.saved_id = int(aid)
+        self.saved_recommendation = rec
+        self.prints = []
+        self.statusBar().showMessage(f"Saved as assessment {aid}.", 8000)
+        self.refresh_history()
+        return self.saved_id
+
+    def _record_print(self, pdf: bytes, options: dict[str, Any]) -> None:
+        """A printed handout goes with the assessment: now if saved, else when it is saved."""
+        rec = self.assessment.recommendation
+        if (
+            self.records is not None
+            and self.saved_id is not None
+            and (getattr(self, "saved_recommendation", None) is rec)
+        ):
+            from baclofen_cds.records import RecordsError
+
+            try:
+                self.records.record_print(
+                    self.saved_id,
+                    variant="patient",
+                    pdf=pdf,
+                    printed_by=self.settings.get("clinician/name") or "unknown",
+                    options=options,
+                )
+            except RecordsError as exc:
+                self._records_error(exc)
+            return
+        self.prints.append(("patient", pdf, options))
+
+    def refresh_history(self) -> None:
+        if self.records is None:
+            return
+        patient_id = self.form.patient_id.text().strip()
+        if not patient_id:
+            self.history.show_rows("", [], 0)
+            return
+        from baclofen_cds.records import RecordsError
+
+        try:
+            rows = self.records.history(patient_id, 0, 20)
+            total = self.records.count_history(patient_id)
+        except RecordsError as exc:
+            if not self._records_error(exc):
+                self.history.message.setText(str(exc))
+            return
+        self.history.show_rows(patient_id, rows, total)
+
+    def open_saved(self, assessment_id: int) -> Any:
+        """Show a saved assessment read-only (recomputed and checked against the record)."""
+        if self.records is None or self.engine is None:
+            return None
+        from baclofen_cds.logic.summary import clinician_note
+        from baclofen_cds.records import RecordsError
+        from baclofen_cds.ui.history_view import StoredAssessmentDialog
+        from baclofen_cds.ui.records_bridge import open_stored
+
+        try:
+            stored, rec, message = open_stored(self.records, assessment_id, self.engine.kb)
+        except RecordsError as exc:
+            if not self._records_error(exc):
+                QMessageBox.warning(self, "Cannot open", str(exc))
+            return None
+        dialog = StoredAssessmentDialog(
+            stored, clinician_note(rec) if rec is not None else "", message, self
+        )
+        dialog.show()
+        return dialog
+
+    def new_case_from(self, assessment_id: int, *, correct: bool = False) -> None:
+        """Load a saved case into the form (start date today); `correct` supersedes it."""
+        if self.records is None:
+            return
+        from baclofen_cds.records import RecordsError
+
+        try:
+            stored = self.records.get_assessment(assessment_id)
+        except RecordsError as exc:
+            self._records_error(exc)
+            return
+        self.new_case()
+        case = dict(stored.case)
+        case["start_date"] = None
+        case.pop("regimen_choice", None)
+        self.form.load_case(case)
+        self.supersedes = int(stored.id) if correct else None
+        self.statusBar().showMessage(f"New case from assessment {stored.id}.", 5000)
 
     def open_settings(self) -> None:
         from baclofen_cds.ui.dialogs import SettingsDialog
@@ -382,10 +576,25 @@ class MainWindow(QMainWindow):
 
         AboutDialog(self.engine.kb if self.engine is not None else None, self).exec()
 
+    def closeEvent(self, event: Any) -> None:
+        bridge = getattr(self, "records_bridge", None)
+        if bridge is not None:
+            bridge.wait()
+        if self.records is not None:
+            self.records.close()
+            self.records = None
+        super().closeEvent(event)
+
     def show_basis(self, output: str) -> None:
         self.tabs.setCurrentWidget(self.basis)
         self.basis.show_output(output)
         self.basis.table.setFocus()
+
+
+def _field_error(field: str, message: str) -> Any:
+    from baclofen_cds.ui.engine import FieldError
+
+    return FieldError(field, message)
 
 
 def defer(fn: Any) -> None:

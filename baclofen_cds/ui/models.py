@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-
-from baclofen_cds.ui.formatting import day_date, mg, plain, times_a_day
 
 _Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the frozen row object itself
@@ -87,6 +86,36 @@ class FrozenRowsModel(QAbstractTableModel):
         out = [[c.header for c in self.COLUMNS]]
         out.extend([c.text(r) for c in self.COLUMNS] for r in self._rows)
         return out
+
+
+# The logic package (pydantic, YAML) loads after the first paint: imported on first use.
+def mg(value: float) -> str:
+    """The engine's ISMP dose notation ("5 mg", "2.5 mg", "0.5 mg", "1,000 mg")."""
+    from baclofen_cds.logic import format_mg
+
+    return format_mg(value)
+
+
+def times_a_day(times: int) -> str:
+    """The engine's plain words ("three times a day"), never TID."""
+    from baclofen_cds.logic import times_a_day as words
+
+    return words(times)
+
+
+def day_date(value: date | None) -> str:
+    """ISO date with the day name: a schedule cannot be misread across locales."""
+    if value is None:
+        return "until review"
+    return f"{value:%a} {value.isoformat()}"
+
+
+def plain(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 def _amount(row: Any) -> str:
@@ -172,21 +201,28 @@ class BasisTableModel(FrozenRowsModel):
     )
 
 
+def _saved(row: Any) -> str:
+    return f"{row.created_at:%Y-%m-%d %H:%M} UTC"
+
+
+def _state(row: Any) -> str:
+    if row.superseded_by_id is not None:
+        return f"Corrected by #{row.superseded_by_id}"
+    if row.supersedes_id is not None:
+        return f"Corrects #{row.supersedes_id}"
+    return "Current"
+
+
 class HistoryTableModel(FrozenRowsModel):
-    """A patient's saved assessments (rows from the records API, newest first)."""
+    """A patient's saved assessments (`AssessmentSummary` rows, newest first)."""
 
     COLUMNS = (
-        Column("Saved", lambda r: plain(_get(r, "created_at", "saved_at"))),
-        Column("Clinician", lambda r: plain(_get(r, "clinician"))),
-        Column("Status", lambda r: plain(_get(r, "status")).replace("_", " ")),
-        Column("Knowledge base", lambda r: plain(_get(r, "kb_version", "knowledge_base_version"))),
+        Column("#", lambda r: str(r.id), numeric=True),
+        Column("Saved", _saved),
+        Column("Clinician", lambda r: str(r.clinician)),
+        Column("Indication", lambda r: str(r.indication).replace("_", " ")),
+        Column("Status", lambda r: str(r.status).replace("_", " ")),
+        Column("Critical alerts", lambda r: str(r.critical_alert_count), numeric=True),
+        Column("Knowledge base", lambda r: str(r.knowledge_base_version)),
+        Column("State", _state),
     )
-
-
-def _get(row: Any, *names: str) -> Any:
-    for name in names:
-        if isinstance(row, dict) and name in row:
-            return row[name]
-        if hasattr(row, name):
-            return getattr(row, name)
-    return None

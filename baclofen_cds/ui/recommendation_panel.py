@@ -27,11 +27,19 @@ from PySide6.QtWidgets import (
 from baclofen_cds.ui import style
 from baclofen_cds.ui.alerts_view import AlertsView
 from baclofen_cds.ui.engine import Assessment, choice_interval_limits
-from baclofen_cds.ui.formatting import mg, times_a_day
-from baclofen_cds.ui.models import MonitoringTableModel, TaperTableModel, TitrationTableModel
+from baclofen_cds.ui.models import (
+    MonitoringTableModel,
+    TaperTableModel,
+    TitrationTableModel,
+    mg,
+    times_a_day,
+)
 
-WEIGHT_WORDS = {"total": "total body weight", "ideal": "ideal body weight",
-                "adjusted": "adjusted body weight"}
+WEIGHT_WORDS = {
+    "total": "total body weight",
+    "ideal": "ideal body weight",
+    "adjusted": "adjusted body weight",
+}
 
 
 def _num(value: float) -> str:
@@ -114,8 +122,13 @@ class RecommendationPanel(QWidget):
         self.max_daily.setObjectName("max_daily")
         self.max_daily.setWordWrap(True)
         self.max_daily.setFont(style.scaled_font(self, 1.1, bold=True))
-        for label in (self.status_banner, self.renal_summary, self.start_regimen,
-                      self.start_amount, self.max_daily):
+        for label in (
+            self.status_banner,
+            self.renal_summary,
+            self.start_regimen,
+            self.start_amount,
+            self.max_daily,
+        ):
             label.setTextFormat(Qt.TextFormat.PlainText)
 
         self.regimen_target = QDoubleSpinBox(self)
@@ -138,11 +151,11 @@ class RecommendationPanel(QWidget):
         self.titration_model = TitrationTableModel(self)
         self.taper_model = TaperTableModel(self)
         self.monitoring_model = MonitoringTableModel(self)
-        self.titration_table = _table("titration_table", "Titration schedule",
-                                      self.titration_model)
+        self.titration_table = _table("titration_table", "Titration schedule", self.titration_model)
         self.taper_table = _table("taper_table", "Taper plan", self.taper_model)
-        self.monitoring_table = _table("monitoring_table", "Monitoring schedule",
-                                       self.monitoring_model)
+        self.monitoring_table = _table(
+            "monitoring_table", "Monitoring schedule", self.monitoring_model
+        )
         self.alerts = AlertsView(self)
         self.missed_dose = QLabel(self)
         self.missed_dose.setObjectName("missed_dose")

@@ -1,56 +1,100 @@
-"""Saved assessments, through the records API (issue 5), opened on first use.
+"""Saved assessments through the records API (docs/records.md, "How the window should call this").
 
-SQLAlchemy loads only when the clinician first saves or opens the history, never at
-start-up. Until the records package offers its API, Save stays disabled and the window
-says that records are unavailable.
+SQLAlchemy loads only after the first paint: the store is opened in a worker thread
+(`QThreadPool`), and every records import sits inside a function. When the store cannot be
+opened the window shows "Records unavailable: …", disables Save and History, and keeps
+recommending.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-
-def records_available() -> bool:
-    """True when the records package exports its store API (checked without importing)."""
-    import importlib.util
-
-    try:
-        spec = importlib.util.find_spec("baclofen_cds.records")
-        if spec is None or spec.origin is None:
-            return False
-        with open(spec.origin, encoding="utf-8") as fh:
-            return "open_store" in fh.read()
-    except (ImportError, ValueError, OSError):
-        return False
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 
-class RecordsGateway:
-    """Opens the store when first needed; the window never holds a session."""
+class _Opener(QRunnable):
+    def __init__(self, bridge: RecordsBridge, database_url: str | None) -> None:
+        super().__init__()
+        self._bridge = bridge
+        self._url = database_url
 
-    def __init__(self, database_url: str | None) -> None:
-        self.database_url = database_url
-        self._store: Any = None
+    def run(self) -> None:
+        from baclofen_cds.records import RecordsError, open_store
 
-    def store(self) -> Any:
-        if self._store is None:
-            from baclofen_cds import records
+        try:
+            store = open_store(self._url or None)
+        except RecordsError as exc:
+            self._bridge.failed.emit(str(exc))
+        except Exception as exc:  # a broken driver or file must still say so, never hang
+            self._bridge.failed.emit(f"{type(exc).__name__}: {exc}")
+        else:
+            self._bridge.opened.emit(store)
 
-            self._store = records.open_store(self.database_url)  # type: ignore[attr-defined]
-        return self._store
 
-    def save(self, recommendation: Any, *, clinician: str, acknowledgements: Any) -> Any:
-        return self.store().save_assessment(
-            recommendation,
-            clinician=clinician,
-            acknowledgements=[a.to_dict() for a in acknowledgements],
+class RecordsBridge(QObject):
+    """Opens the one `RecordStore` of the window, off the GUI thread."""
+
+    opened = Signal(object)  # the RecordStore
+    failed = Signal(str)  # the plain message of RecordsUnavailable
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+
+    def open_async(self, database_url: str | None) -> None:
+        self.pool.start(_Opener(self, database_url))
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        return bool(self.pool.waitForDone(msecs))
+
+
+def acknowledgements_for_records(acks: Sequence[Any]) -> list[Any]:
+    """The window's coded acknowledgements as the records API's `Acknowledgement`s.
+
+    A critical alert acknowledged with a reason is an override of its advice: outcome
+    "overridden" with the reason code and comment.
+    """
+    from baclofen_cds.records import Acknowledgement
+
+    return [
+        Acknowledgement(
+            alert_id=a.alert_id,
+            outcome="overridden",
+            reason_code=a.reason_code,
+            comment=a.comment or None,
         )
+        for a in acks
+    ]
 
-    def history(self, patient_id: str) -> list[Any]:
-        return list(self.store().list_assessments(patient_id))
+
+def patient_details(case: dict[str, Any]) -> Any:
+    """PatientDetails from the case, or None when the case has no patient id."""
+    from baclofen_cds.records import PatientDetails
+
+    patient = case.get("patient") or {}
+    external_id = (patient.get("id") or "").strip()
+    if not external_id:
+        return None
+    return PatientDetails(
+        external_id=external_id,
+        display_name=patient.get("name") or None,
+        sex=case.get("sex"),
+    )
 
 
-def connect_records(window: Any, database_url: str | None) -> None:
-    """Give the window a records gateway when the records API is present."""
-    if not records_available():
-        return
-    window.set_records(RecordsGateway(database_url))
+def open_stored(store: Any, assessment_id: int, kb: Any) -> tuple[Any, Any, str]:
+    """(stored, recommendation or None, message) for a saved assessment.
+
+    The recommendation is recomputed and checked byte for byte against the record
+    (`reproduce`); when that fails the stored JSON is shown with the reason instead.
+    """
+    from baclofen_cds.records.reproduce import NotReproducible, reproduce
+
+    stored = store.get_assessment(assessment_id)
+    try:
+        return stored, reproduce(stored, kb), ""
+    except NotReproducible as exc:
+        return stored, None, str(exc)
