@@ -7,6 +7,7 @@ that is not a number at all is caught here. Empty means missing, never zero.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any
 
@@ -80,7 +81,7 @@ def parse_number(text: str) -> float | None:
     if "," in cleaned and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
     value = float(cleaned)
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         raise ValueError(text)
     return value
 
@@ -189,7 +190,9 @@ class CaseFormWidget(QWidget):
 
         layout = QVBoxLayout(self)
         for box in (patient, kidney, conditions_box, comeds_box, prescription):
-            layout.addWidget(box.parentWidget() if isinstance(box, QFormLayout) else box)
+            widget = box.parentWidget() if isinstance(box, QFormLayout) else box
+            assert widget is not None
+            layout.addWidget(widget)
         layout.addStretch(1)
 
         for edit in (
@@ -322,11 +325,12 @@ class CaseFormWidget(QWidget):
         data["comedications"] = self.comedications.entries()
         if self.formulation.currentData() is not None:
             data["formulation"] = self.formulation.currentData()
-        data["start_date"] = self.start_date.date().toPython().isoformat()
+        data["start_date"] = self.start().isoformat()
         return data, errors
 
     def start(self) -> date:
-        return self.start_date.date().toPython()  # type: ignore[no-any-return]
+        qd = self.start_date.date()
+        return date(qd.year(), qd.month(), qd.day())
 
     def show_errors(self, errors: tuple[FieldError, ...] | list[FieldError]) -> None:
         """A message under each field that has one; the others are cleared."""

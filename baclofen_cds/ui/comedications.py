@@ -213,14 +213,16 @@ class ComedicationsEditor(QWidget):
             if self.completer.completionCount() > 0:
                 self.completer.complete()
                 return
-        self.completer.popup().hide()
+        popup = self.completer.popup()
+        if popup is not None:
+            popup.hide()
 
     def _on_completion(self, text: str) -> None:
         self.input.setText(text)
 
     def _add_from_input(self) -> None:
         popup = self.completer.popup()
-        if popup.isVisible():
+        if popup is not None and popup.isVisible():
             popup.hide()
         if self.add(self.input.text()):
             self.input.clear()

@@ -98,10 +98,14 @@ class ConditionsChecklist(QWidget):
         needle = text.casefold().strip()
         for i in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(i)
+            if group is None:
+                continue
             group_match = needle in group.text(0).casefold()
             shown = 0
             for j in range(group.childCount()):
                 child = group.child(j)
+                if child is None:
+                    continue
                 visible = not needle or group_match or needle in child.text(0).casefold()
                 child.setHidden(not visible)
                 shown += visible

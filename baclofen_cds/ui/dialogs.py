@@ -136,8 +136,9 @@ class SettingsDialog(QDialog):
             editor: QWidget
             choices = spec.choices
             if spec.key == "defaults/formulation" and formulations:
-                choices = (("", "knowledge base default"),) + tuple(
-                    (code, str(getattr(f, "label", code))) for code, f in dict(formulations).items()
+                choices = (
+                    ("", "knowledge base default"),
+                    *((code, str(getattr(f, "label", code))) for code, f in formulations.items()),
                 )
             if choices:
                 combo = QComboBox()

@@ -44,7 +44,8 @@ FIELD_LABELS: dict[str, str] = {
 
 
 def field_label(field: str) -> str:
-    return FIELD_LABELS.get(field, FIELD_LABELS.get(field.split(".", maxsplit=1)[0], field.replace("_", " ")))
+    top = field.split(".", maxsplit=1)[0]
+    return FIELD_LABELS.get(field, FIELD_LABELS.get(top, field.replace("_", " ")))
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,16 +42,16 @@ def build_pdf(
     paper: str = "a4",
 ) -> bytes:
     """The patient handout as PDF bytes; the options are those recorded with the print."""
-    from baclofen_cds.handout import render_handout
-    from baclofen_cds.logic.handout_content import build_handout
-
-    content = build_handout(
+    # Looked up by name: the handout API lands separately (branch handout2).
+    content_module: Any = importlib.import_module("baclofen_cds.logic.handout_content")
+    pdf_module: Any = importlib.import_module("baclofen_cds.handout")
+    content = content_module.build_handout(
         recommendation,
         printed_on=date.fromisoformat(printed_on),
         prescriber=prescriber,
         kb=kb,
     )
-    return bytes(render_handout(content, large_print=large_print, paper=paper))
+    return bytes(pdf_module.render_handout(content, large_print=large_print, paper=paper))
 
 
 def print_pdf(pdf: bytes, printer: Any) -> int:

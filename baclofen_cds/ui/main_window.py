@@ -7,6 +7,7 @@ dose itself.
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from typing import Any
 
@@ -17,7 +18,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -33,6 +33,7 @@ from baclofen_cds.ui.handout_bridge import UNAVAILABLE_TIP, handout_available
 from baclofen_cds.ui.history_view import HistoryView
 from baclofen_cds.ui.recommendation_panel import RecommendationPanel
 from baclofen_cds.ui.settings import AppSettings
+from baclofen_cds.ui.window_records import RecordsActions
 
 RECORDS_OPENING = "Records: opening…"
 
@@ -46,7 +47,7 @@ def _scroll(widget: QWidget, name: str) -> QScrollArea:
     return area
 
 
-class MainWindow(QMainWindow):
+class MainWindow(RecordsActions, QMainWindow):
     """Built empty and fast; `attach_engine` fills it once the knowledge base is loaded."""
 
     assessed = Signal(object)  # the new Assessment, after the panels are updated
@@ -59,7 +60,7 @@ class MainWindow(QMainWindow):
         self._today = today
         self.engine: Engine | None = None
         self.policy: Any = None
-        self.assessment = Assessment(None, ())
+        self.assessment: Assessment = Assessment(None, ())
         self.acks = AcknowledgementBook()
         self.records: Any = None
 
@@ -196,7 +197,7 @@ class MainWindow(QMainWindow):
             p.monitoring_table,
             p.taper_table,
         ]
-        for a, b in zip(chain, chain[1:], strict=False):
+        for a, b in itertools.pairwise(chain):
             QWidget.setTabOrder(a, b)
 
     # ------------------------------------------------------------------ engine
@@ -301,7 +302,8 @@ class MainWindow(QMainWindow):
                 return False
             for ack in dialog.acknowledgements():
                 self.acks.add(ack)
-            self.panel.alerts.set_acknowledgements(self.acks.current(rec.alerts))
+            if rec is not None:
+                self.panel.alerts.set_acknowledgements(self.acks.current(rec.alerts))
             self._update_actions()
         return not self.acks.pending(rec)
 
@@ -314,7 +316,7 @@ class MainWindow(QMainWindow):
             return None
         from baclofen_cds.ui.handout_bridge import build_pdf
 
-        options = {
+        options: dict[str, Any] = {
             "printed_on": self.today().isoformat(),
             "prescriber": self.settings.get("clinician/name") or None,
             "large_print": False,
@@ -390,177 +392,6 @@ class MainWindow(QMainWindow):
         QGuiApplication.clipboard().setText(text)
         self.statusBar().showMessage("Clinician note copied to the clipboard.", 5000)
         return text
-
-    # ------------------------------------------------------------------ records
-    def open_records(self, database_url: str | None) -> None:
-        """Open the store in a worker thread; the window never waits for it."""
-        from baclofen_cds.ui.records_bridge import RecordsBridge
-
-        self.records_bridge = RecordsBridge(self)
-        self.records_bridge.opened.connect(self.set_records)
-        self.records_bridge.failed.connect(self.records_unavailable)
-        self.records_bridge.open_async(database_url)
-
-    def set_records(self, store: Any) -> None:
-        """Records are available: enable Save and the History panel."""
-        self.records = store
-        self.records_banner.setText("Records: on")
-        self.records_banner.setStyleSheet("")
-        self.history.set_available(True)
-        self._update_actions()
-        self.refresh_history()
-
-    def records_unavailable(self, message: str) -> None:
-        """Say it plainly; keep recommending (docs/records.md)."""
-        self.records = None
-        text = f"Records unavailable: {message}"
-        tone = style.SEVERITY["warning"]
-        self.records_banner.setText(f"{tone.symbol} {text}")
-        self.records_banner.setStyleSheet(
-            f"color: {tone.foreground}; background: {tone.background}; padding: 2px;"
-        )
-        self.history.set_available(False, text)
-        self.history.model.set_rows(())
-        self._update_actions()
-
-    def _records_error(self, exc: Exception) -> bool:
-        """Show a records error where it belongs; True when it was one."""
-        from baclofen_cds.records import InvalidRecord, PatientMismatch, RecordsUnavailable
-
-        if isinstance(exc, RecordsUnavailable):
-            self.records_unavailable(str(exc))
-        elif isinstance(exc, PatientMismatch):
-            QMessageBox.warning(
-                self, "Check the patient id", f"Nothing was saved. {exc} Check the patient id."
-            )
-        elif isinstance(exc, InvalidRecord):
-            QMessageBox.warning(self, "Not saved", f"Nothing was saved: {exc.field}: {exc}")
-        else:
-            return False
-        return True
-
-    def save_assessment(self) -> int | None:
-        rec = self.assessment.recommendation
-        if self.records is None or rec is None:
-            return None
-        from baclofen_cds.records import PrintedPdf, RecordsError
-        from baclofen_cds.ui.records_bridge import acknowledgements_for_records, patient_details
-
-        patient = patient_details(rec.case)
-        if patient is None:
-            self.form.patient_id.setFocus()
-            self.form.show_errors(
-                (*self.assessment.errors, _field_error("patient.id", "is needed to save")),
-            )
-            return None
-        clinician = self.settings.get("clinician/name").strip()
-        if not clinician:
-            QMessageBox.information(
-                self, "Clinician name needed", "Enter your name in Settings before saving."
-            )
-            return None
-        if not self.ensure_acknowledged():
-            return None
-        try:
-            aid = self.records.save_assessment(
-                rec,
-                patient=patient,
-                clinician=clinician,
-                acknowledgements=acknowledgements_for_records(self.acks.for_output(rec)),
-                prints=[PrintedPdf(v, pdf, o) for v, pdf, o in self.prints],
-                supersedes=self.supersedes,
-            )
-        except RecordsError as exc:
-            if not self._records_error(exc):
-                QMessageBox.critical(self, "Not saved", f"The assessment was not saved: {exc}")
-            return None
-        self.saved_id = int(aid)
-        self.saved_recommendation = rec
-        self.prints = []
-        self.statusBar().showMessage(f"Saved as assessment {aid}.", 8000)
-        self.refresh_history()
-        return self.saved_id
-
-    def _record_print(self, pdf: bytes, options: dict[str, Any]) -> None:
-        """A printed handout goes with the assessment: now if saved, else when it is saved."""
-        rec = self.assessment.recommendation
-        if (
-            self.records is not None
-            and self.saved_id is not None
-            and (getattr(self, "saved_recommendation", None) is rec)
-        ):
-            from baclofen_cds.records import RecordsError
-
-            try:
-                self.records.record_print(
-                    self.saved_id,
-                    variant="patient",
-                    pdf=pdf,
-                    printed_by=self.settings.get("clinician/name") or "unknown",
-                    options=options,
-                )
-            except RecordsError as exc:
-                self._records_error(exc)
-            return
-        self.prints.append(("patient", pdf, options))
-
-    def refresh_history(self) -> None:
-        if self.records is None:
-            return
-        patient_id = self.form.patient_id.text().strip()
-        if not patient_id:
-            self.history.show_rows("", [], 0)
-            return
-        from baclofen_cds.records import RecordsError
-
-        try:
-            rows = self.records.history(patient_id, 0, 20)
-            total = self.records.count_history(patient_id)
-        except RecordsError as exc:
-            if not self._records_error(exc):
-                self.history.message.setText(str(exc))
-            return
-        self.history.show_rows(patient_id, rows, total)
-
-    def open_saved(self, assessment_id: int) -> Any:
-        """Show a saved assessment read-only (recomputed and checked against the record)."""
-        if self.records is None or self.engine is None:
-            return None
-        from baclofen_cds.logic.summary import clinician_note
-        from baclofen_cds.records import RecordsError
-        from baclofen_cds.ui.history_view import StoredAssessmentDialog
-        from baclofen_cds.ui.records_bridge import open_stored
-
-        try:
-            stored, rec, message = open_stored(self.records, assessment_id, self.engine.kb)
-        except RecordsError as exc:
-            if not self._records_error(exc):
-                QMessageBox.warning(self, "Cannot open", str(exc))
-            return None
-        dialog = StoredAssessmentDialog(
-            stored, clinician_note(rec) if rec is not None else "", message, self
-        )
-        dialog.show()
-        return dialog
-
-    def new_case_from(self, assessment_id: int, *, correct: bool = False) -> None:
-        """Load a saved case into the form (start date today); `correct` supersedes it."""
-        if self.records is None:
-            return
-        from baclofen_cds.records import RecordsError
-
-        try:
-            stored = self.records.get_assessment(assessment_id)
-        except RecordsError as exc:
-            self._records_error(exc)
-            return
-        self.new_case()
-        case = dict(stored.case)
-        case["start_date"] = None
-        case.pop("regimen_choice", None)
-        self.form.load_case(case)
-        self.supersedes = int(stored.id) if correct else None
-        self.statusBar().showMessage(f"New case from assessment {stored.id}.", 5000)
 
     def open_settings(self) -> None:
         from baclofen_cds.ui.dialogs import SettingsDialog

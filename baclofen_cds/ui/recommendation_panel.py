@@ -6,6 +6,7 @@ incomplete the panel says what is missing and shows no dose at all.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -240,7 +241,7 @@ class RecommendationPanel(QWidget):
         changed = self.regimen_choice() is not None
         for spin in (self.regimen_target, self.regimen_interval):
             spin.blockSignals(True)
-            spin.setValue(spin.minimum())
+            spin.setValue(spin.minimum())  # type: ignore[arg-type]
             spin.blockSignals(False)
         if changed:
             self.regimen_choice_changed.emit()
@@ -259,7 +260,7 @@ class RecommendationPanel(QWidget):
             return
         chosen = self.regimen_choice() or {}
         steps = [s.daily_mg for s in regimen.steps]
-        increments = [b - a for a, b in zip(steps, steps[1:], strict=False) if b > a]
+        increments = [b - a for a, b in itertools.pairwise(steps) if b > a]
         self.regimen_target.blockSignals(True)
         self.regimen_target.setRange(0.0, float(regimen.max_daily_mg))
         self.regimen_target.setSingleStep(

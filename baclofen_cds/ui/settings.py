@@ -87,7 +87,7 @@ class AppSettings:
         raw = self._q.value(key, spec.default)
         try:
             if spec.type is int:
-                return int(raw)
+                return int(str(raw))
             return spec.type(raw) if raw is not None else spec.default
         except (TypeError, ValueError):
             return spec.default
