@@ -220,7 +220,18 @@ class MainWindow(RecordsActions, QMainWindow):
 
     def _apply_settings(self) -> None:
         assert self.engine is not None
-        self.policy = self.engine.policy(self.settings.policy_overrides())
+        from baclofen_cds.logic import CaseInputError
+
+        try:
+            self.policy = self.engine.policy(self.settings.policy_overrides())
+        except CaseInputError as exc:  # a clinic value the knowledge base does not accept
+            self.policy = self.engine.policy({})
+            QMessageBox.warning(
+                self,
+                "Settings not applied",
+                f"The clinic settings were not applied ({exc.field}: {exc.message});"
+                " the knowledge base's defaults are used.",
+            )
         self.form.set_defaults(
             creatinine_unit=self.settings.get("defaults/creatinine_unit"),
             formulation=self.settings.get("defaults/formulation")
