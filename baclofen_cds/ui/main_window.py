@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -321,7 +322,7 @@ class MainWindow(RecordsActions, QMainWindow):
     def handout_pdf(self) -> bytes | None:
         """The handout for the current case, after the acknowledgements; None if refused."""
         rec = self.assessment.recommendation
-        if rec is None or rec.regimen is None or not handout_available():
+        if rec is None or rec.regimen is None or not self._handout_available:
             return None
         if not self.ensure_acknowledged():
             return None

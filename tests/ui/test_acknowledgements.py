@@ -1,0 +1,149 @@
+"""Critical alerts are the only interruptive element: printing waits for a coded reason."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
+
+from baclofen_cds.ui import handout_bridge
+from baclofen_cds.ui.dialogs import AcknowledgeDialog
+from tests.ui.conftest import fill, type_into
+from tests.ui.test_cases import example
+
+FAKE_PDF = b"%PDF-1.4 handout stand-in"
+
+
+@pytest.fixture
+def printable(window, monkeypatch):
+    """The handout module as it will be once it lands: the bridge returns PDF bytes."""
+    calls = []
+
+    def build_pdf(rec, **options):
+        calls.append((rec, options))
+        return FAKE_PDF
+
+    monkeypatch.setattr(handout_bridge, "build_pdf", build_pdf)
+    window._handout_available = True
+    window._update_actions()
+    return calls
+
+
+def answer_dialog(monkeypatch, answers, *, accept=True):
+    """Stand in for the clinician at the modal dialog: fill in the answers, then OK/Cancel."""
+    seen = []
+
+    def exec_(self):
+        seen.append([a.id for a in self.alerts])
+        for alert_id, (code, comment) in answers.items():
+            if alert_id in self.reasons:
+                self.choose(alert_id, code, comment)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if accept and ok.isEnabled():
+            return QDialog.DialogCode.Accepted
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(AcknowledgeDialog, "exec", exec_)
+    return seen
+
+
+def test_print_actions_disabled_with_a_tooltip_until_the_handout_module_exists(window, qtbot):
+    fill(qtbot, window, example("adult-spasticity-ms.json"))
+    if handout_bridge.handout_available():
+        pytest.skip("the handout module is present in this build")
+    for action in (window.print_action, window.export_action, window.preview_action):
+        assert not action.isEnabled()
+        assert action.toolTip() == handout_bridge.UNAVAILABLE_TIP
+
+
+def test_export_waits_for_every_critical_alert(window, qtbot, printable, monkeypatch, tmp_path):
+    fill(qtbot, window, example("adult-spasticity-ms.json"))
+    critical = [a.id for a in window.assessment.recommendation.critical_alerts]
+    assert critical == ["interaction.benzodiazepines", "interaction.opioids"]
+    assert window.export_action.isEnabled()
+    target = tmp_path / "handout.pdf"
+
+    seen = answer_dialog(monkeypatch, {}, accept=False)
+    assert window.export_pdf(str(target)) is None
+    assert seen == [critical]
+    assert not target.exists() and printable == []
+
+    seen = answer_dialog(monkeypatch, {"interaction.opioids": ("benefit_outweighs_risk", "")})
+    assert window.export_pdf(str(target)) is None  # one still unanswered: OK stays disabled
+    assert not target.exists()
+
+    seen = answer_dialog(
+        monkeypatch,
+        {
+            "interaction.opioids": ("benefit_outweighs_risk", "on stable dose for years"),
+            "interaction.benzodiazepines": ("other_medicine_stopped", ""),
+        },
+    )
+    assert window.export_pdf(str(target)) == str(target)
+    assert target.read_bytes() == FAKE_PDF
+    card = window.panel.alerts.card("interaction.opioids")
+    assert "Acknowledged: Benefit outweighs the risk" in card.ack_label.text()
+    assert "on stable dose for years" in card.ack_label.text()
+
+    # already acknowledged: the next export does not interrupt again
+    seen = answer_dialog(monkeypatch, {})
+    assert window.export_pdf(str(tmp_path / "again.pdf"))
+    assert seen == []
+    # warnings are passive: never asked about
+    assert "condition.epilepsy" not in window.acks.current(window.assessment.recommendation.alerts)
+
+
+def test_an_acknowledgement_lapses_when_the_alert_changes(
+    window, qtbot, printable, monkeypatch, tmp_path
+):
+    case = example("adult-spasticity-ms.json") | {"comedications": ["oxycodone"]}
+    fill(qtbot, window, case)
+    answer_dialog(monkeypatch, {"interaction.opioids": ("specialist_advice", "")})
+    assert window.export_pdf(str(tmp_path / "a.pdf"))
+    type_into(qtbot, window.form.comedications.input, "morphine")
+    qtbot.keyClick(window.form.comedications.input, "\r")
+    rec = window.assessment.recommendation
+    assert [a.id for a in window.acks.pending(rec)] == ["interaction.opioids"]
+    assert (
+        "Needs acknowledgement" in window.panel.alerts.card("interaction.opioids").ack_label.text()
+    )
+
+
+def test_dialog_needs_a_reason_for_each_and_a_comment_for_does_not_apply(window, qtbot):
+    fill(qtbot, window, example("adult-spasticity-ms.json"))
+    dialog = AcknowledgeDialog(list(window.assessment.recommendation.critical_alerts))
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    dialog.choose("interaction.opioids", "does_not_apply")
+    dialog.choose("interaction.benzodiazepines", "regimen_adjusted")
+    assert not ok.isEnabled()
+    dialog.choose("interaction.opioids", "does_not_apply", "opioid was stopped last week")
+    assert ok.isEnabled()
+    codes = {a.alert_id: a.reason_code for a in dialog.acknowledgements()}
+    assert codes == {
+        "interaction.opioids": "does_not_apply",
+        "interaction.benzodiazepines": "regimen_adjusted",
+    }
+
+
+def test_copy_note_is_the_engines_summary_with_the_acknowledgements(
+    window, qtbot, printable, monkeypatch, tmp_path
+):
+    from baclofen_cds.logic.summary import clinician_note
+
+    fill(qtbot, window, example("adult-spasticity-ms.json"))
+    rec = window.assessment.recommendation
+    answer_dialog(
+        monkeypatch,
+        {
+            "interaction.opioids": ("benefit_outweighs_risk", "x"),
+            "interaction.benzodiazepines": ("specialist_advice", ""),
+        },
+    )
+    window.export_pdf(str(tmp_path / "h.pdf"))
+    note = window.copy_note()
+    assert note.startswith(clinician_note(rec).rstrip("\n"))
+    assert "interaction.opioids: Benefit outweighs the risk" in note
+    from PySide6.QtGui import QGuiApplication
+
+    assert QGuiApplication.clipboard().text() == note
