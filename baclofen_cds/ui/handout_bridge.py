@@ -8,9 +8,12 @@ menus but disabled, with `UNAVAILABLE_TIP` as their tooltip.
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 from datetime import date
+from pathlib import Path
 from typing import Any
+
+import baclofen_cds
 
 UNAVAILABLE_TIP = "Handout printing is not available in this build yet (handout module missing)."
 
@@ -18,18 +21,17 @@ UNAVAILABLE_TIP = "Handout printing is not available in this build yet (handout 
 def handout_available() -> bool:
     """True when the content builder and the renderer are both present.
 
-    Looks at the files only: importing them would load reportlab at start-up.
+    Looks at the files only: importing them (or even `find_spec` of a submodule, which
+    imports its package) would load the logic package and reportlab before the first paint.
     """
+    root = Path(baclofen_cds.__file__).parent
     try:
-        if importlib.util.find_spec("baclofen_cds.logic.handout_content") is None:
+        if not (root / "logic" / "handout_content.py").is_file():
             return False
-        spec = importlib.util.find_spec("baclofen_cds.handout")
-        if spec is None or spec.origin is None:
-            return False
-        with open(spec.origin, encoding="utf-8") as fh:
-            return "def render_handout" in fh.read()
-    except (ImportError, ValueError, OSError):
+        text = (root / "handout" / "__init__.py").read_text(encoding="utf-8")
+    except OSError:
         return False
+    return "def render_handout" in text
 
 
 def build_pdf(
