@@ -42,6 +42,21 @@ def sources_html(recommendation: Any, source_ids: Any) -> str:
     return "<ul>" + "".join(items) + "</ul>" if items else "<p>No source cited.</p>"
 
 
+def alerts_css() -> str:
+    """One style sheet for every card, by severity (icon and signal word carry it too)."""
+    parts = []
+    for key, tone in style.SEVERITY.items():
+        sel = f'AlertCard[severity="{key}"]'
+        parts.append(
+            f"{sel} {{ background: {tone.background}; border: 2px solid {tone.border};"
+            f" border-radius: 4px; }}"
+            f" {sel} QLabel {{ color: {tone.foreground}; }}"
+            f" {sel} QToolButton {{ color: {tone.foreground}; text-align: left; border: none; }}"
+        )
+    parts.append("AlertCard QToolButton:focus { border: 2px solid #1a56b0; }")
+    return "\n".join(parts)
+
+
 class AlertCard(QFrame):
     """One alert: a header button that expands to its detail, action and sources."""
 
@@ -50,16 +65,12 @@ class AlertCard(QFrame):
     def __init__(self, alert: Any, recommendation: Any, acknowledgement: Any = None) -> None:
         super().__init__()
         self.alert = alert
+        self.recommendation = recommendation
         tone = style.SEVERITY.get(alert.indicator, style.SEVERITY["info"])
         self.tone = tone
         self.setObjectName(f"alert_{alert.id}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            f"AlertCard {{ background: {tone.background}; border: 2px solid {tone.border};"
-            f" border-radius: 4px; }} QLabel {{ color: {tone.foreground}; }}"
-            f" QToolButton {{ color: {tone.foreground}; text-align: left; border: none; }}"
-            f" QToolButton:focus {{ border: 2px solid #1a56b0; }}"
-        )
+        self.setProperty("severity", alert.indicator)  # styled by AlertsView's one style sheet
         self.header = QToolButton(self)
         self.header.setObjectName("alert_header")
         self.header.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -68,8 +79,6 @@ class AlertCard(QFrame):
         self.header.setAutoRaise(True)
         self.header.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.header.setFont(style.scaled_font(self, 1.0, bold=True))
-        self.header.setText(f"{tone.symbol} {tone.word}: {alert.summary}")
-        self.header.setAccessibleName(f"{tone.word}: {alert.summary}")
         self.header.setAccessibleDescription("Press Space to show or hide the detail.")
         self.header.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
@@ -85,7 +94,6 @@ class AlertCard(QFrame):
             Qt.TextInteractionFlag.TextBrowserInteraction
             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
         )
-        self.detail.setText(self._detail_html(recommendation))
         self.detail.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
@@ -93,6 +101,20 @@ class AlertCard(QFrame):
         layout.addWidget(self.ack_label)
         layout.addWidget(self.detail)
         self.header.toggled.connect(self._on_toggled)
+        self.update_alert(alert, recommendation, acknowledgement)
+
+    def update_alert(self, alert: Any, recommendation: Any, acknowledgement: Any = None) -> None:
+        """Show this (same id, same severity) alert's current wording."""
+        tone = self.tone
+        self.alert = alert
+        self.recommendation = recommendation
+        header = f"{tone.symbol} {tone.word}: {alert.summary}"
+        if self.header.text() != header:
+            self.header.setText(header)
+            self.header.setAccessibleName(f"{tone.word}: {alert.summary}")
+        detail = self._detail_html(recommendation)
+        if self.detail.text() != detail:
+            self.detail.setText(detail)
         self.set_acknowledgement(acknowledgement)
 
     def _detail_html(self, recommendation: Any) -> str:
@@ -142,6 +164,7 @@ class AlertsView(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.addWidget(self.summary)
         self._cards: list[AlertCard] = []
+        self.setStyleSheet(alerts_css())
 
     def cards(self) -> list[AlertCard]:
         return list(self._cards)
@@ -153,22 +176,33 @@ class AlertsView(QWidget):
         raise KeyError(alert_id)
 
     def set_alerts(self, recommendation: Any | None, acknowledgements: Any = None) -> None:
-        expanded = {c.alert.id for c in self._cards if c.expanded}
-        for card in self._cards:
+        """Most severe first. Cards are kept by alert id (only their wording is updated),
+        so typing in a field does not rebuild the list."""
+        acks = acknowledgements or {}
+        alerts = sorted_alerts(recommendation.alerts) if recommendation is not None else []
+        existing = {c.alert.id: c for c in self._cards}
+        cards: list[AlertCard] = []
+        for alert in alerts:
+            card = existing.pop(alert.id, None)
+            if card is not None and card.alert.indicator == alert.indicator:
+                card.update_alert(alert, recommendation, acks.get(alert.id))
+            else:
+                if card is not None:
+                    existing[alert.id + "\0replaced"] = card
+                card = AlertCard(alert, recommendation, acks.get(alert.id))
+            cards.append(card)
+        for card in existing.values():
             self._layout.removeWidget(card)
             card.deleteLater()
-        self._cards = []
+        if [c.alert.id for c in cards] != [c.alert.id for c in self._cards]:
+            for card in cards:
+                self._layout.removeWidget(card)
+            for card in cards:
+                self._layout.addWidget(card)
+        self._cards = cards
         if recommendation is None:
             self.summary.setText("No alerts: the case is incomplete.")
             return
-        acks = acknowledgements or {}
-        alerts = sorted_alerts(recommendation.alerts)
-        for alert in alerts:
-            card = AlertCard(alert, recommendation, acks.get(alert.id))
-            if alert.id in expanded:
-                card.set_expanded(True)
-            self._layout.addWidget(card)
-            self._cards.append(card)
         counts = {k: sum(a.indicator == k for a in alerts) for k in style.SEVERITY}
         if alerts:
             words = ", ".join(f"{n} {k}" for k, n in counts.items() if n)

@@ -91,9 +91,26 @@ class BasisView(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(splitter, 1)
         self._recommendation: Any = None
+        self._pending: Any = None
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
 
     def set_recommendation(self, recommendation: Any | None) -> None:
+        """Shown at once when visible; otherwise when the view is next shown (it is a tab)."""
+        self._pending = recommendation
+        if self.isVisible():
+            self._refresh()
+
+    def showEvent(self, event: Any) -> None:
+        self._refresh()
+        super().showEvent(event)
+
+    def _refresh(self) -> None:
+        recommendation = self._pending
+        if recommendation is not None and self._recommendation is not None and (
+            recommendation.basis == self._recommendation.basis
+        ):
+            self._recommendation = recommendation
+            return
         current = self.current_output()
         self._recommendation = recommendation
         self.model.set_rows(recommendation.basis if recommendation is not None else ())
@@ -111,6 +128,7 @@ class BasisView(QWidget):
 
     def show_output(self, prefix: str) -> bool:
         """Select the first entry whose output starts with `prefix`; False if none."""
+        self._refresh()
         for i, entry in enumerate(self.model.rows()):
             if str(entry.output).startswith(prefix):
                 index = self.model.index(i, 0)

@@ -35,6 +35,8 @@ class FrozenRowsModel(QAbstractTableModel):
         self._rows: tuple[Any, ...] = ()
 
     def set_rows(self, rows: Sequence[Any]) -> None:
+        if tuple(rows) == self._rows:  # frozen rows: equal means nothing to redraw
+            return
         self.beginResetModel()
         self._rows = tuple(rows)
         self.endResetModel()

@@ -339,8 +339,12 @@ class RecommendationPanel(QWidget):
             self.basis_buttons[key].setEnabled(regimen is not None)
 
     def _set_banner(self, tone: style.Tone, text: str) -> None:
-        self.status_banner.setText(text)
-        self.status_banner.setAccessibleName(f"Status: {text}")
+        if self.status_banner.text() != text:
+            self.status_banner.setText(text)
+            self.status_banner.setAccessibleName(f"Status: {text}")
+        if getattr(self, "_tone", None) is tone:
+            return
+        self._tone = tone
         self.banner_frame.setStyleSheet(
             f"#status_frame {{ background: {tone.background}; border: 2px solid {tone.border};"
             f" border-radius: 4px; }} QLabel {{ color: {tone.foreground}; }}"

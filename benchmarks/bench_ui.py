@@ -1,0 +1,135 @@
+"""The window's speed: start-up to first paint against a bare Qt window, and field change to
+updated panels.
+
+1. `baclofen-cds --startup-check` (a fresh process each time) prints the milliseconds from
+   process start to the first paint of the window. The floor is measured the same way in the
+   same run: a fresh process showing an empty `QMainWindow`. Target: ratio <= 1.3.
+2. A typed change in a field (weight) to the recomputed, repainted panels, in one process,
+   with a filled case. Target: p99 <= 50 ms.
+
+Runs offscreen when there is no display.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+RUNS = 9
+CHANGES = 300
+
+FLOOR = r"""
+import os, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+def age_ms():
+    with open("/proc/self/stat", encoding="ascii") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    with open("/proc/uptime", encoding="ascii") as fh:
+        uptime = float(fh.read().split()[0])
+    return (uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK")) * 1000.0
+
+class First(QObject):
+    done = False
+    def eventFilter(self, obj, event):
+        if not self.done and event.type() == QEvent.Type.Paint:
+            self.done = True
+            print(f"{age_ms():.0f}", flush=True)
+            QTimer.singleShot(0, app.quit)
+        return False
+
+app = QApplication(sys.argv[:1])
+w = QMainWindow()
+f = First()
+w.installEventFilter(f)
+w.show()
+app.exec()
+"""
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    return env
+
+
+def _ms(argv: list[str]) -> float:
+    out = subprocess.run(argv, capture_output=True, text=True, env=_env(), timeout=120, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def startup() -> list[tuple[str, float, str]]:
+    exe = shutil.which("baclofen-cds", path=os.path.dirname(sys.executable)) or ""
+    app_argv = [exe, "--startup-check"] if exe else [sys.executable, "-m", "baclofen_cds",
+                                                     "--startup-check"]
+    floor_argv = [sys.executable, "-c", FLOOR]
+    _ms(app_argv), _ms(floor_argv)  # warm the file cache once
+    apps, floors = [], []
+    for _ in range(RUNS):  # interleaved, so that machine noise hits both alike
+        apps.append(_ms(app_argv))
+        floors.append(_ms(floor_argv))
+    app_ms, floor_ms = statistics.median(apps), statistics.median(floors)
+    return [
+        ("start-up to first paint, --startup-check (median)", app_ms, "ms"),
+        ("floor: bare QApplication + empty QMainWindow (median)", floor_ms, "ms"),
+        ("start-up ratio to the floor (target <= 1.3)", app_ms / floor_ms, "x"),
+    ]
+
+
+def field_change() -> list[tuple[str, float, str]]:
+    os.environ.update(_env())
+    import json
+    import tempfile
+    from datetime import date
+    from pathlib import Path
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from baclofen_cds.ui.engine import Engine
+    from baclofen_cds.ui.main_window import MainWindow
+    from baclofen_cds.ui.settings import AppSettings
+
+    app = QApplication.instance() or QApplication([])
+    folder = tempfile.mkdtemp(prefix="bench-ui-")
+    settings = AppSettings(QSettings(f"{folder}/s.ini", QSettings.Format.IniFormat))
+    window = MainWindow(settings, today=date(2026, 12, 1))
+    window.attach_engine(Engine.load())
+    window.show()
+    app.processEvents()
+    case = json.loads(
+        (Path(__file__).resolve().parents[1] / "examples" / "adult-spasticity-ms.json").read_text()
+    )
+    window.form.load_case(case)
+    app.processEvents()
+    times = []
+    for i in range(CHANGES):
+        started = time.perf_counter()
+        window.form.weight_kg.setText(str(60 + i % 40))
+        app.processEvents()  # layout and repaint of the updated panels
+        times.append((time.perf_counter() - started) * 1000)
+    assert window.assessment.recommendation is not None
+    window.close()
+    shutil.rmtree(folder, ignore_errors=True)
+    times.sort()
+    return [
+        ("field change to updated panels, median", statistics.median(times), "ms"),
+        ("field change to updated panels, p99 (target <= 50)", times[int(0.99 * len(times))], "ms"),
+    ]
+
+
+def run() -> list[tuple[str, float, str]]:
+    import PySide6  # noqa: F401  (ImportError: reported as skipped without the gui extra)
+
+    return startup() + field_change()
+
+
+if __name__ == "__main__":
+    for name, value, unit in run():
+        print(f"{name:<60} {value:>10.3f} {unit}")
