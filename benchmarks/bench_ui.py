@@ -66,8 +66,11 @@ def _ms(argv: list[str]) -> float:
 
 def startup() -> list[tuple[str, float, str]]:
     exe = shutil.which("baclofen-cds", path=os.path.dirname(sys.executable)) or ""
-    app_argv = [exe, "--startup-check"] if exe else [sys.executable, "-m", "baclofen_cds",
-                                                     "--startup-check"]
+    app_argv = (
+        [exe, "--startup-check"]
+        if exe
+        else [sys.executable, "-m", "baclofen_cds", "--startup-check"]
+    )
     floor_argv = [sys.executable, "-c", FLOOR]
     _ms(app_argv), _ms(floor_argv)  # warm the file cache once
     apps, floors = [], []

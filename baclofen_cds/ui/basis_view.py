@@ -106,8 +106,10 @@ class BasisView(QWidget):
 
     def _refresh(self) -> None:
         recommendation = self._pending
-        if recommendation is not None and self._recommendation is not None and (
-            recommendation.basis == self._recommendation.basis
+        if (
+            recommendation is not None
+            and self._recommendation is not None
+            and (recommendation.basis == self._recommendation.basis)
         ):
             self._recommendation = recommendation
             return

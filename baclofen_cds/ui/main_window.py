@@ -85,7 +85,6 @@ class MainWindow(RecordsActions, QMainWindow):
 
         self.records_banner = QLabel(RECORDS_OPENING)
         self.records_banner.setObjectName("records_banner")
-        self.records_banner.setWordWrap(True)
         self.statusBar().addPermanentWidget(self.records_banner)
         self.saved_id: int | None = None  # the assessment the current result was saved as
         self.supersedes: int | None = None  # the assessment a correction replaces
@@ -102,7 +101,12 @@ class MainWindow(RecordsActions, QMainWindow):
         self.history.open_requested.connect(self.open_saved)
         self.history.new_from_requested.connect(self.new_case_from)
         fm = self.fontMetrics()
-        self.resize(fm.averageCharWidth() * 190, fm.height() * 48)
+        width, height = fm.averageCharWidth() * 200, fm.height() * 56
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:  # at most 90 % of the screen, so the frame stays visible
+            free = screen.availableGeometry()
+            width, height = min(width, free.width() * 9 // 10), min(height, free.height() * 9 // 10)
+        self.resize(width, height)
         self._update_actions()
 
     # ------------------------------------------------------------------ set-up

@@ -216,7 +216,7 @@ class RecommendationPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner_frame)
-        for box in (kidney, regimen, alerts, titration, monitoring, taper):
+        for box in (kidney, regimen, titration, alerts, monitoring, taper):
             layout.addWidget(box)
         layout.addStretch(1)
 

@@ -31,7 +31,7 @@ _INFO = QStyle.StandardPixmap.SP_MessageBoxInformation
 _OK = QStyle.StandardPixmap.SP_DialogApplyButton
 
 SEVERITY: dict[str, Tone] = {
-    "critical": Tone("CRITICAL", "⛔", "#7a0010", "#fde8ea", "#b00020", _CRITICAL),
+    "critical": Tone("CRITICAL", "✖", "#7a0010", "#fde8ea", "#b00020", _CRITICAL),
     "warning": Tone("WARNING", "⚠", "#5c3b00", "#fff4d6", "#b36b00", _WARNING),
     "info": Tone("INFO", "ℹ", "#0b3c6e", "#e7f0fa", "#2a6ebb", _INFO),
 }
@@ -39,8 +39,8 @@ SEVERITY: dict[str, Tone] = {
 STATUS: dict[str, Tone] = {
     "recommended": Tone("RECOMMENDED", "✔", "#0d4d1f", "#e3f4e8", "#1e7b3a", _OK),
     "use_with_caution": Tone("USE WITH CAUTION", "⚠", "#5c3b00", "#fff4d6", "#b36b00", _WARNING),
-    "avoid": Tone("AVOID — SPECIALIST ONLY", "✋", "#7a2e00", "#ffe9dc", "#c04a00", _WARNING),
-    "contraindicated": Tone("CONTRAINDICATED", "⛔", "#7a0010", "#fde8ea", "#b00020", _CRITICAL),
+    "avoid": Tone("AVOID — SPECIALIST ONLY", "■", "#7a2e00", "#ffe9dc", "#c04a00", _WARNING),
+    "contraindicated": Tone("CONTRAINDICATED", "✖", "#7a0010", "#fde8ea", "#b00020", _CRITICAL),
     "incomplete": Tone("INCOMPLETE", "…", "#2b2b2b", "#eeeeee", "#6b6b6b", _INFO),
 }
 

@@ -48,7 +48,7 @@ def test_adult_spasticity_with_opioid_and_benzodiazepine(window, qtbot):
     assert titration[0][3:] == ["5 mg", "three times a day", "half of one 10 mg tablet", "15 mg"]
     assert titration[-1][1] == "until review"
     headers = [c.header.text() for c in panel.alerts.cards()]
-    assert headers[0].startswith("⛔ CRITICAL: ") and headers[1].startswith("⛔ CRITICAL: ")
+    assert headers[0].startswith("✖ CRITICAL: ") and headers[1].startswith("✖ CRITICAL: ")
     assert any("WARNING: " in h for h in headers)
     assert len(headers) == len(expected.alerts)
     assert rows(panel.taper_table) and rows(panel.monitoring_table)
@@ -88,7 +88,7 @@ def test_older_adult_with_creatinine_in_umol_per_litre(window, qtbot):
 def test_dialysis_is_avoid_with_a_critical_alert(window, qtbot):
     fill(qtbot, window, example("dialysis.json"))
     panel = window.panel
-    assert panel.status_banner.text().startswith("✋ AVOID")
+    assert panel.status_banner.text().startswith("■ AVOID")
     assert "Dialysis" in panel.status_banner.text()
     assert "dialysis" in panel.renal_summary.text()
     assert window.panel.alerts.cards()[0].alert.id == "renal.dialysis"
@@ -109,7 +109,7 @@ def test_hypersensitivity_is_contraindicated_and_shows_no_dose(window, qtbot):
     case = example("adult-spasticity-ms.json") | {"conditions": ["baclofen_hypersensitivity"]}
     fill(qtbot, window, case)
     panel = window.panel
-    assert panel.status_banner.text().startswith("⛔ CONTRAINDICATED")
+    assert panel.status_banner.text().startswith("✖ CONTRAINDICATED")
     assert "mg" not in panel.start_regimen.text()
     assert rows(panel.titration_table) == []
     assert not window.print_action.isEnabled()
