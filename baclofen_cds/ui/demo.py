@@ -24,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--grab", type=Path, help="save a picture of the window here and exit")
     parser.add_argument("--expand", default="", help="id of an alert to show expanded")
     parser.add_argument("--size", default="", help="window size, e.g. 1500x1050")
+    parser.add_argument(
+        "--ready-file", type=Path, help="written once the filled window has been painted"
+    )
     args = parser.parse_args(argv)
 
     sandbox = tempfile.mkdtemp(prefix="baclofen-cds-demo-")
@@ -61,6 +64,14 @@ def main(argv: list[str] | None = None) -> int:
                 return
         app.quit()
 
+    if args.ready_file is not None:
+        ready: Path = args.ready_file
+
+        def painted() -> None:
+            app.processEvents()
+            ready.write_text("ready\n", encoding="utf-8")
+
+        QTimer.singleShot(1000, painted)
     if args.grab:
         QTimer.singleShot(1500, finish)
     elif args.seconds:
