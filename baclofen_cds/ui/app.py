@@ -49,16 +49,24 @@ class FirstPaint(QObject):
 
 
 def run(*, startup_check: bool = False, database_url: str | None = None) -> int:
+    """Paint the window's frame first, then build the form, load the knowledge base, and
+    open the records in a worker thread. With `startup_check`, print the milliseconds from
+    process start to the first paint (stdout), and to a ready window (stderr), and exit."""
     started = time.perf_counter()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
-    window = MainWindow(AppSettings())
+    window = MainWindow(AppSettings(), deferred=True)
     result = {"code": 0}
 
-    def load_engine() -> None:
+    def elapsed_ms() -> float:
+        age = process_age_ms()
+        return age if age is not None else (time.perf_counter() - started) * 1000.0
+
+    def load_engine() -> bool:
         from baclofen_cds.ui.engine import Engine
 
+        window.build()
         try:
             engine = Engine.load()
         except Exception as exc:  # KnowledgeBaseError and anything a broken file raises
@@ -66,29 +74,25 @@ def run(*, startup_check: bool = False, database_url: str | None = None) -> int:
             if startup_check:
                 print(f"baclofen-cds: knowledge base failed to load: {exc}", file=sys.stderr)
                 result["code"] = 1
-                app.quit()
             else:
                 QMessageBox.critical(
                     window,
                     "Knowledge base failed to load",
                     f"No recommendation can be made: {exc}",
                 )
-            return
+            return False
         window.attach_engine(engine)
-        if not startup_check:
-            window.open_records(database_url)
+        return True
 
     def first_paint() -> None:
-        elapsed = process_age_ms()
-        if elapsed is None:
-            elapsed = (time.perf_counter() - started) * 1000.0
         if startup_check:
-            print(f"{elapsed:.0f}", flush=True)
-            load_engine()
-            if result["code"] == 0:
-                app.quit()
-        else:
-            load_engine()
+            print(f"{elapsed_ms():.0f}", flush=True)
+            if load_engine():
+                app.processEvents()
+                print(f"ready after {elapsed_ms():.0f} ms", file=sys.stderr, flush=True)
+            app.quit()
+        elif load_engine():
+            window.open_records(database_url)
 
     watcher = FirstPaint(first_paint)
     window.installEventFilter(watcher)

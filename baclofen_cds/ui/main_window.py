@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+# `Qt` is imported where used: its first use costs ~50 ms, kept after the first paint.
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,16 +26,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from baclofen_cds.ui import style
-from baclofen_cds.ui.acknowledgements import AcknowledgementBook
-from baclofen_cds.ui.basis_view import BasisView
-from baclofen_cds.ui.case_form import CaseFormWidget
-from baclofen_cds.ui.engine import Assessment, Engine
-from baclofen_cds.ui.handout_bridge import UNAVAILABLE_TIP, handout_available
-from baclofen_cds.ui.history_view import HistoryView
-from baclofen_cds.ui.recommendation_panel import RecommendationPanel
+from baclofen_cds.ui.engine import Assessment
 from baclofen_cds.ui.settings import AppSettings
 from baclofen_cds.ui.window_records import RecordsActions
+
+if TYPE_CHECKING:
+    from baclofen_cds.ui.acknowledgements import AcknowledgementBook
+    from baclofen_cds.ui.basis_view import BasisView
+    from baclofen_cds.ui.case_form import CaseFormWidget
+    from baclofen_cds.ui.engine import Engine
+    from baclofen_cds.ui.history_view import HistoryView
+    from baclofen_cds.ui.recommendation_panel import RecommendationPanel
 
 RECORDS_OPENING = "Records: opening…"
 
@@ -44,16 +46,29 @@ def _scroll(widget: QWidget, name: str) -> QScrollArea:
     area.setObjectName(name)
     area.setWidgetResizable(True)
     area.setWidget(widget)
+    from PySide6.QtCore import Qt
+
     area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return area
 
 
 class MainWindow(RecordsActions, QMainWindow):
-    """Built empty and fast; `attach_engine` fills it once the knowledge base is loaded."""
+    """The clinician's window.
+
+    With `deferred=True` (the application's start) only the frame is made, so that it paints
+    at once; `build()` then makes the form and panels, and `attach_engine` fills them once
+    the knowledge base is loaded. Without it (tests, demo) everything is built at once.
+    """
 
     assessed = Signal(object)  # the new Assessment, after the panels are updated
 
-    def __init__(self, settings: AppSettings | None = None, *, today: date | None = None):
+    def __init__(
+        self,
+        settings: AppSettings | None = None,
+        *,
+        today: date | None = None,
+        deferred: bool = False,
+    ) -> None:
         super().__init__()
         self.setObjectName("main_window")
         self.setWindowTitle("Baclofen CDS — oral baclofen decision support")
@@ -62,18 +77,47 @@ class MainWindow(RecordsActions, QMainWindow):
         self.engine: Engine | None = None
         self.policy: Any = None
         self.assessment: Assessment = Assessment(None, ())
-        self.acks = AcknowledgementBook()
         self.records: Any = None
+        self.built = False
+        fm = self.fontMetrics()
+        width, height = fm.averageCharWidth() * 200, fm.height() * 56
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:  # at most 90 % of the screen, so the frame stays visible
+            free = screen.availableGeometry()
+            width, height = min(width, free.width() * 9 // 10), min(height, free.height() * 9 // 10)
+        self.resize(width, height)
+        if deferred:
+            opening = QLabel("Opening Baclofen CDS…")
+            opening.setContentsMargins(24, 24, 24, 24)
+            self.setCentralWidget(opening)
+        else:
+            self.build()
 
-        self.form = CaseFormWidget()
-        self.panel = RecommendationPanel()
-        self.basis = BasisView()
+    def build(self) -> None:
+        """Make the form, the panels, the menus (once)."""
+        if self.built:
+            return
+        self.built = True
+        from baclofen_cds.ui import style
+        from baclofen_cds.ui.acknowledgements import AcknowledgementBook
+        from baclofen_cds.ui.basis_view import BasisView
+        from baclofen_cds.ui.case_form import CaseFormWidget
+        from baclofen_cds.ui.handout_bridge import handout_available
+        from baclofen_cds.ui.history_view import HistoryView
+        from baclofen_cds.ui.recommendation_panel import RecommendationPanel
+
+        self.acks: AcknowledgementBook = AcknowledgementBook()
+        self.form: CaseFormWidget = CaseFormWidget()
+        self.panel: RecommendationPanel = RecommendationPanel()
+        self.basis: BasisView = BasisView()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("result_tabs")
         self.tabs.addTab(_scroll(self.panel, "recommendation_scroll"), "&Recommendation")
         self.tabs.addTab(self.basis, "&Basis")
-        self.history = HistoryView()
+        self.history: HistoryView = HistoryView()
         self.tabs.addTab(self.history, "&History")
+        from PySide6.QtCore import Qt
+
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(_scroll(self.form, "form_scroll"))
         splitter.addWidget(self.tabs)
@@ -100,13 +144,6 @@ class MainWindow(RecordsActions, QMainWindow):
         self.form.patient_id.editingFinished.connect(self.refresh_history)
         self.history.open_requested.connect(self.open_saved)
         self.history.new_from_requested.connect(self.new_case_from)
-        fm = self.fontMetrics()
-        width, height = fm.averageCharWidth() * 200, fm.height() * 56
-        screen = QGuiApplication.primaryScreen()
-        if screen is not None:  # at most 90 % of the screen, so the frame stays visible
-            free = screen.availableGeometry()
-            width, height = min(width, free.width() * 9 // 10), min(height, free.height() * 9 // 10)
-        self.resize(width, height)
         self._update_actions()
 
     # ------------------------------------------------------------------ set-up
@@ -208,6 +245,7 @@ class MainWindow(RecordsActions, QMainWindow):
     # ------------------------------------------------------------------ engine
     def attach_engine(self, engine: Engine) -> None:
         """Fill the choices from the knowledge base and show the first assessment."""
+        self.build()
         self.engine = engine
         self.form.set_knowledge_base(engine.kb)
         self._apply_settings()
@@ -218,6 +256,7 @@ class MainWindow(RecordsActions, QMainWindow):
 
     def show_engine_error(self, message: str) -> None:
         """Fail closed: a broken knowledge base means no recommendation at all."""
+        self.build()
         self.engine = None
         self.statusBar().showMessage("Knowledge base failed to load")
         self.panel.status_banner.setText(f"The knowledge base failed to load: {message}")
@@ -280,6 +319,8 @@ class MainWindow(RecordsActions, QMainWindow):
         for action in (self.print_action, self.export_action, self.preview_action):
             action.setEnabled(available and has_regimen)
             if not available:
+                from baclofen_cds.ui.handout_bridge import UNAVAILABLE_TIP
+
                 action.setToolTip(UNAVAILABLE_TIP)
             elif not has_regimen:
                 action.setToolTip("Complete the case first: there is no regimen to hand out.")

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QMessageBox
 
-from baclofen_cds.ui import style
 from baclofen_cds.ui.engine import FieldError
 
 if TYPE_CHECKING:
@@ -63,6 +62,8 @@ class RecordsActions(_Base):
         """Say it plainly; keep recommending (docs/records.md)."""
         self.records = None
         text = f"Records unavailable: {message}"
+        from baclofen_cds.ui import style
+
         tone = style.SEVERITY["warning"]
         self.records_banner.setText(f"{tone.symbol} {text}")
         self.records_banner.setStyleSheet(
