@@ -262,7 +262,8 @@ class MainWindow(RecordsActions, QMainWindow):
         self.panel.status_banner.setText(f"The knowledge base failed to load: {message}")
         self._update_actions()
 
-    def _apply_settings(self) -> None:
+    def _apply_settings(self, *, form_defaults: bool = True) -> None:
+        """The clinic's policy; the form's default unit and formulation only for a new case."""
         assert self.engine is not None
         from baclofen_cds.logic import CaseInputError
 
@@ -276,6 +277,8 @@ class MainWindow(RecordsActions, QMainWindow):
                 f"The clinic settings were not applied ({exc.field}: {exc.message});"
                 " the knowledge base's defaults are used.",
             )
+        if not form_defaults:
+            return
         self.form.set_defaults(
             creatinine_unit=self.settings.get("defaults/creatinine_unit"),
             formulation=self.settings.get("defaults/formulation")
@@ -456,7 +459,7 @@ class MainWindow(RecordsActions, QMainWindow):
         kb = self.engine.kb if self.engine is not None else None
         dialog = SettingsDialog(self.settings, getattr(kb, "formulations", None), self)
         if dialog.exec() == SettingsDialog.DialogCode.Accepted and self.engine is not None:
-            self._apply_settings()
+            self._apply_settings(form_defaults=False)  # the case on screen keeps its units
             self.recompute()
 
     def open_about(self) -> None:
