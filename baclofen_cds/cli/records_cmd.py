@@ -1,24 +1,347 @@
 """Records sub-commands (history, show, reprint) and `recommend --save`.
 
-Owned by the records work (issue 5). Registered by `baclofen_cds.cli.build_parser`.
+    baclofen-cds recommend --input CASE.json --save --patient-id MRN-001 --clinician "Dr A"
+    baclofen-cds history --patient-id MRN-001 [--format json|text] [--page N] [--page-size N]
+    baclofen-cds show ASSESSMENT_ID [--format json|text]
+    baclofen-cds reprint ASSESSMENT_ID --handout OUT.pdf [--clinician NAME]
+
+Every command takes `--database-url` (also accepted before the command name, or from
+BACLOFEN_CDS_DATABASE_URL; default: the SQLite file in the user's data folder).
+
+Exit status: 0 done; 2 bad input (one line naming the field; nothing written); 3 the records
+are unavailable (damaged file, server down, newer schema: one plain line, nothing written);
+4 a stored assessment cannot be reproduced or is not found.
 """
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import getpass
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from baclofen_cds.cli import UsageError, records_view
+
+if TYPE_CHECKING:
+    from baclofen_cds.logic import Recommendation
+    from baclofen_cds.records import RecordStore, StoredAssessment
+
+EXIT_RECORDS_UNAVAILABLE = 3
+EXIT_NOT_REPRODUCIBLE = 4
+
+
+class RecordsCommandFailed(SystemExit):
+    """The message is printed to standard error; the process exits with `code`."""
+
+    def __init__(self, message: str, code: int) -> None:
+        print(f"baclofen-cds: {message}", file=sys.stderr)
+        super().__init__(code)
+
+
+def _database_argument(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: given after the command it wins; otherwise the top-level value stays.
+    parser.add_argument(
+        "--database-url",
+        default=argparse.SUPPRESS,
+        metavar="URL",
+        help="records database: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB "
+        "(default: BACLOFEN_CDS_DATABASE_URL, else the file in the user's data folder)",
+    )
 
 
 def register(sub: Any) -> None:
-    """Add the records sub-commands to the parser. Filled in by the records work."""
-    del sub
+    """Add the records sub-commands to the parser."""
+    p = sub.add_parser("history", help="list a patient's saved assessments, newest first")
+    p.add_argument("--patient-id", required=True, metavar="ID")
+    p.add_argument("--format", choices=("json", "text"), default="text")
+    p.add_argument("--page", type=int, default=1, help="page number, from 1 (default 1)")
+    p.add_argument("--page-size", type=int, default=20, metavar="N")
+    _database_argument(p)
+    p.set_defaults(handler=run_history)
+
+    p = sub.add_parser("show", help="show one saved assessment in full")
+    p.add_argument("assessment_id", type=int, metavar="ASSESSMENT_ID")
+    p.add_argument("--format", choices=("json", "text"), default="text")
+    _database_argument(p)
+    p.set_defaults(handler=run_show)
+
+    p = sub.add_parser(
+        "reprint", help="print a saved assessment's patient handout again, identically"
+    )
+    p.add_argument("assessment_id", type=int, metavar="ASSESSMENT_ID")
+    p.add_argument("--handout", required=True, metavar="OUT.pdf", help="where to write the PDF")
+    p.add_argument(
+        "--clinician", default=None, metavar="NAME", help="who reprints (default: login name)"
+    )
+    _database_argument(p)
+    p.set_defaults(handler=run_reprint)
 
 
 def add_save_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `recommend` that save the assessment (--save, --patient-id, --clinician)."""
-    del parser
+    group = parser.add_argument_group("saving the assessment")
+    group.add_argument("--save", action="store_true", help="save the assessment in the records")
+    group.add_argument(
+        "--patient-id", default=None, metavar="ID", help="the patient's id (default: the case's)"
+    )
+    group.add_argument("--clinician", default=None, metavar="NAME", help="who made it (required)")
+    group.add_argument("--birth-year", type=int, default=None, metavar="YYYY")
+    group.add_argument(
+        "--supersedes",
+        type=int,
+        default=None,
+        metavar="ASSESSMENT_ID",
+        help="this assessment corrects an earlier one",
+    )
+    _database_argument(group)  # type: ignore[arg-type]
 
 
-def save_if_asked(args: argparse.Namespace, recommendation: Any, pdfs: Any) -> None:
-    """Store the assessment when `recommend --save` was given."""
-    del args, recommendation, pdfs
+def save_if_asked(
+    args: argparse.Namespace,
+    recommendation: Recommendation,
+    pdfs: Sequence[Any],
+) -> None:
+    """Store the assessment (and the PDFs printed in this run) when `--save` was given.
+
+    `pdfs`: (variant, pdf_bytes) or (variant, pdf_bytes, render_options) tuples, or
+    `PrintedPdf`; the date printed on them defaults to today (`--today` in tests).
+
+    Prints "saved as assessment N" to standard error. Bad options raise `UsageError`
+    (exit 2); unavailable records exit 3 with one plain line and no traceback.
+    """
+    if not getattr(args, "save", False):
+        if getattr(args, "patient_id", None) or getattr(args, "clinician", None):
+            print(
+                "baclofen-cds: note: not saved (add --save to save the assessment)",
+                file=sys.stderr,
+            )
+        return
+    from baclofen_cds.records import InvalidRecord, PatientDetails, RecordNotFound, RecordsError
+
+    case_patient = recommendation.case.get("patient") or {}
+    patient_id = args.patient_id or case_patient.get("id")
+    if not patient_id:
+        raise UsageError("--patient-id is required with --save (the case has no patient.id)")
+    if not args.clinician or not str(args.clinician).strip():
+        raise UsageError("--clinician is required with --save")
+    case_id = case_patient.get("id")
+    if case_id and str(case_id).strip() != str(patient_id).strip():
+        # Checked before the records are opened: a mistyped id creates nothing at all.
+        raise UsageError(
+            f"not saved: --patient-id {patient_id!r} is not the patient id in the case "
+            f"({case_id!r})"
+        )
+    sex = recommendation.case.get("sex")
+    details = PatientDetails(
+        external_id=str(patient_id),
+        display_name=case_patient.get("name"),
+        birth_year=args.birth_year,
+        sex=sex if sex in ("female", "male") else None,
+    )
+    prints = [_with_print_options(item, args) for item in pdfs]
+    try:
+        with _open(args) as store:
+            aid = store.save_assessment(
+                recommendation,
+                patient=details,
+                clinician=args.clinician,
+                supersedes=args.supersedes,
+                prints=prints,
+            )
+            where = store.location
+    except InvalidRecord as exc:
+        raise UsageError(f"not saved: {exc}") from None
+    except RecordNotFound as exc:
+        raise UsageError(f"not saved: {exc}") from None
+    except RecordsError as exc:
+        raise RecordsCommandFailed(
+            f"not saved: records unavailable: {exc}", EXIT_RECORDS_UNAVAILABLE
+        ) from None
+    print(f"baclofen-cds: saved as assessment {aid} ({where})", file=sys.stderr)
+
+
+def _with_print_options(item: Any, args: argparse.Namespace) -> Any:
+    """A printed PDF with at least the date printed on it (needed to reprint it identically)."""
+    from datetime import date
+
+    from baclofen_cds.records import PrintedPdf
+
+    if isinstance(item, PrintedPdf):
+        return item
+    variant, pdf, *rest = item
+    options = dict(rest[0]) if rest else {}
+    today = getattr(args, "today", None) or date.today().isoformat()
+    options.setdefault("printed_on", today)
+    return PrintedPdf(variant, pdf, options)
+
+
+def _open(args: argparse.Namespace) -> RecordStore:
+    from baclofen_cds.records import RecordsUnavailable, open_store
+
+    try:
+        return open_store(getattr(args, "database_url", None))
+    except RecordsUnavailable as exc:
+        raise RecordsCommandFailed(
+            f"records unavailable: {exc}", EXIT_RECORDS_UNAVAILABLE
+        ) from None
+
+
+def _get(store: RecordStore, assessment_id: int) -> StoredAssessment:
+    from baclofen_cds.records import RecordIntegrityError, RecordNotFound, RecordsUnavailable
+
+    try:
+        return store.get_assessment(assessment_id)
+    except RecordNotFound as exc:
+        raise RecordsCommandFailed(str(exc), EXIT_NOT_REPRODUCIBLE) from None
+    except RecordIntegrityError as exc:
+        raise RecordsCommandFailed(str(exc), EXIT_NOT_REPRODUCIBLE) from None
+    except RecordsUnavailable as exc:
+        raise RecordsCommandFailed(
+            f"records unavailable: {exc}", EXIT_RECORDS_UNAVAILABLE
+        ) from None
+
+
+# ---------------------------------------------------------------------------- history
+def run_history(args: argparse.Namespace) -> int:
+    from baclofen_cds.records import InvalidRecord, RecordsUnavailable
+
+    if args.page < 1:
+        raise UsageError("--page must be 1 or more")
+    with _open(args) as store:
+        try:
+            rows = store.history(args.patient_id, page=args.page - 1, page_size=args.page_size)
+            total = store.count_history(args.patient_id)
+        except InvalidRecord as exc:
+            raise UsageError(str(exc)) from None
+        except RecordsUnavailable as exc:
+            raise RecordsCommandFailed(
+                f"records unavailable: {exc}", EXIT_RECORDS_UNAVAILABLE
+            ) from None
+    if args.format == "json":
+        payload = {
+            "patient_id": args.patient_id,
+            "total": total,
+            "page": args.page,
+            "page_size": args.page_size,
+            "assessments": [records_view.summary_dict(r) for r in rows],
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    sys.stdout.write(
+        records_view.history_text(args.patient_id, rows, total, args.page, args.page_size)
+    )
+    return 0
+
+
+# ---------------------------------------------------------------------------- show
+def run_show(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        stored = _get(store, args.assessment_id)
+    if args.format == "json":
+        sys.stdout.write(
+            json.dumps(records_view.stored_dict(stored), ensure_ascii=False, indent=2) + "\n"
+        )
+        return 0
+    sys.stdout.write(records_view.stored_text(stored))
+    return 0
+
+
+# ---------------------------------------------------------------------------- reprint
+def run_reprint(args: argparse.Namespace) -> int:
+    from baclofen_cds.records import RecordsError
+    from baclofen_cds.records.reproduce import NotReproducible, reproduce
+
+    out = Path(args.handout)
+    who = args.clinician or _login_name()
+    with _open(args) as store:
+        stored = _get(store, args.assessment_id)
+        try:
+            rec = reproduce(stored)
+        except NotReproducible as exc:
+            raise RecordsCommandFailed(f"not reprinted: {exc}", EXIT_NOT_REPRODUCIBLE) from None
+        earlier = [p for p in stored.prints if p.variant == "patient"]
+        options = dict(earlier[-1].options) if earlier else {}
+        pdf, options = render_patient_handout(rec, options, default_day=stored.created_at)
+        _write_atomically(out, pdf)
+        try:
+            digest = store.record_print(
+                stored.id,
+                variant="patient",
+                pdf=pdf,
+                printed_by=who,
+                options={**options, "reprint": True},
+            )
+        except RecordsError as exc:
+            raise RecordsCommandFailed(
+                f"the handout was written to {out} but the reprint was not recorded: {exc}",
+                EXIT_RECORDS_UNAVAILABLE,
+            ) from None
+    if earlier and earlier[-1].pdf_sha256 == digest:
+        print(
+            f"baclofen-cds: reprinted assessment #{stored.id} to {out}: identical to the "
+            f"handout printed {records_view.when(earlier[-1].printed_at)}",
+            file=sys.stderr,
+        )
+    elif earlier:
+        print(
+            f"baclofen-cds: warning: the reprint of assessment #{stored.id} differs from the "
+            f"handout printed {records_view.when(earlier[-1].printed_at)} (the handout layout "
+            "changed?); the dosing content comes from the same recomputed result",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            f"baclofen-cds: printed assessment #{stored.id} to {out} (no earlier print recorded)",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def render_patient_handout(
+    recommendation: Recommendation, options: dict[str, Any], *, default_day: Any
+) -> tuple[bytes, dict[str, Any]]:
+    """The patient handout PDF for `recommendation` with the stored rendering options.
+
+    Options (all optional): printed_on (ISO date), prescriber, large_print, paper. Returns
+    the PDF and the options actually used (to record with the print).
+    """
+    from datetime import date
+
+    from baclofen_cds.handout import render_handout  # type: ignore[attr-defined,unused-ignore]
+    from baclofen_cds.logic.handout_content import build_handout
+
+    printed_on = options.get("printed_on") or default_day.date().isoformat()
+    used: dict[str, Any] = {
+        "printed_on": printed_on,
+        "prescriber": options.get("prescriber"),
+        "large_print": bool(options.get("large_print", False)),
+        "paper": options.get("paper", "a4"),
+    }
+    content = build_handout(
+        recommendation,
+        printed_on=date.fromisoformat(printed_on),
+        prescriber=used["prescriber"],
+    )
+    pdf = render_handout(content, large_print=used["large_print"], paper=used["paper"])
+    return pdf, used
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"--handout: cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown user"

@@ -1,0 +1,527 @@
+"""`RecordStore`: the typed operations the window and the command line call.
+
+Each operation opens its own unit of work and returns frozen dataclasses from
+`baclofen_cds.records.types`; no session or ORM object ever leaves this module.
+Open one with `baclofen_cds.records.open_store`.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from baclofen_cds.records import validation as check
+from baclofen_cds.records.rows import (
+    PrintLike,
+    is_busy,
+    patient_record,
+    print_row,
+    sha256_hex,
+    stored_assessment,
+    unavailable,
+)
+from baclofen_cds.records.types import (
+    Acknowledgement,
+    AssessmentId,
+    AssessmentSummary,
+    InvalidRecord,
+    PatientDetails,
+    PatientMismatch,
+    PatientRecord,
+    PrintedPdf,
+    RecordIntegrityError,
+    RecordNotFound,
+    RecordsError,
+    StoredAssessment,
+)
+from baclofen_cds.records.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from sqlalchemy import URL, Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from baclofen_cds.logic.result import Recommendation
+    from baclofen_cds.records.models import Assessment, Patient
+
+T = TypeVar("T")
+
+#: How often a write is tried again when another process holds the database, or when two
+#: processes create the same patient at the same moment.
+WRITE_ATTEMPTS = 5
+MAX_PAGE_SIZE = 500
+
+
+class RecordStore:
+    """The records of one database (a SQLite file or a PostgreSQL database).
+
+    Thread use: one store may be shared; every call opens its own session. Call `close()`
+    (or use `with`) when done.
+    """
+
+    def __init__(self, engine: Engine, session_factory: sessionmaker[Session], url: URL) -> None:
+        self._engine = engine
+        self._factory = session_factory
+        self._url = url
+
+    # ------------------------------------------------------------------ lifecycle
+    @property
+    def backend(self) -> str:
+        """ "sqlite" or "postgresql"."""
+        return str(self._engine.dialect.name)
+
+    @property
+    def location(self) -> str:
+        """Where the records are, for display (file path, or URL without password)."""
+        from baclofen_cds.records.engine import describe
+
+        return describe(self._url)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> RecordStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ writes
+    def save_assessment(
+        self,
+        recommendation: Recommendation,
+        *,
+        patient: PatientDetails,
+        clinician: str,
+        supersedes: AssessmentId | int | None = None,
+        acknowledgements: Sequence[Acknowledgement] = (),
+        prints: Sequence[PrintLike] = (),
+        app_version: str | None = None,
+    ) -> AssessmentId:
+        """Store one assessment (and, in the same transaction, its acknowledgements and prints).
+
+        Stores `recommendation.to_json()` exactly, the normalised case (`recommendation.case`),
+        the knowledge-base version and hash and the application version. `supersedes` names
+        the assessment this one corrects (same patient, not already corrected). `prints` are
+        the PDFs printed from this recommendation (`PrintedPdf`, or (variant, pdf_bytes) or
+        (variant, pdf_bytes, options) tuples). All or nothing: on any error nothing is
+        written. Raises `InvalidRecord` (bad input, naming the field), `PatientMismatch`,
+        `RecordNotFound` (unknown `supersedes`), `RecordsUnavailable`.
+        """
+        from baclofen_cds import __version__
+
+        details = check.patient_details(patient)
+        who = check.clinician("clinician", clinician)
+        result_json = recommendation.to_json()
+        check.storable_text("recommendation", result_json)
+        case = dict(recommendation.case)
+        case_json = json.dumps(case, ensure_ascii=False)
+        check.storable_text("case", case_json)
+        case_patient = case.get("patient") or {}
+        case_id = case_patient.get("id") if isinstance(case_patient, dict) else None
+        if case_id is not None and str(case_id).strip() != details.external_id:
+            raise InvalidRecord(
+                "patient.external_id",
+                f"{details.external_id!r} is not the patient id in the case ({case_id!r})",
+            )
+        alerts = recommendation.alerts
+        acks = check.acknowledgements(acknowledgements, [a.id for a in alerts])
+        print_rows = [print_row(item) for item in prints]
+        indication = str(case.get("indication") or "")
+        if not indication:
+            raise InvalidRecord("case.indication", "is required")
+        kb = recommendation.knowledge_base
+        version = app_version or __version__
+
+        def work(session: Session) -> AssessmentId:
+            from baclofen_cds.records.models import (
+                AlertAcknowledgement,
+                Assessment,
+                HandoutPrintRow,
+            )
+
+            now = datetime.now(UTC)
+            row_patient = self._patient_for(session, details, now)
+            if supersedes is not None:
+                self._check_supersedes(session, int(supersedes), row_patient.id)
+            row = Assessment(
+                patient_id=row_patient.id,
+                clinician=who,
+                created_at=now,
+                case_json=case_json,
+                result_json=result_json,
+                result_sha256=sha256_hex(result_json.encode("utf-8")),
+                kb_version=kb.version,
+                kb_sha256=kb.sha256,
+                app_version=version,
+                supersedes_id=None if supersedes is None else int(supersedes),
+                status=recommendation.status,
+                indication=indication,
+                alert_count=len(alerts),
+                critical_alert_count=sum(1 for a in alerts if a.indicator == "critical"),
+            )
+            session.add(row)
+            session.flush()
+            for ack in acks:
+                session.add(
+                    AlertAcknowledgement(
+                        assessment_id=row.id,
+                        alert_id=ack.alert_id,
+                        outcome=ack.outcome,
+                        reason_code=ack.reason_code,
+                        comment=ack.comment,
+                        clinician=who,
+                        recorded_at=now,
+                    )
+                )
+            for variant, digest, options_json in print_rows:
+                session.add(
+                    HandoutPrintRow(
+                        assessment_id=row.id,
+                        pdf_sha256=digest,
+                        variant=variant,
+                        options_json=options_json,
+                        printed_by=who,
+                        printed_at=now,
+                    )
+                )
+            session.flush()
+            return AssessmentId(row.id)
+
+        return self._write(work)
+
+    def record_acknowledgements(
+        self,
+        assessment_id: AssessmentId | int,
+        acknowledgements: Sequence[Acknowledgement],
+        *,
+        clinician: str,
+    ) -> None:
+        """Add what the clinician did with alerts of a stored assessment (audit trail)."""
+        who = check.clinician("clinician", clinician)
+
+        def work(session: Session) -> None:
+            from baclofen_cds.records.models import AlertAcknowledgement
+
+            row = self._assessment_row(session, int(assessment_id))
+            alert_ids = [a["id"] for a in json.loads(row.result_json).get("alerts", [])]
+            acks = check.acknowledgements(acknowledgements, alert_ids)
+            now = datetime.now(UTC)
+            for ack in acks:
+                session.add(
+                    AlertAcknowledgement(
+                        assessment_id=row.id,
+                        alert_id=ack.alert_id,
+                        outcome=ack.outcome,
+                        reason_code=ack.reason_code,
+                        comment=ack.comment,
+                        clinician=who,
+                        recorded_at=now,
+                    )
+                )
+            session.flush()
+
+        self._write(work)
+
+    def record_print(
+        self,
+        assessment_id: AssessmentId | int,
+        *,
+        variant: str,
+        pdf: bytes,
+        printed_by: str,
+        options: Mapping[str, Any] | None = None,
+    ) -> str:
+        """Record that a PDF of this assessment was printed (or saved). Returns its sha256.
+
+        `options`: the rendering choices needed to print it again identically.
+        """
+        name, digest, options_json = print_row(PrintedPdf(variant, pdf, options or {}))
+        who = check.clinician("printed_by", printed_by)
+
+        def work(session: Session) -> str:
+            from baclofen_cds.records.models import HandoutPrintRow
+
+            row = self._assessment_row(session, int(assessment_id))
+            session.add(
+                HandoutPrintRow(
+                    assessment_id=row.id,
+                    pdf_sha256=digest,
+                    variant=name,
+                    options_json=options_json,
+                    printed_by=who,
+                    printed_at=datetime.now(UTC),
+                )
+            )
+            session.flush()
+            return digest
+
+        return self._write(work)
+
+    # ------------------------------------------------------------------ reads
+    def history(
+        self, patient_external_id: str, page: int = 0, page_size: int = 20
+    ) -> list[AssessmentSummary]:
+        """One page of a patient's assessments, newest first. `page` counts from 0.
+
+        An unknown patient has an empty history.
+        """
+        if page < 0:
+            raise InvalidRecord("page", "must be 0 or more")
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise InvalidRecord("page_size", f"must be between 1 and {MAX_PAGE_SIZE}")
+        external_id = check.identifier("patient_external_id", patient_external_id, 10_000)
+
+        def work(session: Session) -> list[AssessmentSummary]:
+            from sqlalchemy import select
+            from sqlalchemy.orm import aliased
+
+            from baclofen_cds.records.models import Assessment, Patient
+
+            # The page is chosen first, by an index range scan on (patient, time, id) for a
+            # known patient id; only its rows are then joined to the patient and looked up for
+            # a later correction.
+            patient_id = (
+                select(Patient.id).where(Patient.external_id == external_id).scalar_subquery()
+            )
+            page_rows = (
+                select(
+                    Assessment.id,
+                    Assessment.patient_id,
+                    Assessment.created_at,
+                    Assessment.clinician,
+                    Assessment.status,
+                    Assessment.indication,
+                    Assessment.alert_count,
+                    Assessment.critical_alert_count,
+                    Assessment.kb_version,
+                    Assessment.supersedes_id,
+                )
+                .where(Assessment.patient_id == patient_id)
+                .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+                .limit(page_size)
+                .offset(page * page_size)
+                .subquery("page")
+            )
+            later = aliased(Assessment)
+            c = page_rows.c
+            stmt = (
+                select(
+                    c.id,
+                    Patient.external_id,
+                    Patient.display_name,
+                    c.created_at,
+                    c.clinician,
+                    c.status,
+                    c.indication,
+                    c.alert_count,
+                    c.critical_alert_count,
+                    c.kb_version,
+                    c.supersedes_id,
+                    later.id,
+                )
+                .join(Patient, Patient.id == c.patient_id)
+                .outerjoin(later, later.supersedes_id == c.id)
+                .order_by(c.created_at.desc(), c.id.desc())
+            )
+            return [
+                AssessmentSummary(
+                    id=AssessmentId(r[0]),
+                    patient_external_id=r[1],
+                    patient_display_name=r[2],
+                    created_at=r[3],
+                    clinician=r[4],
+                    status=r[5],
+                    indication=r[6],
+                    alert_count=r[7],
+                    critical_alert_count=r[8],
+                    knowledge_base_version=r[9],
+                    supersedes_id=None if r[10] is None else AssessmentId(r[10]),
+                    superseded_by_id=None if r[11] is None else AssessmentId(r[11]),
+                )
+                for r in session.execute(stmt)
+            ]
+
+        return self._read(work)
+
+    def count_history(self, patient_external_id: str) -> int:
+        """How many assessments a patient has (for paging)."""
+        external_id = check.identifier("patient_external_id", patient_external_id, 10_000)
+
+        def work(session: Session) -> int:
+            from sqlalchemy import func, select
+
+            from baclofen_cds.records.models import Assessment, Patient
+
+            stmt = (
+                select(func.count(Assessment.id))
+                .join(Patient, Patient.id == Assessment.patient_id)
+                .where(Patient.external_id == external_id)
+            )
+            return int(session.execute(stmt).scalar_one())
+
+        return self._read(work)
+
+    def get_patient(self, external_id: str) -> PatientRecord | None:
+        key = check.identifier("external_id", external_id, 10_000)
+
+        def work(session: Session) -> PatientRecord | None:
+            from sqlalchemy import select
+
+            from baclofen_cds.records.models import Patient
+
+            row = session.execute(
+                select(Patient).where(Patient.external_id == key)
+            ).scalar_one_or_none()
+            return None if row is None else patient_record(row)
+
+        return self._read(work)
+
+    def get_assessment(self, assessment_id: AssessmentId | int) -> StoredAssessment:
+        """A stored assessment in full. Raises `RecordNotFound`, or `RecordIntegrityError`
+        when the stored result no longer matches its checksum."""
+
+        def work(session: Session) -> StoredAssessment:
+            from sqlalchemy import select
+
+            from baclofen_cds.records.models import (
+                AlertAcknowledgement,
+                Assessment,
+                HandoutPrintRow,
+                Patient,
+            )
+
+            row = self._assessment_row(session, int(assessment_id))
+            if sha256_hex(row.result_json.encode("utf-8")) != row.result_sha256:
+                raise RecordIntegrityError(
+                    f"Assessment {row.id} was changed outside Baclofen CDS: its stored result "
+                    "does not match its checksum. Do not rely on it."
+                )
+            patient = session.get_one(Patient, row.patient_id)
+            later = session.execute(
+                select(Assessment.id).where(Assessment.supersedes_id == row.id)
+            ).scalar_one_or_none()
+            acks = session.execute(
+                select(AlertAcknowledgement)
+                .where(AlertAcknowledgement.assessment_id == row.id)
+                .order_by(AlertAcknowledgement.id)
+            ).scalars()
+            prints = session.execute(
+                select(HandoutPrintRow)
+                .where(HandoutPrintRow.assessment_id == row.id)
+                .order_by(HandoutPrintRow.id)
+            ).scalars()
+            return stored_assessment(row, patient, later, list(acks), list(prints))
+
+        return self._read(work)
+
+    # ------------------------------------------------------------------ internals
+    def _patient_for(self, session: Session, details: PatientDetails, now: datetime) -> Patient:
+        """The patient row for these details, created if new. Never overwrites a detail."""
+        from sqlalchemy import select
+
+        from baclofen_cds.records.models import Patient
+
+        row = session.execute(
+            select(Patient).where(Patient.external_id == details.external_id)
+        ).scalar_one_or_none()
+        if row is None:
+            row = Patient(
+                external_id=details.external_id,
+                display_name=details.display_name,
+                birth_year=details.birth_year,
+                sex=details.sex,
+                created_at=now,
+            )
+            session.add(row)
+            session.flush()
+            return row
+        mismatches = []
+        if not check.same_text(row.display_name, details.display_name):
+            mismatches.append(f"name {row.display_name!r}")
+        year_known = row.birth_year is not None and details.birth_year is not None
+        if year_known and row.birth_year != details.birth_year:
+            mismatches.append(f"birth year {row.birth_year}")
+        if row.sex is not None and details.sex is not None and row.sex != details.sex:
+            mismatches.append(f"sex {row.sex}")
+        if mismatches:
+            raise PatientMismatch(
+                "patient.external_id",
+                f"{details.external_id!r} is on record with {', '.join(mismatches)}; "
+                "check the patient id. Nothing was saved.",
+            )
+        # Fill details that were missing; a detail on record is never overwritten by a save.
+        if row.display_name is None and details.display_name is not None:
+            row.display_name = details.display_name
+        if row.birth_year is None and details.birth_year is not None:
+            row.birth_year = details.birth_year
+        if row.sex is None and details.sex is not None:
+            row.sex = details.sex
+        return row
+
+    def _check_supersedes(self, session: Session, old_id: int, patient_id: int) -> None:
+        from sqlalchemy import select
+
+        from baclofen_cds.records.models import Assessment
+
+        old = session.get(Assessment, old_id)
+        if old is None:
+            raise RecordNotFound(f"There is no assessment {old_id} to correct.")
+        if old.patient_id != patient_id:
+            raise InvalidRecord("supersedes", f"assessment {old_id} is about another patient")
+        later = session.execute(
+            select(Assessment.id).where(Assessment.supersedes_id == old_id)
+        ).scalar_one_or_none()
+        if later is not None:
+            raise InvalidRecord(
+                "supersedes",
+                f"assessment {old_id} was already corrected by assessment {later}; "
+                f"correct assessment {later} instead",
+            )
+
+    def _assessment_row(self, session: Session, assessment_id: int) -> Assessment:
+        from baclofen_cds.records.models import Assessment
+
+        row = session.get(Assessment, assessment_id)
+        if row is None:
+            raise RecordNotFound(f"There is no assessment {assessment_id}.")
+        return row
+
+    def _read(self, work: Callable[[Session], T]) -> T:
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            with UnitOfWork(self._factory, write=False) as uow:
+                return work(uow.session)
+        except DBAPIError as exc:
+            raise unavailable(exc, self.location) from None
+
+    def _write(self, work: Callable[[Session], T]) -> T:
+        """Run `work` in a writing unit of work, committing at the end; retry when busy."""
+        from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+        delay = 0.05
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                with UnitOfWork(self._factory, write=True) as uow:
+                    value = work(uow.session)
+                    uow.commit()
+                    return value
+            except IntegrityError as exc:
+                # Two processes created the same patient, or corrected the same assessment,
+                # at the same moment: run again, and the checks above give a clear answer.
+                if attempt == WRITE_ATTEMPTS:
+                    raise RecordsError(
+                        "The records database refused the save as inconsistent; nothing was saved."
+                    ) from exc
+            except OperationalError as exc:
+                if not is_busy(exc) or attempt == WRITE_ATTEMPTS:
+                    raise unavailable(exc, self.location) from None
+            except DBAPIError as exc:
+                raise unavailable(exc, self.location) from None
+            time.sleep(delay * (1 + random.random()))  # noqa: S311 - jitter, not security
+            delay *= 2
+        raise AssertionError("unreachable")  # pragma: no cover

@@ -1,0 +1,191 @@
+"""What the records API hands out and takes in: frozen dataclasses and errors.
+
+This module imports nothing heavy (no SQLAlchemy), so the window can import the types at
+start-up and only pay for SQLAlchemy when it opens the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, NewType
+
+AssessmentId = NewType("AssessmentId", int)
+"""The number of a stored assessment (shown to clinicians as e.g. "assessment 42")."""
+
+Outcome = Literal["accepted", "overridden"]
+OUTCOMES: tuple[str, ...] = ("accepted", "overridden")
+Sex = Literal["female", "male"]
+
+# Column sizes, shared by the models, the migrations and input checks.
+EXTERNAL_ID_MAX = 200
+DISPLAY_NAME_MAX = 500
+CLINICIAN_MAX = 200
+ALERT_ID_MAX = 200
+REASON_CODE_MAX = 100
+COMMENT_MAX = 4000
+VARIANT_MAX = 50
+
+
+class RecordsError(Exception):
+    """Base class of every records error. `str(exc)` is a plain sentence for a clinician."""
+
+
+class RecordsUnavailable(RecordsError):  # noqa: N818 - the name the window and CLI use
+    """The records database cannot be opened or used (missing server, damaged file, ...).
+
+    The application still recommends; it shows a "records unavailable" banner with this
+    message. Nothing was written or overwritten.
+    """
+
+
+class RecordNotFound(RecordsError):  # noqa: N818
+    """No assessment (or patient) with that id."""
+
+
+class InvalidRecord(RecordsError, ValueError):  # noqa: N818
+    """Bad input to a records operation: one clear message naming the field. Nothing written."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class PatientMismatch(InvalidRecord):
+    """The patient id is on record with different details (guards against a mistyped id)."""
+
+
+class AppendOnlyViolation(RecordsError):  # noqa: N818
+    """Something tried to change or delete a stored assessment or its audit trail."""
+
+
+class RecordIntegrityError(RecordsError):
+    """A stored record does not match its checksum: it was changed outside the application."""
+
+
+@dataclass(frozen=True, slots=True)
+class PatientDetails:
+    """Who the assessment is about, as the clinician gave it.
+
+    `external_id` is the clinic's identifier (medical record number). The other fields are
+    optional: missing stays missing. When the id is already on record, any detail given must
+    agree with the record (see `PatientMismatch`); details on record are never overwritten
+    by a save.
+    """
+
+    external_id: str
+    display_name: str | None = None
+    birth_year: int | None = None
+    sex: Sex | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PatientRecord:
+    external_id: str
+    display_name: str | None
+    birth_year: int | None
+    sex: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    """What the clinician did with one alert: accepted it, or overrode it with a coded reason."""
+
+    alert_id: str
+    outcome: Outcome
+    reason_code: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAcknowledgement:
+    alert_id: str
+    outcome: str
+    reason_code: str | None
+    comment: str | None
+    clinician: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class HandoutPrint:
+    """One printed (or saved) handout PDF."""
+
+    variant: str  # e.g. "patient" (handout) or "clinician" (summary)
+    pdf_sha256: str
+    printed_at: datetime
+    printed_by: str
+    options: dict[str, Any] = field(default_factory=dict)  # how it was rendered
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedPdf:
+    """A PDF printed (or saved) from an assessment, to record with `save_assessment(prints=...)`
+    or `record_print`. `options` are the rendering choices needed to print it again
+    identically, e.g. {"printed_on": "2026-11-22", "prescriber": "Dr A", "large_print": false}.
+    A plain `(variant, pdf_bytes)` pair is accepted too."""
+
+    variant: str
+    pdf: bytes
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentSummary:
+    """One row of a patient's history (newest first)."""
+
+    id: AssessmentId
+    patient_external_id: str
+    patient_display_name: str | None
+    created_at: datetime  # UTC, timezone-aware
+    clinician: str
+    status: str
+    indication: str
+    alert_count: int
+    critical_alert_count: int
+    knowledge_base_version: str
+    supersedes_id: AssessmentId | None
+    superseded_by_id: AssessmentId | None
+
+    @property
+    def is_current(self) -> bool:
+        """False when a later assessment corrects this one."""
+        return self.superseded_by_id is None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAssessment:
+    """A stored assessment in full.
+
+    `result_json` is exactly the text `Recommendation.to_json()` gave when it was saved;
+    `case` is the normalised case (`CaseInput.to_dict()`) and `policy` the local policy the
+    engine used, so the engine can reproduce the result byte for byte.
+    """
+
+    id: AssessmentId
+    patient: PatientRecord
+    clinician: str
+    created_at: datetime
+    case: dict[str, Any]
+    result_json: str
+    result_sha256: str
+    knowledge_base_version: str
+    knowledge_base_sha256: str
+    app_version: str
+    supersedes_id: AssessmentId | None
+    superseded_by_id: AssessmentId | None
+    acknowledgements: tuple[StoredAcknowledgement, ...] = ()
+    prints: tuple[HandoutPrint, ...] = ()
+    result: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        return str(self.result.get("status", ""))
+
+    @property
+    def policy(self) -> dict[str, Any]:
+        value = self.result.get("policy")
+        return dict(value) if isinstance(value, dict) else {}
