@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
+from baclofen_cds.logic.formatting import format_mg, format_ml
 from baclofen_cds.logic.handout_text import HandoutText, load_handout_text
 from baclofen_cds.logic.result import Alert, Recommendation, Regimen, TitrationStep
 
@@ -42,23 +43,6 @@ class HandoutError(ValueError):
 
 
 # ---------------------------------------------------------------- formatting
-
-
-def format_number(value: float) -> str:
-    """ISMP notation: no trailing zero, a leading zero, commas from 1,000 ("0.5", "1,000")."""
-    rounded = round(float(value), 3)
-    if rounded == int(rounded):
-        return f"{int(rounded):,}"
-    return f"{rounded:,.3f}".rstrip("0").rstrip(".")
-
-
-def format_mg(mg: float) -> str:
-    """"5 mg", "2.5 mg", "0.5 mg", "1,000 mg" (until logic exports its own format_mg)."""
-    return f"{format_number(mg)} mg"
-
-
-def format_ml(ml: float) -> str:
-    return f"{format_number(ml)} mL"
 
 
 def long_date(value: date) -> str:
@@ -234,12 +218,21 @@ def _times(text: HandoutText, count: int) -> tuple[str, ...]:
     return times
 
 
-def _amount(amount: str, volume_ml: float | None) -> str:
-    """The engine's amount; liquids always carry the mL to measure."""
+def _amount(amount: str, volume_ml: float | None, dose_mg: float) -> str:
+    """The engine's amount in the dispensed form, with the dose in mg when it does not say it.
+
+    Liquids always carry the mL to measure. "2 tablets of 10 mg" becomes
+    "2 tablets of 10 mg (20 mg)", so the tablet strength is never read as the dose.
+    """
     amount = _clean(amount)
     if volume_ml is not None and "mL" not in amount:
-        return f"{format_ml(volume_ml)} ({amount})" if amount else format_ml(volume_ml)
-    return amount
+        amount = f"{format_ml(volume_ml)} ({amount})" if amount else format_ml(volume_ml)
+    dose = format_mg(dose_mg)
+    if not amount:
+        return dose
+    if amount.endswith(dose) or amount.endswith(f"({dose})"):
+        return amount
+    return f"{amount} ({dose})"
 
 
 def _daily_total(daily_mg: float, volume_ml: float | None, times_per_day: int) -> str:
@@ -292,7 +285,7 @@ def _dose_calendar(regimen: Regimen, text: HandoutText) -> DoseCalendar:
     for step, length in _calendar_steps(regimen):
         times = _times(text, step.times_per_day)
         used.update(times)
-        amount = _amount(step.amount, step.volume_ml)
+        amount = _amount(step.amount, step.volume_ml, step.dose_mg)
         doses = tuple(DoseTime(time=t, label=labels[t], amount=amount) for t in times)
         total = _daily_total(step.daily_mg, step.volume_ml, step.times_per_day)
         for offset in range(length):
@@ -329,20 +322,24 @@ def _needs_half_tablet(regimen: Regimen, recommendation: Recommendation) -> bool
 
 
 def _medicine_names(alert: Alert, recommendation: Recommendation) -> str:
-    """The patient's own names for the medicines of an alert, with the generic name."""
+    """This patient's own medicines named by an alert: as typed, with the generic name.
+
+    Only medicines the engine matched are named (a condition or an unchecked medicine in
+    `triggered_by` is not a medicine the patient takes with a known interaction).
+    """
     shown: list[str] = []
     for trigger in alert.triggered_by:
-        name = _clean(trigger)
         for match in recommendation.comedications:
-            if match.status == "matched" and trigger in (match.text, match.name):
-                typed, generic = _clean(match.text), _clean(match.name)
-                if generic and typed.lower() != generic.lower():
-                    name = f"{typed} ({generic})"
-                else:
-                    name = typed or generic
-                break
-        if name and name not in shown:
-            shown.append(name)
+            if match.status != "matched" or trigger not in (match.text, match.name):
+                continue
+            typed, generic = _clean(match.text), _clean(match.name)
+            if generic and typed.lower() != generic.lower():
+                name = f"{typed} ({generic})"
+            else:
+                name = typed or generic
+            if name and name not in shown:
+                shown.append(name)
+            break
     return ", ".join(shown)
 
 
@@ -379,7 +376,7 @@ def _calendar_section(regimen: Regimen, text: HandoutText) -> Section:
             Para(
                 cal.after_line.format(
                     date=long_date(after),
-                    amount=_amount(last.amount, last.volume_ml),
+                    amount=_amount(last.amount, last.volume_ml, last.dose_mg),
                     times=", ".join(text.ums.labels[t].lower() for t in times),
                 ),
                 "strong",
@@ -433,7 +430,7 @@ def _do_not_stop(recommendation: Recommendation, text: HandoutText) -> Section:
                 (
                     dns.taper_row_days.format(start=step.from_day, end=step.to_day),
                     ", ".join(text.ums.labels[t] for t in times),
-                    _amount(step.amount, step.volume_ml),
+                    _amount(step.amount, step.volume_ml, step.dose_mg),
                     _daily_total(step.daily_mg, step.volume_ml, step.times_per_day),
                 )
             )
@@ -452,29 +449,46 @@ def _do_not_stop(recommendation: Recommendation, text: HandoutText) -> Section:
 
 
 def _missed_dose(recommendation: Recommendation, text: HandoutText) -> Section:
+    """The engine's rule for this patient (the adult or the child version), word for word."""
     md = text.sections.missed_dose
-    rule = _clean(recommendation.missed_dose.text)
-    blocks: list[Block] = []
-    if rule:
-        blocks.append(Para(rule, "strong"))
-    blocks.append(Para(md.several))
-    return Section("missed_dose", md.heading, tuple(blocks))
+    rule = _clean(recommendation.missed_dose.text) or md.fallback
+    return Section("missed_dose", md.heading, (Para(rule, "strong"),))
+
+
+def _your_health(recommendation: Recommendation, text: HandoutText) -> Section | None:
+    """What the alerts about this patient's health say to the patient (kidneys, liver, ...)."""
+    yh = text.sections.your_health
+    items: list[str] = []
+    for alert in recommendation.alerts:
+        if alert.category == "interaction":
+            continue
+        words = _clean(alert.patient_text)
+        if words and words not in items:
+            items.append(words)
+    if not items:
+        return None
+    return Section("your_health", yh.heading, (Para(yh.intro), Bullets(tuple(items))))
 
 
 def _alcohol_medicines(recommendation: Recommendation, text: HandoutText) -> Section:
     am = text.sections.alcohol_medicines
     blocks: list[Block] = [Para(am.alcohol, "strong")]
     items: list[tuple[str, str]] = []
+    general: list[str] = []
     for alert in recommendation.alerts:
         if alert.category != "interaction":
             continue
         names = _medicine_names(alert, recommendation)
-        if not names:
-            continue
-        items.append((names, _clean(alert.patient_text) or am.watch_default))
+        words = _clean(alert.patient_text)
+        if names:
+            items.append((names, words or am.watch_default))
+        elif words and words not in general:
+            general.append(words)
     if items:
         blocks.append(Para(am.yours_intro))
         blocks.append(NamedItems(tuple(items)))
+    if general:
+        blocks.append(Bullets(tuple(general)))
     unchecked = tuple(_clean(t) for t in recommendation.unrecognized_comedications if _clean(t))
     if unchecked:
         blocks.append(Para(am.unchecked_intro))
@@ -484,6 +498,7 @@ def _alcohol_medicines(recommendation: Recommendation, text: HandoutText) -> Sec
 
 
 def _tests(recommendation: Recommendation, text: HandoutText) -> Section:
+    """Every monitoring item of the plan with its date, in the patient's words."""
     tests = text.sections.tests
     labels = text.labels
     blocks: list[Block] = [Para(tests.intro)]
@@ -491,16 +506,18 @@ def _tests(recommendation: Recommendation, text: HandoutText) -> Section:
         recommendation.monitoring,
         key=lambda m: (m.due_date is None, m.due_date or date.max, m.id),
     )
-    rows = tuple(
-        (
-            tests.plain_name(item.id, _clean(item.what)),
-            _clean(item.when),
-            long_date(item.due_date) if item.due_date else labels.no_dose,
+    rows: list[tuple[str, ...]] = []
+    for item in items:
+        name, when = tests.plain(item.id, item.every_months)
+        rows.append(
+            (
+                name or _clean(item.what),
+                when or _clean(item.when),
+                long_date(item.due_date) if item.due_date else tests.no_date,
+            )
         )
-        for item in items
-    )
     if rows:
-        blocks.append(Table("tests", (labels.test, labels.when, labels.due), rows))
+        blocks.append(Table("tests", (labels.test, labels.when, labels.due), tuple(rows)))
     else:
         blocks.append(Para(tests.none))
     return Section("tests", tests.heading, tuple(blocks))
@@ -528,10 +545,14 @@ def _pregnancy(recommendation: Recommendation, text: HandoutText) -> Section | N
 
 
 def _storage(regimen: Regimen, text: HandoutText) -> Section:
+    """The engine's storage words for the dispensed product (some liquids: the fridge)."""
     st = text.sections.storage
     form = text.formulations[regimen.formulation.code]
     specific = _clean(regimen.formulation.storage) or form.storage
-    return Section("storage", st.heading, (Bullets((specific, st.general)),))
+    items = [specific]
+    if "children" not in specific.lower():
+        items.append(st.general)
+    return Section("storage", st.heading, (Bullets(tuple(items)),))
 
 
 def _diary(calendar: DoseCalendar, text: HandoutText) -> Diary:
@@ -600,7 +621,7 @@ def build_handout(
         Field(labels.clinic, clinic),
         Field(labels.phone, phone),
     )
-    sections = [
+    sections: list[Section | None] = [
         _purpose_section(recommendation, regimen, text),
         _calendar_section(regimen, text),
         _how_to_take(recommendation, regimen, text),
@@ -610,14 +631,13 @@ def build_handout(
         _do_not_stop(recommendation, text),
         _missed_dose(recommendation, text),
         _alcohol_medicines(recommendation, text),
+        _your_health(recommendation, text),
         Section("driving", text.sections.driving.heading, (Para(text.sections.driving.text),)),
         _tests(recommendation, text),
     ]
-    pregnancy = _pregnancy(recommendation, text)
-    if pregnancy is not None:
-        sections.append(pregnancy)
+    sections.append(_pregnancy(recommendation, text))
     sections.append(_storage(regimen, text))
-    built = tuple(sections)
+    built = tuple(s for s in sections if s is not None)
     calendar = next(
         b for s in built if s.id == "calendar" for b in s.blocks if isinstance(b, DoseCalendar)
     )

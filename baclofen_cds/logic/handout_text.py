@@ -125,9 +125,19 @@ class DoNotStopText(_Text):
 
 
 class MissedDoseText(_Text):
+    """The rule itself is the engine's (`recommendation.missed_dose.text`)."""
+
     heading: str
-    several: str
+    fallback: str
     sources: tuple[str, ...]
+
+
+class YourHealthText(_Text):
+    """Wraps the patient wording of the engine's alerts about this patient's health."""
+
+    heading: str
+    intro: str
+    sources: tuple[str, ...] = ()
 
 
 class AlcoholMedicinesText(_Text):
@@ -146,25 +156,30 @@ class DrivingText(_Text):
     sources: tuple[str, ...]
 
 
-class TestName(_Text):
-    match: tuple[str, ...]
+class TestWords(_Text):
     name: str
+    when: str  # "{months}" is replaced by the item's interval in months
 
 
 class TestsText(_Text):
     heading: str
     intro: str
     none: str
+    no_date: str
     sources: tuple[str, ...]
-    names: tuple[TestName, ...]
+    #: By monitoring id, or by the id without its last part ("monitor.mood.step2" ->
+    #: "monitor.mood"). An id missing here is shown with the engine's own words.
+    items: dict[str, TestWords]
 
-    def plain_name(self, item_id: str, fallback: str) -> str:
-        """The patient's words for a monitoring item (first matching entry wins)."""
-        key = item_id.lower()
-        for entry in self.names:
-            if any(word in key for word in entry.match):
-                return entry.name
-        return fallback
+    def plain(self, item_id: str, every_months: int | None) -> tuple[str, str]:
+        """The patient's words (name, when) for a monitoring item; ("", "") if none."""
+        words = self.items.get(item_id) or self.items.get(item_id.rsplit(".", 1)[0])
+        if words is None:
+            return "", ""
+        when = words.when
+        if "{months}" in when:
+            when = when.format(months=every_months) if every_months else ""
+        return words.name, when
 
 
 class PregnancyText(_Text):
@@ -189,6 +204,7 @@ class SectionsText(_Text):
     do_not_stop: DoNotStopText
     missed_dose: MissedDoseText
     alcohol_medicines: AlcoholMedicinesText
+    your_health: YourHealthText
     driving: DrivingText
     tests: TestsText
     pregnancy: PregnancyText
