@@ -30,11 +30,7 @@ _coverage: frozenset[int] = frozenset()
 
 def font_bytes(file_name: str) -> bytes:
     """The bytes of a shipped font file (resources/fonts/)."""
-    return (
-        resources.files("baclofen_cds")
-        .joinpath("resources", "fonts", file_name)
-        .read_bytes()
-    )
+    return resources.files("baclofen_cds").joinpath("resources", "fonts", file_name).read_bytes()
 
 
 def register_fonts() -> None:

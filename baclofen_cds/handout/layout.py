@@ -58,7 +58,13 @@ LARGE = Sizes(
     body=18, small=18, heading=22, title=28, footer=14, box=24, margin=13 * mm, leading_factor=1.5
 )
 SUMMARY = Sizes(
-    body=8.5, small=7.5, heading=10.5, title=13, footer=7.5, box=8.5, margin=12 * mm,
+    body=8.5,
+    small=7.5,
+    heading=10.5,
+    title=13,
+    footer=7.5,
+    box=8.5,
+    margin=12 * mm,
     leading_factor=1.25,
 )
 
@@ -109,7 +115,9 @@ class Styles:
         self.small_cell_bold = style("small_cell_bold", sizes.small, BOLD)
 
 
-def numbered_canvas(footer: str, sizes: Sizes, page_word: str = "Page", of_word: str = "of") -> type:
+def numbered_canvas(
+    footer: str, sizes: Sizes, page_word: str = "Page", of_word: str = "of"
+) -> type:
     """A canvas class that writes the footer and "Page X of Y" once the page count is known."""
     footer_text = printable(footer)
 

@@ -227,7 +227,9 @@ def _diary(diary: Diary, styles: Styles, width: float) -> list[Any]:
     box = f'<font size="{sizes.box}">{esc(diary.box)}</font>'
     for day in diary.days:
         row: list[Any] = [
-            Paragraph(f"<b>{esc(day.date_text)}</b><br/>{esc(diary.day_label)} {day.day}", styles.cell)
+            Paragraph(
+                f"<b>{esc(day.date_text)}</b><br/>{esc(diary.day_label)} {day.day}", styles.cell
+            )
         ]
         for amount in day.cells:
             row.append(Paragraph(f"{box} {esc(amount)}" if amount else "", styles.cell))
@@ -258,6 +260,3 @@ def _diary(diary: Diary, styles: Styles, width: float) -> list[Any]:
     if diary.notes_lines:
         flow.append(notes)
     return flow
-
-
-

@@ -46,15 +46,14 @@ class HandoutError(ValueError):
 
 
 def long_date(value: date) -> str:
-    """"Tuesday 1 December 2026": words, so day and month cannot be swapped."""
+    """ "Tuesday 1 December 2026": words, so day and month cannot be swapped."""
     return f"{_WEEKDAYS[value.weekday()]} {value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
 def short_date(value: date) -> str:
-    """"Tue 1 Dec 2026"."""
+    """ "Tue 1 Dec 2026"."""
     return (
-        f"{_WEEKDAYS[value.weekday()][:3]} {value.day} "
-        f"{_MONTHS[value.month - 1][:3]} {value.year}"
+        f"{_WEEKDAYS[value.weekday()][:3]} {value.day} {_MONTHS[value.month - 1][:3]} {value.year}"
     )
 
 
@@ -353,7 +352,9 @@ def _purpose_section(
     if what_for is None:
         raise HandoutError(f"case.indication: {indication!r} has no handout text")
     blocks: list[Block] = [
-        Para(purpose.medicine_line.format(form=_clean(regimen.formulation.patient_label)), "strong"),
+        Para(
+            purpose.medicine_line.format(form=_clean(regimen.formulation.patient_label)), "strong"
+        ),
         Para(purpose.for_line.format(purpose=what_for)),
     ]
     origin = purpose.origins.get(str(case.get("spasticity_origin") or ""))
@@ -398,9 +399,7 @@ def _bullet_section(section_id: str, source: Any, *, urgent: bool = False) -> Se
     return Section(section_id, source.heading, tuple(blocks), urgent=urgent)
 
 
-def _how_to_take(
-    recommendation: Recommendation, regimen: Regimen, text: HandoutText
-) -> Section:
+def _how_to_take(recommendation: Recommendation, regimen: Regimen, text: HandoutText) -> Section:
     general = text.sections.how_to_take
     form = text.formulations.get(regimen.formulation.code)
     if form is None:
@@ -531,9 +530,7 @@ def _pregnancy(recommendation: Recommendation, text: HandoutText) -> Section | N
     breastfeeding = "breastfeeding" in conditions
     low, high = preg.female_age_range
     age = case.get("age_years")
-    could_be = (
-        case.get("sex") == "female" and isinstance(age, int | float) and low <= age <= high
-    )
+    could_be = case.get("sex") == "female" and isinstance(age, int | float) and low <= age <= high
     if not (pregnant or breastfeeding or could_be):
         return None
     paragraphs: list[str] = []

@@ -229,16 +229,13 @@ class DiaryText(_Text):
 
 
 class SummaryText(_Text):
-    heading_inputs: str
-    heading_renal: str
-    heading_regimen: str
+    """Labels of the clinician summary (its body is `logic.summary.clinician_note`)."""
+
+    title: str
     heading_alerts: str
-    heading_basis: str
-    heading_sources: str
-    heading_kb: str
+    heading_acknowledgements: str
     not_acknowledged: str
     acknowledged: str
-    no_regimen: str
     disclaimer: str
 
 
