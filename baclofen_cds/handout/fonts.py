@@ -25,7 +25,7 @@ REPLACEMENT = "\ufffd"
 _FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
 
 _lock = threading.Lock()
-_coverage: frozenset[int] = frozenset()
+_coverage: set[int] = set()  # code points both weights can draw; filled once
 
 
 def font_bytes(file_name: str) -> bytes:
@@ -35,7 +35,6 @@ def font_bytes(file_name: str) -> bytes:
 
 def register_fonts() -> None:
     """Register DejaVu Sans (regular and bold) with reportlab; cheap after the first call."""
-    global _coverage
     if _coverage:
         return
     with _lock:
@@ -52,7 +51,7 @@ def register_fonts() -> None:
         regular = set(fonts[REGULAR].face.charToGlyph)
         bold_cover = set(fonts[BOLD].face.charToGlyph)
         # A character is printable only if both weights can draw it.
-        _coverage = frozenset(regular & bold_cover)
+        _coverage.update(regular & bold_cover)
 
 
 def covered(char: str) -> bool:

@@ -58,14 +58,14 @@ LARGE = Sizes(
     body=18, small=18, heading=22, title=28, footer=14, box=24, margin=13 * mm, leading_factor=1.5
 )
 SUMMARY = Sizes(
-    body=8.5,
-    small=7.5,
+    body=7,
+    small=7,
     heading=10.5,
     title=13,
     footer=7.5,
     box=8.5,
-    margin=12 * mm,
-    leading_factor=1.25,
+    margin=10 * mm,
+    leading_factor=1.2,
 )
 
 
@@ -184,6 +184,7 @@ def build_pdf(
     language: str,
     footer: str,
     on_page: Callable[[Canvas, Any], None] | None = None,
+    columns: int = 1,
 ) -> bytes:
     """Lay out a story on numbered pages and return the PDF bytes (byte-identical per input)."""
     register_fonts()
@@ -212,18 +213,24 @@ def build_pdf(
         initialFontName=REGULAR,
         initialFontSize=sizes.body,
     )
-    frame = Frame(
-        margin,
-        bottom,
-        pagesize[0] - 2 * margin,
-        pagesize[1] - margin - bottom,
-        id="body",
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-    )
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page or _nothing)])
+    gap = 6 * mm
+    inner_width = pagesize[0] - 2 * margin
+    column_width = (inner_width - gap * (columns - 1)) / columns
+    frames = [
+        Frame(
+            margin + i * (column_width + gap),
+            bottom,
+            column_width,
+            pagesize[1] - margin - bottom,
+            id=f"body{i}",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        for i in range(columns)
+    ]
+    doc.addPageTemplates([PageTemplate(id="page", frames=frames, onPage=on_page or _nothing)])
     doc.build(list(story), canvasmaker=numbered_canvas(footer, sizes))
     return buffer.getvalue()
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import (
     CondPageBreak,
+    Flowable,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -14,6 +16,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from baclofen_cds.handout.fonts import BOLD, REGULAR, printable
 from baclofen_cds.handout.layout import (
     INK,
     LARGE,
@@ -160,103 +163,147 @@ def _block(block: Block, styles: Styles, width: float) -> list[Any]:
     return [_calendar(block, styles, width)]
 
 
-def _grid_style(header_rows: int = 1) -> list[tuple[Any, ...]]:
+_PAD = 4.0  # cell padding left and right, points
+
+
+def _grid_style(sizes: Sizes, header_rows: int = 1) -> list[tuple[Any, ...]]:
     return [
         ("GRID", (0, 0), (-1, -1), 0.5, RULE),
         ("BACKGROUND", (0, 0), (-1, header_rows - 1), SHADE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("FONT", (0, 0), (-1, -1), REGULAR, sizes.body, _leading(sizes)),
+        ("FONT", (0, 0), (-1, header_rows - 1), BOLD, sizes.body, _leading(sizes)),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("LEFTPADDING", (0, 0), (-1, -1), _PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _PAD),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
     ]
 
 
+def _leading(sizes: Sizes) -> float:
+    return round(sizes.body * sizes.leading_factor, 1)
+
+
+def _lines(text: str, width: float, sizes: Sizes, font: str = REGULAR) -> str:
+    """Plain text broken into lines for a table cell (no markup is parsed: fast and safe)."""
+    lines = simpleSplit(printable(text), font, sizes.body, width - 2 * _PAD)
+    return "\n".join(lines)
+
+
 def _plain_table(block: TableBlock, styles: Styles, width: float) -> Table:
+    sizes = styles.sizes
     fractions = _TABLE_WIDTHS.get(block.kind) or tuple(1 / len(block.header) for _ in block.header)
-    data = [[Paragraph(esc(h), styles.cell_bold) for h in block.header]]
-    data.extend([Paragraph(esc(c), styles.cell) for c in row] for row in block.rows)
-    table = Table(data, colWidths=[width * f for f in fractions], repeatRows=1, hAlign="LEFT")
-    table.setStyle(TableStyle(_grid_style()))
+    widths = [width * f for f in fractions]
+    data = [[_lines(h, w, sizes, BOLD) for h, w in zip(block.header, widths, strict=True)]]
+    data.extend(
+        [_lines(c, w, sizes) for c, w in zip(row, widths, strict=True)] for row in block.rows
+    )
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle(_grid_style(sizes)))
     return table
 
 
 def _calendar(calendar: DoseCalendar, styles: Styles, width: float) -> Table:
+    sizes = styles.sizes
     times = len(calendar.times)
-    date_w, total_w = 0.27, 0.2
-    dose_w = (1 - date_w - total_w) / times
-    header = [
-        Paragraph(esc(calendar.date_label), styles.cell_bold),
-        *(Paragraph(esc(label), styles.cell_bold) for label in calendar.time_labels),
-        Paragraph(esc(calendar.total_label), styles.cell_bold),
+    date_w, total_w = width * 0.25, width * 0.17
+    dose_w = (width - date_w - total_w) / times
+    widths = [date_w, *(dose_w for _ in range(times)), total_w]
+    header = [calendar.date_label, *calendar.time_labels, calendar.total_label]
+    data: list[list[Any]] = [
+        [_lines(h, w, sizes, BOLD) for h, w in zip(header, widths, strict=True)]
     ]
-    data: list[list[Any]] = [header]
-    commands = _grid_style()
+    commands = _grid_style(sizes)
+    commands.append(("FONT", (0, 1), (0, -1), BOLD, sizes.body, _leading(sizes)))
+    commands.append(("FONT", (-1, 1), (-1, -1), BOLD, sizes.body, _leading(sizes)))
     for row, day in enumerate(calendar.days, start=1):
-        date_cell = Paragraph(
-            f"<b>{esc(day.date_text)}</b><br/>{esc(calendar.day_label)} {day.day}", styles.cell
+        date_cell = (
+            _lines(day.date_text, date_w, sizes, BOLD)
+            + "\n"
+            + _lines(f"{calendar.day_label} {day.day}", date_w, sizes, BOLD)
         )
         doses = [
-            Paragraph(esc(day.amount_at(t) or calendar.no_dose), styles.cell)
-            for t in calendar.times
+            _lines(day.amount_at(t) or calendar.no_dose, dose_w, sizes) for t in calendar.times
         ]
-        data.append([date_cell, *doses, Paragraph(esc(day.daily_total), styles.cell_bold)])
+        data.append([date_cell, *doses, _lines(day.daily_total, total_w, sizes, BOLD)])
         if day.new_dose and row > 1:
             commands.append(("LINEABOVE", (0, row), (-1, row), 2, INK))
-    table = Table(
-        data,
-        colWidths=[width * date_w, *(width * dose_w for _ in range(times)), width * total_w],
-        repeatRows=1,
-        hAlign="LEFT",
-    )
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle(commands))
     return table
+
+
+class TickBox(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+    """An empty square to tick (drawn, not a glyph) with the amount beside it."""
+
+    def __init__(self, text: str, width: float, sizes: Sizes) -> None:
+        super().__init__()
+        self.box = sizes.box
+        self.sizes = sizes
+        self.leading = _leading(sizes)
+        room = width - 2 * _PAD - self.box - sizes.body * 0.4
+        self.lines = simpleSplit(printable(text), REGULAR, sizes.body, room)
+        self.width = width - 2 * _PAD
+        self.height = max(self.box + 2, self.leading * len(self.lines))
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        top = self.height
+        canvas.setStrokeColor(INK)
+        canvas.setLineWidth(1.2)
+        canvas.rect(0, top - self.box - 1, self.box, self.box, stroke=1, fill=0)
+        canvas.setFillColor(INK)
+        text = canvas.beginText(self.box + self.sizes.body * 0.4, top - self.sizes.body)
+        text.setFont(REGULAR, self.sizes.body, self.leading)
+        for line in self.lines:
+            text.textLine(line)
+        canvas.drawText(text)
 
 
 def _diary(diary: Diary, styles: Styles, width: float) -> list[Any]:
     sizes: Sizes = styles.sizes
     times = len(diary.time_labels)
-    date_w = 0.27
-    dose_w = (1 - date_w) / times
+    date_w = width * 0.25
+    dose_w = (width - date_w) / times
+    widths = [date_w, *(dose_w for _ in range(times))]
+    header = [diary.date_label, *diary.time_labels]
     data: list[list[Any]] = [
-        [
-            Paragraph(esc(diary.date_label), styles.cell_bold),
-            *(Paragraph(esc(label), styles.cell_bold) for label in diary.time_labels),
-        ]
+        [_lines(h, w, sizes, BOLD) for h, w in zip(header, widths, strict=True)]
     ]
-    box = f'<font size="{sizes.box}">{esc(diary.box)}</font>'
     for day in diary.days:
         row: list[Any] = [
-            Paragraph(
-                f"<b>{esc(day.date_text)}</b><br/>{esc(diary.day_label)} {day.day}", styles.cell
-            )
+            _lines(day.date_text, date_w, sizes, BOLD)
+            + "\n"
+            + _lines(f"{diary.day_label} {day.day}", date_w, sizes, BOLD)
         ]
-        for amount in day.cells:
-            row.append(Paragraph(f"{box} {esc(amount)}" if amount else "", styles.cell))
+        row.extend(TickBox(amount, dose_w, sizes) if amount else "" for amount in day.cells)
         data.append(row)
-    table = Table(
-        data,
-        colWidths=[width * date_w, *(width * dose_w for _ in range(times))],
-        repeatRows=1,
-        hAlign="LEFT",
-    )
-    table.setStyle(TableStyle(_grid_style()))
-    notes = Table(
-        [[""] for _ in range(diary.notes_lines)],
-        colWidths=[width],
-        rowHeights=[sizes.body * 2.2] * diary.notes_lines,
-        hAlign="LEFT",
-    )
-    notes.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE)]))
-    flow: list[Any] = [
-        Paragraph(esc(diary.heading), styles.title),
-        Paragraph(esc(diary.intro), styles.body),
-        Spacer(1, sizes.body * 0.4),
-        table,
-        CondPageBreak(sizes.body * 8),
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    commands = _grid_style(sizes)
+    commands.append(("FONT", (0, 1), (0, -1), BOLD, sizes.body, _leading(sizes)))
+    commands.append(("TOPPADDING", (0, 1), (-1, -1), 4))
+    table.setStyle(TableStyle(commands))
+    notes_block: list[Any] = [
         Paragraph(esc(diary.notes_heading), styles.heading),
         Paragraph(esc(diary.notes_intro), styles.body),
     ]
     if diary.notes_lines:
-        flow.append(notes)
-    return flow
+        notes = Table(
+            [[""] for _ in range(diary.notes_lines)],
+            colWidths=[width],
+            rowHeights=[sizes.body * 2.2] * diary.notes_lines,
+            hAlign="LEFT",
+        )
+        notes.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE)]))
+        notes_block.append(notes)
+    return [
+        Paragraph(esc(diary.heading), styles.title),
+        Paragraph(esc(diary.intro), styles.body),
+        Spacer(1, sizes.body * 0.4),
+        table,
+        KeepTogether(notes_block),
+    ]

@@ -36,4 +36,5 @@ def render_clinician_summary(summary: ClinicianSummary, *, paper: str = "a4") ->
         subject=summary.subject,
         language=summary.language,
         footer=summary.footer,
+        columns=2,
     )

@@ -72,7 +72,22 @@ def build_clinician_summary(
         text = load_handout_text(kb)
     st = text.summary
     note = clinician_note(recommendation).rstrip("\n").split("\n")
-    lines = [SummaryLine(line.strip(), _kind(line)) for line in note[1:]]
+    # Sources by id, grade and title only (their links are in the JSON and the record):
+    # that keeps the summary to one page.
+    links = {f" — {ref.url}" for ref in recommendation.sources if ref.url}
+    lines: list[SummaryLine] = []
+    in_sources = False
+    for raw in note[1:]:
+        kind = _kind(raw)
+        if kind == "heading":
+            in_sources = raw == "Sources:"
+        line = raw.strip()
+        if in_sources and kind == "item":
+            for link in links:
+                if line.endswith(link):
+                    line = line[: -len(link)]
+                    break
+        lines.append(SummaryLine(line, kind))
     acks = dict(acknowledgements or {})
     if recommendation.alerts:
         lines.append(SummaryLine("", "gap"))
