@@ -2,14 +2,17 @@
 
 The TTF files are read with importlib.resources (so a wheel works like the checkout) and
 registered with reportlab once per process. `printable()` makes any user text safe to
-draw: control characters become spaces, invisible format characters go, and a character
-the font has no glyph for (emoji, scripts DejaVu lacks) becomes U+FFFD, a visible
-replacement mark, never an empty box or a crash.
+draw: control characters become spaces, invisible format characters go, a character the
+font has no glyph for (CJK, Indic scripts, most emoji) becomes U+FFFD, a visible
+replacement mark, never an empty box or a crash, and a run of right-to-left letters
+(Hebrew, Arabic) is put in visual order. Arabic letters are drawn in their isolated forms
+(no contextual shaping without a shaping engine): legible, not typographically joined.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import threading
 import unicodedata
 from importlib import resources
@@ -23,6 +26,13 @@ REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 REPLACEMENT = "\ufffd"
 _FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
+
+#: A run of right-to-left letters (Hebrew, Arabic and their presentation forms), with the
+#: spaces and marks between them. Drawn left to right, such a run must be reversed.
+_RTL_RUN = re.compile(
+    r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]+"
+    r"(?:[\s.'\-]+[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]+)*"
+)
 
 _lock = threading.Lock()
 _coverage: set[int] = set()  # code points both weights can draw; filled once
@@ -73,7 +83,7 @@ def printable(text: str) -> str:
             out.append(REPLACEMENT)
         else:
             out.append(char)
-    return "".join(out)
+    return _RTL_RUN.sub(lambda m: m.group(0)[::-1], "".join(out))
 
 
 def unprintable_characters(text: str) -> tuple[str, ...]:

@@ -97,6 +97,7 @@ def _fields(content: HandoutContent, styles: Styles, width: float, large: bool) 
         TableStyle(
             [
                 ("BOX", (0, 0), (-1, -1), 0.75, RULE),
+                ("FONT", (0, 0), (-1, -1), REGULAR, styles.sizes.body),
                 ("BACKGROUND", (0, 0), (-1, -1), SHADE_LIGHT),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 6),
@@ -136,6 +137,7 @@ def _urgent_box(section: Section, styles: Styles, width: float) -> Table:
         TableStyle(
             [
                 ("BOX", (0, 0), (-1, -1), 2, URGENT_EDGE),
+                ("FONT", (0, 0), (-1, -1), REGULAR, styles.sizes.body),
                 ("BACKGROUND", (0, 0), (-1, -1), URGENT_FILL),
                 ("LEFTPADDING", (0, 0), (-1, -1), 8),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 8),
@@ -298,7 +300,14 @@ def _diary(diary: Diary, styles: Styles, width: float) -> list[Any]:
             rowHeights=[sizes.body * 2.2] * diary.notes_lines,
             hAlign="LEFT",
         )
-        notes.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE)]))
+        notes.setStyle(
+            TableStyle(
+                [
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
+                    ("FONT", (0, 0), (-1, -1), REGULAR, sizes.body),
+                ]
+            )
+        )
         notes_block.append(notes)
     return [
         Paragraph(esc(diary.heading), styles.title),
