@@ -188,10 +188,7 @@ def build_pdf(
 ) -> bytes:
     """Lay out a story on numbered pages and return the PDF bytes (byte-identical per input)."""
     register_fonts()
-    try:
-        pagesize = PAPER_SIZES[paper.lower()]
-    except KeyError:
-        raise ValueError(f"paper must be one of {sorted(PAPER_SIZES)}, not {paper!r}") from None
+    pagesize = page_size(paper)
     buffer = io.BytesIO()
     margin = sizes.margin
     bottom = margin + sizes.footer * 2.2
@@ -239,5 +236,13 @@ def _nothing(canvas: Canvas, doc: Any) -> None:
     return None
 
 
+def page_size(paper: str) -> tuple[float, float]:
+    """(width, height) in points of "a4" or "letter"; ValueError naming the choices otherwise."""
+    try:
+        return PAPER_SIZES[str(paper).lower()]
+    except KeyError:
+        raise ValueError(f"paper must be one of {sorted(PAPER_SIZES)}, not {paper!r}") from None
+
+
 def frame_width(sizes: Sizes, paper: str) -> float:
-    return float(PAPER_SIZES[paper.lower()][0] - 2 * sizes.margin)
+    return float(page_size(paper)[0] - 2 * sizes.margin)
