@@ -83,8 +83,8 @@ def test_contraindicated_case_gets_no_handout(tmp_path: Path) -> None:
 def test_written_handouts_reprint_to_the_same_bytes(tmp_path: Path) -> None:
     """What `write_handouts` returns is what the records keep, and reprints identically."""
     from baclofen_cds.cli import handout_io
-    from baclofen_cds.cli.records_cmd import render_patient_handout
     from baclofen_cds.cli.recommend_cmd import compute
+    from baclofen_cds.cli.records_cmd import render_patient_handout
 
     data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     data["patient"]["name"] = "Zoë O'Brien <b>"

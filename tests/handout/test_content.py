@@ -19,7 +19,7 @@ from baclofen_cds.logic.handout_content import (
     plain_text,
 )
 from tests.handout import handout_factories as f
-from tests.handout.support import example, example_case, engine
+from tests.handout.support import engine, example, example_case
 
 PRINTED = date(2026, 11, 25)
 

@@ -86,8 +86,8 @@ def test_only_the_embedded_dejavu_family_is_used() -> None:
     for pdf in (_pdf(), _pdf(large_print=True)):
         seen = set()
         for page in _reader(pdf).pages:
-            for font in page["/Resources"]["/Font"].values():
-                font = font.get_object()
+            for ref in page["/Resources"]["/Font"].values():
+                font = ref.get_object()
                 seen.add(str(font["/BaseFont"]).split("+")[-1])
                 descriptor = font["/FontDescriptor"].get_object()
                 assert "/FontFile2" in descriptor  # TrueType, embedded
