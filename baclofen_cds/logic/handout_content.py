@@ -234,6 +234,18 @@ def _amount(amount: str, volume_ml: float | None, dose_mg: float) -> str:
     return f"{amount} ({dose})"
 
 
+def _cell_amount(step: TitrationStep) -> str:
+    """The amount in one calendar or diary box.
+
+    Liquids: the mL to measure and the mg, "1.5 mL (1.5 mg)" (the concentration is named
+    once above the calendar: a narrow box repeating it wraps onto five lines). Tablets and
+    packets: the engine's words with the dose in mg.
+    """
+    if step.volume_ml is not None:
+        return f"{format_ml(step.volume_ml)} ({format_mg(step.dose_mg)})"
+    return _amount(step.amount, step.volume_ml, step.dose_mg)
+
+
 def _daily_total(daily_mg: float, volume_ml: float | None, times_per_day: int) -> str:
     total = format_mg(daily_mg)
     if volume_ml is not None:
@@ -284,7 +296,7 @@ def _dose_calendar(regimen: Regimen, text: HandoutText) -> DoseCalendar:
     for step, length in _calendar_steps(regimen):
         times = _times(text, step.times_per_day)
         used.update(times)
-        amount = _amount(step.amount, step.volume_ml, step.dose_mg)
+        amount = _cell_amount(step)
         doses = tuple(DoseTime(time=t, label=labels[t], amount=amount) for t in times)
         total = _daily_total(step.daily_mg, step.volume_ml, step.times_per_day)
         for offset in range(length):
@@ -368,7 +380,11 @@ def _purpose_section(
 def _calendar_section(regimen: Regimen, text: HandoutText) -> Section:
     calendar = _dose_calendar(regimen, text)
     cal = text.calendar
-    blocks: list[Block] = [Para(cal.intro), calendar]
+    blocks: list[Block] = [Para(cal.intro)]
+    if regimen.formulation.unit == "mL":
+        form = _clean(regimen.formulation.patient_label)
+        blocks.append(Para(cal.liquid_line.format(form=form), "strong"))
+    blocks.append(calendar)
     last = max(regimen.steps, key=lambda s: s.from_day)
     if last.to_day is None:
         after = calendar.days[-1].date + timedelta(days=1)

@@ -96,6 +96,7 @@ class PurposeText(_Text):
 class CalendarText(_Text):
     heading: str
     intro: str
+    liquid_line: str
     after_line: str
     most_line: str
     same_line: str

@@ -118,7 +118,15 @@ def test_liquid_doses_are_in_ml_of_the_named_concentration() -> None:
     content = build_handout(rec, printed_on=PRINTED)
     day1 = content.calendar.days[0]
     assert [x.time for x in day1.doses] == ["morning", "midday", "evening", "bedtime"]
-    assert day1.doses[0].amount == "1.5 mL of the 1 mg/mL liquid (1.5 mg)"
+    assert day1.doses[0].amount == "1.5 mL (1.5 mg)"
+    assert (
+        Para(
+            "Amounts are in mL of your oral solution, 1 mg in each mL. Measure each dose with "
+            "the oral syringe.",
+            "strong",
+        )
+        in content.section("calendar").blocks
+    )
     assert day1.daily_total == "6 mg (6 mL)"
     how = content.section("how_to_take").blocks[0]
     assert isinstance(how, Bullets)
@@ -139,7 +147,10 @@ def test_calendar_matches_every_engine_step_for_every_example() -> None:
             assert day.date == step.from_date
             assert day.daily_mg == step.daily_mg
             assert len(day.doses) == step.times_per_day
-            assert all(step.amount in x.amount for x in day.doses)
+            if step.volume_ml is None:
+                assert all(step.amount in x.amount for x in day.doses)
+            else:
+                assert all(x.amount.startswith(f"{step.volume_ml:g} mL (") for x in day.doses)
         assert [d.day for d in calendar.days] == list(range(1, len(calendar.days) + 1))
 
 
