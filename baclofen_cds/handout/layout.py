@@ -8,6 +8,7 @@ content always gives the same bytes.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, PageTemplate
 from reportlab.platypus.doctemplate import BaseDocTemplate
@@ -34,9 +36,58 @@ URGENT_FILL = colors.HexColor("#FDECEC")
 URGENT_EDGE = colors.HexColor("#B00020")
 
 
+#: A number and its unit stay on one line ("10 mg", "1.5 mL", "8 °C"): ISMP.
+_NUMBER_UNIT = re.compile(r"(\d) (mg|mL|tablets?|packets?|°C|hours?|days?|weeks?|months?)\b")
+NBSP = "\u00a0"
+
+
+def glue_units(text: str) -> str:
+    return _NUMBER_UNIT.sub(lambda m: f"{m.group(1)}{NBSP}{m.group(2)}", text)
+
+
+def _fitting_prefix(word: str, font: str, size: float, width: float) -> int:
+    """The most characters of `word` that fit in `width` (at least one)."""
+    low, high = 1, len(word)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if stringWidth(word[:mid], font, size) <= width:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
 def esc(text: str) -> str:
     """Any text -> safe Paragraph markup: drawable characters, markup characters escaped."""
-    return escape(printable(text))
+    return escape(glue_units(printable(text)))
+
+
+def wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """Plain text broken into lines of at most `width` points, at ordinary spaces only.
+
+    A no-break space (between a number and its unit) never breaks; a word wider than the
+    line (a 500-character name) is cut by characters rather than overflowing.
+    """
+    lines: list[str] = []
+    current = ""
+    for word in glue_units(printable(text)).split(" "):
+        if not word:
+            continue
+        candidate = f"{current} {word}" if current else word
+        if stringWidth(candidate, font, size) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        rest = word
+        while len(rest) > 1 and stringWidth(rest, font, size) > width:
+            cut = _fitting_prefix(rest, font, size, width)
+            lines.append(rest[:cut])
+            rest = rest[cut:]
+        current = rest
+    if current:
+        lines.append(current)
+    return lines or [""]
 
 
 @dataclass(frozen=True, slots=True)

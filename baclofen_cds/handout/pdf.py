@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -16,7 +15,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from baclofen_cds.handout.fonts import BOLD, REGULAR, printable
+from baclofen_cds.handout.fonts import BOLD, REGULAR
 from baclofen_cds.handout.layout import (
     INK,
     LARGE,
@@ -31,6 +30,7 @@ from baclofen_cds.handout.layout import (
     build_pdf,
     esc,
     frame_width,
+    wrap_lines,
 )
 from baclofen_cds.logic.handout_content import (
     Block,
@@ -189,8 +189,7 @@ def _leading(sizes: Sizes) -> float:
 
 def _lines(text: str, width: float, sizes: Sizes, font: str = REGULAR) -> str:
     """Plain text broken into lines for a table cell (no markup is parsed: fast and safe)."""
-    lines = simpleSplit(printable(text), font, sizes.body, width - 2 * _PAD)
-    return "\n".join(lines)
+    return "\n".join(wrap_lines(text, font, sizes.body, width - 2 * _PAD))
 
 
 def _plain_table(block: TableBlock, styles: Styles, width: float) -> Table:
@@ -245,7 +244,7 @@ class TickBox(Flowable):  # type: ignore[misc]  # reportlab has no type hints
         self.sizes = sizes
         self.leading = _leading(sizes)
         room = width - 2 * _PAD - self.box - sizes.body * 0.4
-        self.lines = simpleSplit(printable(text), REGULAR, sizes.body, room)
+        self.lines = wrap_lines(text, REGULAR, sizes.body, room)
         self.width = width - 2 * _PAD
         self.height = max(self.box + 2, self.leading * len(self.lines))
 
