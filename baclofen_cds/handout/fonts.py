@@ -71,6 +71,8 @@ def covered(char: str) -> bool:
 
 def printable(text: str) -> str:
     """User text as the font can draw it (plain text, not yet escaped for markup)."""
+    if text.isascii() and text.isprintable():
+        return text  # the common case: nothing to replace, nothing to reorder
     register_fonts()
     out: list[str] = []
     for char in unicodedata.normalize("NFC", text):
