@@ -224,7 +224,7 @@ class DiaryText(_Text):
     intro: str
     notes_heading: str
     notes_intro: str
-    notes_lines: int = Field(ge=0, le=40)
+    notes_lines: int = Field(ge=0, le=30)
     box: str = Field(min_length=1, max_length=1)
     sources: tuple[str, ...] = ()
 
