@@ -112,9 +112,10 @@ def test_large_print_has_more_pages_with_the_same_words() -> None:
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_reading_grade(name: str) -> None:
     """Flesch-Kincaid on the text extracted from the PDF; each bullet counts as a sentence."""
-    text = pdf_text(_pdf(name)).replace("\u2022", ".")
-    grade = reading_grade(text)
-    assert grade <= 6, grade  # target; never above 8
+    text = pdf_text(_pdf(name))
+    assert reading_grade(text) <= 8  # the ceiling, even with each list read as one sentence
+    grade = reading_grade(text.replace("\u2022", "."))
+    assert grade <= 6, grade  # the target
 
 
 def test_identical_input_gives_identical_bytes() -> None:
@@ -149,6 +150,10 @@ def test_hostile_names_print_literally_or_with_a_clear_replacement(name: str) ->
         assert name in text
     if name == "A" * 500:
         assert "A" * 300 in text.replace(" ", "")
+    if name == "מרים כהן":
+        # pypdf reads a right-to-left run back into logical order: the name comes back as
+        # typed only because it was drawn in visual order (unreversed, it reads "ןהכ םירמ").
+        assert name in text
     if name.startswith("Ali"):
         assert "\ufffd" in text  # CJK: no glyph in the font -> visible replacement mark
         assert "evil" in text and "\u202e" not in text
