@@ -52,8 +52,8 @@ def write_handouts(
 ) -> list[tuple[str, bytes, dict[str, Any]]]:
     """Render and write the PDFs asked for; return (variant, pdf, render options) for each."""
     del case, policy  # the recommendation carries the normalised case and the policy
-    handout_path = _path(getattr(args, "handout", None))
-    summary_path = _path(getattr(args, "clinician_summary", None))
+    handout_path = _path("--handout", getattr(args, "handout", None))
+    summary_path = _path("--clinician-summary", getattr(args, "clinician_summary", None))
     if handout_path is None and summary_path is None:
         if getattr(args, "large_print", False):
             raise UsageError("--large-print needs --handout OUT.pdf")
@@ -118,11 +118,11 @@ def write_handouts(
     return printed
 
 
-def _path(value: str | None) -> Path | None:
+def _path(option: str, value: str | None) -> Path | None:
     if value is None:
         return None
     if not str(value).strip():
-        raise UsageError("--handout: the file name is empty")
+        raise UsageError(f"{option}: the file name is empty")
     return Path(value).expanduser().absolute()
 
 

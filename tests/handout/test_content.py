@@ -313,3 +313,21 @@ def test_long_titration_and_many_medicines_are_all_listed() -> None:
     for medicine in ("oxycodone", "Xanax (alprazolam)", "gabapentin", "morphine"):
         assert any(medicine in term for term in named), medicine
     assert len(content.calendar.days) >= 35
+
+
+def test_broken_handout_text_fails_closed_naming_the_field() -> None:
+    import yaml
+
+    from baclofen_cds.logic import load_knowledge_base
+    from baclofen_cds.logic.handout_text import HandoutTextError, parse_handout_text
+
+    data = load_knowledge_base().extra_document("handout_text")
+    parse_handout_text(data)  # the shipped text is valid
+    broken = yaml.safe_load(yaml.safe_dump(data))
+    del broken["purpose"]["by_indication"]["hiccups"]
+    with pytest.raises(HandoutTextError, match="hiccups"):
+        parse_handout_text(broken)
+    broken = yaml.safe_load(yaml.safe_dump(data))
+    del broken["sections"]["get_help"]["heading"]
+    with pytest.raises(HandoutTextError, match=r"sections\.get_help\.heading"):
+        parse_handout_text(broken)
