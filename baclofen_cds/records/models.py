@@ -202,6 +202,10 @@ def _append_only_guard(session: Session, flush_context: Any, instances: Any) -> 
 
 
 def install_append_only_guard(session_factory: Any) -> None:
-    """Refuse, before anything reaches the database, to update or delete audit rows."""
-    if not event.contains(session_factory, "before_flush", _append_only_guard):
-        event.listen(session_factory, "before_flush", _append_only_guard)
+    """Refuse, before anything reaches the database, to update or delete audit rows.
+
+    Always listens (each factory is new). An `event.contains` check here was flaky: SQLAlchemy
+    keys its registry by object id, and a new factory at the address of a collected one could
+    be taken as already guarded, leaving only the database triggers to refuse the change.
+    """
+    event.listen(session_factory, "before_flush", _append_only_guard)
