@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from baclofen_cds.ui.main_window import MainWindow
+from tests.ui.conftest import fill
+from tests.ui.test_cases import example
 
 NAMES = [
     "indication",
@@ -134,3 +136,29 @@ def test_shortcuts_are_declared(window):
     assert window.save_action.shortcut().toString() == "Ctrl+S"
     assert window.print_action.shortcut().toString() == "Ctrl+P"
     assert not window.quit_action.shortcut().isEmpty()
+
+
+def test_every_control_has_an_accessible_name_and_readable_colours(window, qtbot):
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QAbstractSpinBox,
+        QComboBox,
+        QHeaderView,
+        QLineEdit,
+    )
+
+    from baclofen_cds.ui import style
+
+    fill(qtbot, window, example("adult-spasticity-ms.json"))
+    missing = []
+    for cls in (QLineEdit, QComboBox, QAbstractSpinBox, QAbstractButton, QAbstractItemView):
+        for widget in window.findChildren(cls):
+            internal = widget.objectName().startswith("qt_") or isinstance(widget, QHeaderView)
+            if not internal and widget.isVisibleTo(window) and not widget.accessibleName():
+                missing.append(f"{type(widget).__name__} {widget.objectName()}")
+    assert missing == []
+    for tone in (*style.SEVERITY.values(), *style.STATUS.values()):
+        assert style.contrast(tone.foreground, tone.background) >= style.MIN_CONTRAST, tone.word
+    assert style.contrast(style.ERROR_TEXT, "#ffffff") >= style.MIN_CONTRAST
+    assert style.contrast(style.ERROR_TEXT, "#efefef") >= style.MIN_CONTRAST
