@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from baclofen_cds.ui.main_window import MainWindow
 from baclofen_cds.ui.settings import APPLICATION, ORGANIZATION, AppSettings
@@ -75,6 +75,8 @@ def run(*, startup_check: bool = False, database_url: str | None = None) -> int:
                 print(f"baclofen-cds: knowledge base failed to load: {exc}", file=sys.stderr)
                 result["code"] = 1
             else:
+                from PySide6.QtWidgets import QMessageBox
+
                 QMessageBox.critical(
                     window,
                     "Knowledge base failed to load",

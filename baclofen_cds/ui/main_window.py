@@ -11,26 +11,19 @@ import itertools
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-# `Qt` is imported where used: its first use costs ~50 ms, kept after the first paint.
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (
-    QApplication,
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QScrollArea,
-    QSplitter,
-    QTabWidget,
-    QWidget,
-)
+# Only what the first paint needs is imported here; `Qt` (~50 ms on first use), actions,
+# dialogs and the panels are imported where used, after the first paint.
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter, QTabWidget, QWidget
 
 from baclofen_cds.ui.engine import Assessment
 from baclofen_cds.ui.settings import AppSettings
 from baclofen_cds.ui.window_records import RecordsActions
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+
     from baclofen_cds.ui.acknowledgements import AcknowledgementBook
     from baclofen_cds.ui.basis_view import BasisView
     from baclofen_cds.ui.case_form import CaseFormWidget
@@ -148,6 +141,8 @@ class MainWindow(RecordsActions, QMainWindow):
 
     # ------------------------------------------------------------------ set-up
     def _action(self, text: str, name: str, slot: Any, shortcut: Any = None) -> QAction:
+        from PySide6.QtGui import QAction, QKeySequence
+
         action = QAction(text, self)
         action.setObjectName(name)
         if shortcut is not None:
@@ -157,6 +152,8 @@ class MainWindow(RecordsActions, QMainWindow):
         return action
 
     def _build_actions(self) -> None:
+        from PySide6.QtGui import QKeySequence
+
         key = QKeySequence.StandardKey
         self.new_action = self._action("&New case", "action_new", self.new_case, key.New)
         self.save_action = self._action(
@@ -271,6 +268,8 @@ class MainWindow(RecordsActions, QMainWindow):
             self.policy = self.engine.policy(self.settings.policy_overrides())
         except CaseInputError as exc:  # a clinic value the knowledge base does not accept
             self.policy = self.engine.policy({})
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(
                 self,
                 "Settings not applied",
@@ -409,6 +408,8 @@ class MainWindow(RecordsActions, QMainWindow):
         if pdf is None:
             return None
         if not isinstance(path, str) or not path:
+            from PySide6.QtWidgets import QFileDialog
+
             path, _ = QFileDialog.getSaveFileName(
                 self, "Export handout PDF", "baclofen-handout.pdf", "PDF (*.pdf)"
             )
@@ -486,14 +487,3 @@ def _field_error(field: str, message: str) -> Any:
     from baclofen_cds.ui.engine import FieldError
 
     return FieldError(field, message)
-
-
-def defer(fn: Any) -> None:
-    """Run after the current event (used to load the engine after the first paint)."""
-    QTimer.singleShot(0, fn)
-
-
-def application() -> QApplication:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    return app

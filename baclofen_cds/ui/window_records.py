@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QMessageBox
-
 from baclofen_cds.ui.engine import FieldError
+
+
+def _message_box() -> Any:
+    from PySide6.QtWidgets import QMessageBox  # after the first paint
+
+    return QMessageBox
+
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMainWindow as _Base
@@ -80,11 +85,11 @@ class RecordsActions(_Base):
         if isinstance(exc, RecordsUnavailable):
             self.records_unavailable(str(exc))
         elif isinstance(exc, PatientMismatch):
-            QMessageBox.warning(
+            _message_box().warning(
                 self, "Check the patient id", f"Nothing was saved. {exc} Check the patient id."
             )
         elif isinstance(exc, InvalidRecord):
-            QMessageBox.warning(self, "Not saved", f"Nothing was saved: {exc.field}: {exc}")
+            _message_box().warning(self, "Not saved", f"Nothing was saved: {exc.field}: {exc}")
         else:
             return False
         return True
@@ -105,7 +110,7 @@ class RecordsActions(_Base):
             return None
         clinician = self.settings.get("clinician/name").strip()
         if not clinician:
-            QMessageBox.information(
+            _message_box().information(
                 self, "Clinician name needed", "Enter your name in Settings before saving."
             )
             return None
@@ -122,7 +127,7 @@ class RecordsActions(_Base):
             )
         except RecordsError as exc:
             if not self._records_error(exc):
-                QMessageBox.critical(self, "Not saved", f"The assessment was not saved: {exc}")
+                _message_box().critical(self, "Not saved", f"The assessment was not saved: {exc}")
             return None
         self.saved_id = int(aid)
         self.saved_recommendation = rec
@@ -185,7 +190,7 @@ class RecordsActions(_Base):
             stored, rec, message = open_stored(self.records, assessment_id, self.engine.kb)
         except RecordsError as exc:
             if not self._records_error(exc):
-                QMessageBox.warning(self, "Cannot open", str(exc))
+                _message_box().warning(self, "Cannot open", str(exc))
             return None
         dialog = StoredAssessmentDialog(
             stored, clinician_note(rec) if rec is not None else "", message, self
