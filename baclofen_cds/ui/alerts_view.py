@@ -193,6 +193,7 @@ class AlertsView(QWidget):
             cards.append(card)
         for card in existing.values():
             self._layout.removeWidget(card)
+            card.hide()  # at once: deleteLater waits for the event loop
             card.deleteLater()
         if [c.alert.id for c in cards] != [c.alert.id for c in self._cards]:
             for card in cards:

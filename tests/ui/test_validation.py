@@ -3,6 +3,7 @@ recommendation side says what is incomplete instead of showing any dose."""
 
 from __future__ import annotations
 
+from baclofen_cds.ui.alerts_view import AlertCard
 from tests.ui.conftest import choose, fill, type_into
 from tests.ui.test_cases import example, rows
 
@@ -14,6 +15,7 @@ def assert_no_dose(window):
     assert panel.max_daily.text() == ""
     assert rows(panel.titration_table) == [] and rows(panel.taper_table) == []
     assert panel.alerts.cards() == []
+    assert [c for c in panel.alerts.findChildren(AlertCard) if c.isVisible()] == []
     assert not window.copy_note_action.isEnabled()
 
 
@@ -67,3 +69,13 @@ def test_comma_decimal_is_read_as_a_decimal(window, qtbot):
     fill(qtbot, window, example("adult-spasticity-ms.json"))
     type_into(qtbot, window.form.serum_creatinine, "0,9")
     assert window.assessment.recommendation.case["serum_creatinine"]["value"] == 0.9
+
+
+def test_alerts_of_the_previous_case_disappear_at_once(window, qtbot):
+    window.form.load_case(example("older-adult-ckd.json"))
+    qtbot.wait(50)
+    assert window.panel.alerts.cards()
+    window.form.age_years.setText("700")  # no event loop turn in between
+    window.form.sex.setCurrentIndex(0)
+    visible = [c for c in window.panel.alerts.findChildren(AlertCard) if c.isVisibleTo(window)]
+    assert visible == []
