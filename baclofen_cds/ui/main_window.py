@@ -17,7 +17,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter, QTabWidget, QWidget
 
-from baclofen_cds.ui.engine import Assessment
 from baclofen_cds.ui.settings import AppSettings
 from baclofen_cds.ui.window_records import RecordsActions
 
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
     from baclofen_cds.ui.acknowledgements import AcknowledgementBook
     from baclofen_cds.ui.basis_view import BasisView
     from baclofen_cds.ui.case_form import CaseFormWidget
-    from baclofen_cds.ui.engine import Engine
+    from baclofen_cds.ui.engine import Assessment, Engine
     from baclofen_cds.ui.history_view import HistoryView
     from baclofen_cds.ui.recommendation_panel import RecommendationPanel
 
@@ -69,7 +68,6 @@ class MainWindow(RecordsActions, QMainWindow):
         self._today = today
         self.engine: Engine | None = None
         self.policy: Any = None
-        self.assessment: Assessment = Assessment(None, ())
         self.records: Any = None
         self.built = False
         fm = self.fontMetrics()
@@ -95,10 +93,12 @@ class MainWindow(RecordsActions, QMainWindow):
         from baclofen_cds.ui.acknowledgements import AcknowledgementBook
         from baclofen_cds.ui.basis_view import BasisView
         from baclofen_cds.ui.case_form import CaseFormWidget
+        from baclofen_cds.ui.engine import Assessment
         from baclofen_cds.ui.handout_bridge import handout_available
         from baclofen_cds.ui.history_view import HistoryView
         from baclofen_cds.ui.recommendation_panel import RecommendationPanel
 
+        self.assessment: Assessment = Assessment(None, ())
         self.acks: AcknowledgementBook = AcknowledgementBook()
         self.form: CaseFormWidget = CaseFormWidget()
         self.panel: RecommendationPanel = RecommendationPanel()
@@ -302,6 +302,8 @@ class MainWindow(RecordsActions, QMainWindow):
                 for e in assessment.errors
                 if e.field.split(".")[0] not in {x.field.split(".")[0] for x in local_errors}
             )
+            from baclofen_cds.ui.engine import Assessment
+
             assessment = Assessment(None, merged, assessment.elapsed_ms)
         self.assessment = assessment
         rec = assessment.recommendation
@@ -481,9 +483,3 @@ class MainWindow(RecordsActions, QMainWindow):
         self.tabs.setCurrentWidget(self.basis)
         self.basis.show_output(output)
         self.basis.table.setFocus()
-
-
-def _field_error(field: str, message: str) -> Any:
-    from baclofen_cds.ui.engine import FieldError
-
-    return FieldError(field, message)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from baclofen_cds.ui.engine import FieldError
-
 
 def _message_box() -> Any:
     from PySide6.QtWidgets import QMessageBox  # after the first paint
@@ -99,6 +97,7 @@ class RecordsActions(_Base):
         if self.records is None or rec is None:
             return None
         from baclofen_cds.records import PrintedPdf, RecordsError
+        from baclofen_cds.ui.engine import FieldError
         from baclofen_cds.ui.records_bridge import acknowledgements_for_records, patient_details
 
         patient = patient_details(rec.case)
