@@ -9,8 +9,7 @@ the basis view can say that they are local policy.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QSettings
 
@@ -18,8 +17,7 @@ ORGANIZATION = "Baclofen CDS"
 APPLICATION = "baclofen-cds"
 
 
-@dataclass(frozen=True, slots=True)
-class Setting:
+class Setting(NamedTuple):  # not a dataclass: this module loads before the first paint
     key: str
     type: type
     default: Any
