@@ -1,0 +1,56 @@
+"""Handout speed: content built and PDF rendered, median after import (target <= 100 ms).
+
+"Typical" is the dialysis example (one dose step: the shortest real handout), the
+alcohol-use-disorder example and the adult spasticity example (a 12-day titration, two
+interacting medicines: the longest); the page count is reported beside each.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import statistics
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ("dialysis", "alcohol-use-disorder", "adult-spasticity-ms")
+
+
+def run() -> list[tuple[str, float, str]]:
+    from pypdf import PdfReader
+
+    from baclofen_cds.handout import render_clinician_summary, render_handout
+    from baclofen_cds.logic import load_knowledge_base, load_policy, parse_case, recommend
+    from baclofen_cds.logic.handout_content import build_handout
+    from baclofen_cds.logic.handout_summary import build_clinician_summary
+
+    kb = load_knowledge_base()
+    policy = load_policy(kb)
+    today = date(2026, 11, 22)
+    rows: list[tuple[str, float, str]] = []
+    for name in CASES:
+        data = json.loads((ROOT / "examples" / f"{name}.json").read_text(encoding="utf-8"))
+        rec = recommend(parse_case(data, kb, today=today), kb, policy)
+        first = time.perf_counter()
+        pdf = render_handout(build_handout(rec, printed_on=today, kb=kb))
+        first_ms = (time.perf_counter() - first) * 1000
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+        for large in (False, True):
+            times = []
+            for _ in range(9):
+                t = time.perf_counter()
+                render_handout(build_handout(rec, printed_on=today, kb=kb), large_print=large)
+                times.append((time.perf_counter() - t) * 1000)
+            label = f"handout {name}{' large print' if large else f' ({pages} pages)'} median"
+            rows.append((label, statistics.median(times), "ms"))
+        if name == CASES[0]:
+            rows.append((f"handout {name}: first in process (fonts load)", first_ms, "ms"))
+            times = []
+            for _ in range(9):
+                t = time.perf_counter()
+                render_clinician_summary(build_clinician_summary(rec, printed_on=today, kb=kb))
+                times.append((time.perf_counter() - t) * 1000)
+            rows.append(("clinician summary median", statistics.median(times), "ms"))
+    return rows
