@@ -3,7 +3,8 @@
     baclofen-cds recommend --input CASE.json --save --patient-id MRN-001 --clinician "Dr A"
     baclofen-cds history --patient-id MRN-001 [--format json|text] [--page N] [--page-size N]
     baclofen-cds show ASSESSMENT_ID [--format json|text]
-    baclofen-cds reprint ASSESSMENT_ID --handout OUT.pdf [--clinician NAME]
+    baclofen-cds reprint ASSESSMENT_ID --handout OUT.pdf [--variant patient|clinician]
+                         [--clinician NAME]
 
 Every command takes `--database-url` (also accepted before the command name, or from
 BACLOFEN_CDS_DATABASE_URL; default: the SQLite file in the user's data folder).
@@ -70,10 +71,16 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=run_show)
 
     p = sub.add_parser(
-        "reprint", help="print a saved assessment's patient handout again, identically"
+        "reprint", help="print a saved assessment's handout (or summary) again, identically"
     )
     p.add_argument("assessment_id", type=int, metavar="ASSESSMENT_ID")
     p.add_argument("--handout", required=True, metavar="OUT.pdf", help="where to write the PDF")
+    p.add_argument(
+        "--variant",
+        choices=("patient", "clinician"),
+        default="patient",
+        help="patient handout (default) or clinician summary",
+    )
     p.add_argument(
         "--clinician", default=None, metavar="NAME", help="who reprints (default: login name)"
     )
@@ -263,14 +270,20 @@ def run_reprint(args: argparse.Namespace) -> int:
             rec = reproduce(stored)
         except NotReproducible as exc:
             raise RecordsCommandFailed(f"not reprinted: {exc}", EXIT_NOT_REPRODUCIBLE) from None
-        earlier = [p for p in stored.prints if p.variant == "patient"]
-        options = dict(earlier[-1].options) if earlier else {}
-        pdf, options = render_patient_handout(rec, options, default_day=stored.created_at)
+        variant = args.variant
+        # The first print of this variant is the original: a reprint repeats its options.
+        earlier = [p for p in stored.prints if p.variant == variant][:1]
+        options = dict(earlier[0].options) if earlier else {}
+        options.pop("reprint", None)
+        if variant == "clinician":
+            pdf, options = render_clinician_summary(rec, options, default_day=stored.created_at)
+        else:
+            pdf, options = render_patient_handout(rec, options, default_day=stored.created_at)
         _write_atomically(out, pdf)
         try:
             digest = store.record_print(
                 stored.id,
-                variant="patient",
+                variant=variant,
                 pdf=pdf,
                 printed_by=who,
                 options={**options, "reprint": True},
@@ -280,16 +293,16 @@ def run_reprint(args: argparse.Namespace) -> int:
                 f"the handout was written to {out} but the reprint was not recorded: {exc}",
                 EXIT_RECORDS_UNAVAILABLE,
             ) from None
-    if earlier and earlier[-1].pdf_sha256 == digest:
+    if earlier and earlier[0].pdf_sha256 == digest:
         print(
             f"baclofen-cds: reprinted assessment #{stored.id} to {out}: identical to the "
-            f"handout printed {records_view.when(earlier[-1].printed_at)}",
+            f"handout printed {records_view.when(earlier[0].printed_at)}",
             file=sys.stderr,
         )
     elif earlier:
         print(
             f"baclofen-cds: warning: the reprint of assessment #{stored.id} differs from the "
-            f"handout printed {records_view.when(earlier[-1].printed_at)} (the handout layout "
+            f"handout printed {records_view.when(earlier[0].printed_at)} (the handout layout "
             "changed?); the dosing content comes from the same recomputed result",
             file=sys.stderr,
         )
@@ -311,7 +324,7 @@ def render_patient_handout(
     """
     from datetime import date
 
-    from baclofen_cds.handout import render_handout  # type: ignore[attr-defined,unused-ignore]
+    from baclofen_cds.handout import render_handout
     from baclofen_cds.logic.handout_content import build_handout
 
     printed_on = options.get("printed_on") or default_day.date().isoformat()
@@ -328,6 +341,34 @@ def render_patient_handout(
     )
     pdf = render_handout(content, large_print=used["large_print"], paper=used["paper"])
     return pdf, used
+
+
+def render_clinician_summary(
+    recommendation: Recommendation, options: dict[str, Any], *, default_day: Any
+) -> tuple[bytes, dict[str, Any]]:
+    """The clinician summary PDF with the stored rendering options (printed_on, prescriber,
+    paper, acknowledgements: alert id -> reason as printed)."""
+    from datetime import date
+
+    from baclofen_cds.handout import render_clinician_summary as render
+    from baclofen_cds.logic.handout_summary import build_clinician_summary
+
+    printed_on = options.get("printed_on") or default_day.date().isoformat()
+    used: dict[str, Any] = {
+        "printed_on": printed_on,
+        "prescriber": options.get("prescriber"),
+        "paper": options.get("paper", "a4"),
+    }
+    acknowledgements = options.get("acknowledgements")
+    if acknowledgements:
+        used["acknowledgements"] = dict(acknowledgements)
+    summary = build_clinician_summary(
+        recommendation,
+        printed_on=date.fromisoformat(printed_on),
+        prescriber=used["prescriber"],
+        acknowledgements=used.get("acknowledgements"),
+    )
+    return render(summary, paper=used["paper"]), used
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -193,8 +193,6 @@ def create_session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory whose sessions refuse to change append-only rows."""
     from sqlalchemy.orm import sessionmaker
 
-    from baclofen_cds.records.models import install_append_only_guard
+    from baclofen_cds.records.models import RecordsSession
 
-    factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
-    install_append_only_guard(factory)
-    return factory
+    return sessionmaker(bind=engine, class_=RecordsSession, expire_on_commit=False, autoflush=False)

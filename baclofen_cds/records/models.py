@@ -3,7 +3,7 @@
 Four tables: `patient`, `assessment`, `alert_acknowledgement`, `handout_print`.
 Assessments and their audit trail (acknowledgements, prints) are append-only: the
 application inserts them and never updates or deletes them. This is enforced three times:
-by a `before_flush` guard on every session (`install_append_only_guard`), by database
+by a `before_flush` guard on every session (`RecordsSession`), by database
 triggers created in the migrations (SQLite and PostgreSQL), and by the API, which has no
 operation that changes a stored assessment. A correction is a new assessment whose
 `supersedes_id` names the old one.
@@ -201,11 +201,14 @@ def _append_only_guard(session: Session, flush_context: Any, instances: Any) -> 
             )
 
 
-def install_append_only_guard(session_factory: Any) -> None:
-    """Refuse, before anything reaches the database, to update or delete audit rows.
+class RecordsSession(Session):
+    """The only session class records use: its flushes refuse to change or delete
+    append-only rows (`_append_only_guard`, listening on this class for good).
 
-    Always listens (each factory is new). An `event.contains` check here was flaky: SQLAlchemy
-    keys its registry by object id, and a new factory at the address of a collected one could
-    be taken as already guarded, leaving only the database triggers to refuse the change.
+    Listening on the class rather than on each session factory cannot be lost: SQLAlchemy's
+    event registry is keyed by object id, and a new factory at the address of a collected one
+    could be taken as already guarded (seen once as a flaky test).
     """
-    event.listen(session_factory, "before_flush", _append_only_guard)
+
+
+event.listen(RecordsSession, "before_flush", _append_only_guard)

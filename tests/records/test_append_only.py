@@ -128,3 +128,19 @@ def test_a_result_changed_outside_the_application_is_detected(sqlite_url: str) -
         engine.dispose()
     with open_store(sqlite_url) as store, pytest.raises(RecordIntegrityError, match="checksum"):
         store.get_assessment(aid)
+
+
+def test_every_store_opened_is_guarded(sqlite_url: str) -> None:
+    """Many stores opened and dropped one after another: the ORM guard is never missing."""
+    from baclofen_cds.records import open_store
+
+    with open_store(sqlite_url) as first:
+        _saved(first)
+    for _ in range(30):
+        store = open_store(sqlite_url)
+        with UnitOfWork(store._factory, write=True) as uow:
+            uow.session.query(Assessment).one().status = "recommended"
+            with pytest.raises(AppendOnlyViolation):
+                uow.session.flush()
+        store.close()
+        del store

@@ -226,9 +226,6 @@ def test_show_unknown_assessment(sqlite_url: str) -> None:
 
 
 def test_reprint_gives_the_same_handout_bytes(sqlite_url: str, tmp_path: Path) -> None:
-    pytest.importorskip(
-        "baclofen_cds.logic.handout_content", reason="the handout renderer has not landed"
-    )
     from datetime import UTC, date, datetime
 
     from baclofen_cds.cli.records_cmd import render_patient_handout
@@ -359,3 +356,53 @@ def test_without_save_nothing_is_opened(tmp_path: Path, capsys: pytest.CaptureFi
     records_cmd.save_if_asked(args, make_recommendation(), [])
     assert "not saved" in capsys.readouterr().err
     assert not db.exists()
+
+
+def test_recommend_save_with_pdfs_then_reprint_both_identically(
+    database_url: str, case_file: Path, tmp_path: Path
+) -> None:
+    """The whole trail: print in the run that saves, reprint later, same bytes, audited."""
+    handout, summary = tmp_path / "handout.pdf", tmp_path / "summary.pdf"
+    aid = _save(
+        database_url,
+        case_file,
+        "--handout",
+        str(handout),
+        "--clinician-summary",
+        str(summary),
+        "--large-print",
+        "--paper",
+        "letter",
+        "--prescriber",
+        "Dr Zoë Ngũgĩ",
+    )
+    for variant, original in (("patient", handout), ("clinician", summary)):
+        again = tmp_path / f"again-{variant}.pdf"
+        out = cli(
+            "reprint",
+            str(aid),
+            "--variant",
+            variant,
+            "--handout",
+            str(again),
+            "--clinician",
+            "Nurse B",
+            "--database-url",
+            database_url,
+        )
+        assert out.returncode == 0, out.stderr
+        assert "identical" in out.stderr
+        assert again.read_bytes() == original.read_bytes()
+    shown = json.loads(
+        cli("show", str(aid), "--format", "json", "--database-url", database_url).stdout
+    )
+    assert [(p["variant"], p["printed_by"]) for p in shown["prints"]] == [
+        ("patient", "Dr A. Smith"),
+        ("clinician", "Dr A. Smith"),
+        ("patient", "Nurse B"),
+        ("clinician", "Nurse B"),
+    ]
+    assert shown["prints"][0]["options"]["large_print"] is True
+    assert shown["prints"][0]["options"]["paper"] == "letter"
+    assert shown["prints"][0]["pdf_sha256"] == shown["prints"][2]["pdf_sha256"]
+    assert shown["prints"][1]["pdf_sha256"] == shown["prints"][3]["pdf_sha256"]
