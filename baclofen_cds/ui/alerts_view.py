@@ -112,10 +112,14 @@ class AlertCard(QFrame):
         if self.header.text() != header:
             self.header.setText(header)
             self.header.setAccessibleName(f"{tone.word}: {alert.summary}")
-        detail = self._detail_html(recommendation)
+        if self.expanded:  # the detail is laid out only when it is shown
+            self._fill_detail()
+        self.set_acknowledgement(acknowledgement)
+
+    def _fill_detail(self) -> None:
+        detail = self._detail_html(self.recommendation)
         if self.detail.text() != detail:
             self.detail.setText(detail)
-        self.set_acknowledgement(acknowledgement)
 
     def _detail_html(self, recommendation: Any) -> str:
         a = self.alert
@@ -147,6 +151,8 @@ class AlertCard(QFrame):
         self.header.setChecked(on)
 
     def _on_toggled(self, on: bool) -> None:
+        if on:
+            self._fill_detail()
         self.detail.setVisible(on)
         self.toggled.emit(on)
 
