@@ -308,7 +308,11 @@ class MainWindow(RecordsActions, QMainWindow):
         self.assessment = assessment
         rec = assessment.recommendation
         acks = self.acks.current(rec.alerts) if rec is not None else {}
-        self.form.show_errors(assessment.errors)
+        shown = assessment.errors
+        if not any(data.get(k) not in (None, "") for k in ("indication", "age_years", "sex")):
+            # a blank form: the banner says what is missing; no red text under every field yet
+            shown = tuple(e for e in shown if e.message != "is required")
+        self.form.show_errors(shown)
         self.form.comedications.set_matches(rec.comedications if rec is not None else None)
         self.panel.show_assessment(assessment, acks)
         self.basis.set_recommendation(rec)

@@ -143,6 +143,7 @@ class RecommendationPanel(QWidget):
         self.regimen_interval.setObjectName("regimen_interval")
         self.regimen_interval.setAccessibleName("Chosen days between titration steps")
         self.regimen_interval.setKeyboardTracking(False)
+        self.regimen_interval.setSpecialValueText("as suggested")  # until a regimen is known
         self.regimen_reset = QPushButton("Use suggested", self)
         self.regimen_reset.setObjectName("regimen_reset")
         self.regimen_reset.setAccessibleName("Use the suggested regimen")

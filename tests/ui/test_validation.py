@@ -79,3 +79,10 @@ def test_alerts_of_the_previous_case_disappear_at_once(window, qtbot):
     window.form.sex.setCurrentIndex(0)
     visible = [c for c in window.panel.alerts.findChildren(AlertCard) if c.isVisibleTo(window)]
     assert visible == []
+
+
+def test_a_blank_form_is_not_covered_in_red(window, qtbot):
+    assert window.form.error_text("age_years") == ""
+    assert "missing indication, age, sex" in window.panel.status_banner.text()
+    choose(window.form.indication, "spasticity")
+    assert window.form.error_text("age_years") == "Age is required"
