@@ -18,9 +18,12 @@ class UsageError(Exception):
     """A bad argument or input: printed as one line, exit status 2."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from baclofen_cds.cli import knowledge_cmd, recommend_cmd, records_cmd
+#: Sub-command names. Without one, `baclofen-cds` opens the window, and the sub-command
+#: modules are not even imported (they cost ~30 ms before the first paint).
+COMMANDS: tuple[str, ...] = ("recommend", "knowledge", "history", "show", "reprint")
 
+
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="baclofen-cds",
         description="Clinical decision support for oral baclofen (for licensed clinicians).",
@@ -37,6 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="records database (default: SQLite in the user's data folder; "
         "or set BACLOFEN_CDS_DATABASE_URL)",
     )
+    if not with_commands:
+        parser.set_defaults(command=None)
+        parser.epilog = f"commands: {', '.join(COMMANDS)} (see baclofen-cds COMMAND --help)"
+        return parser
+    from baclofen_cds.cli import knowledge_cmd, recommend_cmd, records_cmd
+
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     recommend_cmd.register(sub)
     knowledge_cmd.register(sub)
@@ -45,8 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(with_commands=any(w in COMMANDS for w in words))
+    args = parser.parse_args(words)
     try:
         if args.command is None:
             from baclofen_cds.cli import gui_cmd
