@@ -44,6 +44,10 @@ class FrozenRowsModel(QAbstractTableModel):
     def rows(self) -> tuple[Any, ...]:
         return self._rows
 
+    def width_key(self) -> tuple[int, ...]:
+        """The longest text of each column: the view refits its columns only when this changes."""
+        return tuple(max((len(c.text(r)) for r in self._rows), default=0) for c in self.COLUMNS)
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 

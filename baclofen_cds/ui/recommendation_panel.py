@@ -80,9 +80,20 @@ def _table(name: str, label: str, model: Any) -> QTableView:
     view.setTabKeyNavigation(False)  # Tab leaves the table: keyboard users are not trapped
     view.setWordWrap(True)
     view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # Columns are fitted to their contents only when the longest text of a column changes:
+    # ResizeToContents re-measured every cell on each keystroke and doubled the update time.
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
     view.setMinimumHeight(view.fontMetrics().height() * 7)
+    fitted: list[tuple[int, ...]] = []
+
+    def refit() -> None:
+        key = model.width_key()
+        if not fitted or fitted[0] != key:
+            fitted[:] = [key]
+            view.resizeColumnsToContents()
+
+    model.modelReset.connect(refit)
     return view
 
 
