@@ -7,8 +7,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.logic.conftest import HEALTHY_ADULT
+from tests.logic.test_case_input import BAD
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "adult-spasticity-ms.json"
@@ -126,3 +130,17 @@ def test_knowledge_check_ok_and_broken(tmp_path: Path) -> None:
 def test_every_example_runs(example: Path) -> None:
     out = cli("recommend", "--input", str(example), "--format", "text")
     assert out.returncode == 0, out.stderr
+
+
+@pytest.mark.parametrize(
+    ("field", "change", "words"), BAD, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(BAD)]
+)
+def test_every_bad_field_through_the_command_line(
+    field: str, change: dict[str, Any], words: str
+) -> None:
+    data = {k: v for k, v in {**HEALTHY_ADULT, **change}.items() if v is not None}
+    out = cli("recommend", "--input", "-", stdin=json.dumps(data))
+    assert out.returncode == 2 and out.stdout == ""
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    assert f"error: {field}: " in lines[0] and words in lines[0]
