@@ -94,6 +94,7 @@ def _table(name: str, label: str, model: Any) -> QTableView:
             view.resizeColumnsToContents()
 
     model.modelReset.connect(refit)
+    refit()  # the empty table: columns as wide as their headers
     return view
 
 
