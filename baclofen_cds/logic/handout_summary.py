@@ -4,7 +4,7 @@ Its words are those of `logic.summary.clinician_note` (the plain-text note of th
 line and the EHR), line for line, so the chart copy and the screen cannot disagree; this
 module only sorts those lines into headings, items and details, and adds how each alert was
 acknowledged and when and by whom it was printed. The renderer
-(`baclofen_cds.handout.render_clinician_summary`) lays it out.
+(`render_clinician_summary` of the `handout` package, one floor up) lays it out.
 """
 
 from __future__ import annotations
