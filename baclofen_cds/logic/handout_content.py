@@ -1,8 +1,8 @@
 """The patient handout as frozen data, built from one Recommendation.
 
 Pure and deterministic: the same recommendation, names and date always give the same
-content, and the renderer (the `handout` package, one floor up) only lays it out. Every dose, date and
-amount comes from the engine's result (`recommendation.regimen.steps`, `.taper`,
+content, and the renderer (the `handout` package, one floor up) only lays it out. Every
+dose, date and amount comes from the engine's result (`recommendation.regimen.steps`, `.taper`,
 `.monitoring`, `.missed_dose`, the interaction alerts), so the handout cannot contradict
 the clinician's screen. The words around them come from `handout_text.yaml`.
 
