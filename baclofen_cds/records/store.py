@@ -138,7 +138,6 @@ class RecordStore:
 
         def work(session: Session) -> AssessmentId:
             from baclofen_cds.records.models import (
-                AlertAcknowledgement,
                 Assessment,
                 HandoutPrintRow,
             )
@@ -165,18 +164,7 @@ class RecordStore:
             )
             session.add(row)
             session.flush()
-            for ack in acks:
-                session.add(
-                    AlertAcknowledgement(
-                        assessment_id=row.id,
-                        alert_id=ack.alert_id,
-                        outcome=ack.outcome,
-                        reason_code=ack.reason_code,
-                        comment=ack.comment,
-                        clinician=who,
-                        recorded_at=now,
-                    )
-                )
+            _add_acknowledgements(session, row.id, acks, who, now)
             for variant, digest, options_json in print_rows:
                 session.add(
                     HandoutPrintRow(
@@ -204,24 +192,12 @@ class RecordStore:
         who = check.clinician("clinician", clinician)
 
         def work(session: Session) -> None:
-            from baclofen_cds.records.models import AlertAcknowledgement
 
             row = self._assessment_row(session, int(assessment_id))
             alert_ids = [a["id"] for a in json.loads(row.result_json).get("alerts", [])]
             acks = check.acknowledgements(acknowledgements, alert_ids)
             now = datetime.now(UTC)
-            for ack in acks:
-                session.add(
-                    AlertAcknowledgement(
-                        assessment_id=row.id,
-                        alert_id=ack.alert_id,
-                        outcome=ack.outcome,
-                        reason_code=ack.reason_code,
-                        comment=ack.comment,
-                        clinician=who,
-                        recorded_at=now,
-                    )
-                )
+            _add_acknowledgements(session, row.id, acks, who, now)
             session.flush()
 
         self._write(work)
@@ -525,3 +501,23 @@ class RecordStore:
             time.sleep(delay * (1 + random.random()))  # noqa: S311 - jitter, not security
             delay *= 2
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _add_acknowledgements(
+    session: Session, assessment_id: int, acks: Sequence[Any], who: str, now: datetime
+) -> None:
+    """One audit row per acknowledged alert (used by save and by later acknowledgements)."""
+    from baclofen_cds.records.models import AlertAcknowledgement
+
+    for ack in acks:
+        session.add(
+            AlertAcknowledgement(
+                assessment_id=assessment_id,
+                alert_id=ack.alert_id,
+                outcome=ack.outcome,
+                reason_code=ack.reason_code,
+                comment=ack.comment,
+                clinician=who,
+                recorded_at=now,
+            )
+        )
