@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 HEADLESS_VENV := .venv-headless
 
-.PHONY: run test bench lint typecheck contracts headless-test wheel-check clean
+.PHONY: run test bench lint typecheck contracts headless-test wheel-check clock-test clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,17 @@ test: $(STAMP)
 ## bench: print the speed figures of every benchmark
 bench: $(STAMP)
 	$(PY) -m benchmarks
+
+## clock-test: the logic, cli, handout and ui suites with the machine clock shifted (faketime)
+# Each day starts 30 s before midnight, so the run also crosses a date change.
+CLOCK_DAYS ?= 2026-12-01 2027-02-28 2028-02-29 2030-12-31
+clock-test: $(STAMP)
+	@command -v faketime >/dev/null || { echo "clock-test needs faketime (apt-get install faketime)"; exit 1; }
+	@for day in $(CLOCK_DAYS); do \
+	  echo "--- machine clock at $$day 23:59:30"; \
+	  faketime "$$day 23:59:30" $(PY) -m pytest -q -p no:cacheprovider \
+	    tests/logic tests/cli tests/handout tests/ui tests/test_one_clock.py || exit 1; \
+	done
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import date
 
 from baclofen_cds import __version__
 
@@ -57,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(with_commands=any(w in COMMANDS for w in words))
     args = parser.parse_args(words)
+    if getattr(args, "today", None) is None:  # the commands' one read of the wall clock
+        args.today = date.today().isoformat()
     try:
         if args.command is None:
             from baclofen_cds.cli import gui_cmd

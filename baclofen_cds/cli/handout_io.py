@@ -64,8 +64,7 @@ def write_handouts(
     if handout_path is not None and handout_path == summary_path:
         raise UsageError("--clinician-summary: must not be the same file as --handout")
 
-    today = getattr(args, "today", None)
-    printed_on = date.fromisoformat(today) if today else date.today()
+    printed_on = date.fromisoformat(args.today)  # set by `main` (the edge) or --today
     prescriber = _prescriber(args)
     paper = getattr(args, "paper", "a4") or "a4"
     printed: list[tuple[str, bytes, dict[str, Any]]] = []

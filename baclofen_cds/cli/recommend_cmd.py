@@ -11,20 +11,6 @@ from typing import Any
 
 from baclofen_cds.cli import UsageError
 
-DEMO_CASE: dict[str, Any] = {
-    "patient": {"id": "DEMO-001", "name": "Demo Patient"},
-    "indication": "spasticity",
-    "spasticity_origin": "multiple_sclerosis",
-    "age_years": 45,
-    "sex": "female",
-    "weight_kg": 70,
-    "height_cm": 168,
-    "serum_creatinine": {"value": 0.9, "unit": "mg/dL"},
-    "conditions": [],
-    "comedications": [],
-    "formulation": "tablet",
-}
-
 
 def register(sub: Any) -> None:
     from baclofen_cds.cli import handout_io, records_cmd
@@ -91,20 +77,11 @@ def run(args: argparse.Namespace) -> int:
     from baclofen_cds.cli import handout_io, records_cmd
     from baclofen_cds.logic.summary import clinician_note
 
-    today = date.fromisoformat(args.today) if args.today else date.today()
+    today = date.fromisoformat(args.today)  # set by `main` (the edge) or --today
     data = read_case(args.input)
     _, case, policy, rec = compute(data, today)
     pdfs = handout_io.write_handouts(args, case, rec, policy)
     records_cmd.save_if_asked(args, rec, pdfs)
     out = rec.to_json() if args.format == "json" else clinician_note(rec)
     sys.stdout.write(out)
-    return 0
-
-
-def print_demo() -> int:
-    """Print the recommendation for the built-in demo case (used until the window exists)."""
-    from baclofen_cds.logic.summary import clinician_note
-
-    _, _, _, rec = compute(DEMO_CASE, date.today())
-    sys.stdout.write(clinician_note(rec))
     return 0

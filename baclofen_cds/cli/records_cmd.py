@@ -173,16 +173,13 @@ def save_if_asked(
 
 def _with_print_options(item: Any, args: argparse.Namespace) -> Any:
     """A printed PDF with at least the date printed on it (needed to reprint it identically)."""
-    from datetime import date
-
     from baclofen_cds.records import PrintedPdf
 
     if isinstance(item, PrintedPdf):
         return item
     variant, pdf, *rest = item
     options = dict(rest[0]) if rest else {}
-    today = getattr(args, "today", None) or date.today().isoformat()
-    options.setdefault("printed_on", today)
+    options.setdefault("printed_on", args.today)  # set by `main` (the edge) or --today
     return PrintedPdf(variant, pdf, options)
 
 

@@ -5,7 +5,7 @@ importing this package costs nothing on the window's start-up path.
 
     from baclofen_cds.logic.handout_content import build_handout
     from baclofen_cds.handout import render_handout
-    pdf = render_handout(build_handout(recommendation, printed_on=date.today(), ...))
+    pdf = render_handout(build_handout(recommendation, printed_on=today, ...))
 """
 
 from __future__ import annotations

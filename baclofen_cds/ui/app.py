@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -56,7 +57,7 @@ def run(*, startup_check: bool = False, database_url: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
-    window = MainWindow(AppSettings(), deferred=True)
+    window = MainWindow(AppSettings(), today=date.today, deferred=True)  # the window's clock
     result = {"code": 0}
 
     def elapsed_ms() -> float:

@@ -8,6 +8,7 @@ that is not a number at all is caught here. Empty means missing, never zero.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -110,9 +111,10 @@ class CaseFormWidget(QWidget):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, today: Callable[[], date], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("case_form")
+        self._today = today  # the window's clock: the form never reads the wall clock
         self._errors: dict[str, QLabel] = {}
         self._fields: dict[str, QWidget] = {}
         self._boxes: list[QGroupBox] = []
@@ -150,7 +152,7 @@ class CaseFormWidget(QWidget):
         self.start_date.setAccessibleName("Start date")
         self.start_date.setCalendarPopup(True)
         self.start_date.setDisplayFormat("yyyy-MM-dd")
-        self.start_date.setDate(QDate.currentDate())
+        self.start_date.setDate(self._today_q())
 
         patient = self._group("Patient")
         self._row(patient, "Patient &id", self.patient_id)
@@ -379,7 +381,7 @@ class CaseFormWidget(QWidget):
         self.conditions.set_selected(())
         self.conditions.filter.clear()
         self.comedications.clear()
-        self.start_date.setDate(QDate.currentDate())
+        self.start_date.setDate(self._today_q())
         self.set_defaults(creatinine_unit=creatinine_unit, formulation=formulation)
         self.blockSignals(False)
         self.show_errors(())
@@ -423,9 +425,13 @@ class CaseFormWidget(QWidget):
         if case.get("start_date"):
             self.start_date.setDate(QDate.fromString(str(case["start_date"]), "yyyy-MM-dd"))
         else:
-            self.start_date.setDate(QDate.currentDate())
+            self.start_date.setDate(self._today_q())
         self.blockSignals(False)
         self.changed.emit()
+
+    def _today_q(self) -> QDate:
+        day = self._today()
+        return QDate(day.year, day.month, day.day)
 
     def _sync_origin(self) -> None:
         is_spasticity = self.indication.currentData() == "spasticity"

@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     settings.set("clinician/name", "Dr A. Example")
     case = json.loads(args.case.read_text(encoding="utf-8"))
     start = case.get("start_date")
-    window = MainWindow(settings, today=date.fromisoformat(start) if start else None)
+    window = MainWindow(settings, today=date.fromisoformat(start) if start else date.today)
     window.attach_engine(Engine.load())
     window.form.load_case(case)
     window.records_unavailable("demo: no records database is opened")

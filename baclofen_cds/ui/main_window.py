@@ -8,6 +8,7 @@ dose itself.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -58,13 +59,15 @@ class MainWindow(RecordsActions, QMainWindow):
         self,
         settings: AppSettings | None = None,
         *,
-        today: date | None = None,
+        today: date | Callable[[], date] | None = None,
         deferred: bool = False,
     ) -> None:
         super().__init__()
         self.setObjectName("main_window")
         self.setWindowTitle("Baclofen CDS — oral baclofen decision support")
         self.settings = settings if settings is not None else AppSettings()
+        # Today is an input: a fixed date (tests, demo) or a clock (the application passes
+        # `date.today` at start-up). The window itself never reads the wall clock.
         self._today = today
         self.engine: Engine | None = None
         self.policy: Any = None
@@ -100,7 +103,7 @@ class MainWindow(RecordsActions, QMainWindow):
 
         self.assessment: Assessment = Assessment(None, ())
         self.acks: AcknowledgementBook = AcknowledgementBook()
-        self.form: CaseFormWidget = CaseFormWidget()
+        self.form: CaseFormWidget = CaseFormWidget(self.today)
         self.panel: RecommendationPanel = RecommendationPanel()
         self.basis: BasisView = BasisView()
         self.tabs = QTabWidget()
@@ -285,7 +288,9 @@ class MainWindow(RecordsActions, QMainWindow):
         )
 
     def today(self) -> date:
-        return self._today or date.today()
+        if self._today is None:
+            raise RuntimeError("MainWindow has no clock: pass today= (a date or a clock)")
+        return self._today() if callable(self._today) else self._today
 
     def recompute(self) -> Assessment:
         """Form -> engine -> panels. Runs on every change; the engine is pure and fast."""

@@ -36,9 +36,24 @@ def settings(tmp_path: Path) -> AppSettings:
     return AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
 
 
+class Clock:
+    """The window's clock in tests: a fixed day that a test may move on (`clock.day = ...`)."""
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+
+    def __call__(self) -> date:
+        return self.day
+
+
 @pytest.fixture
-def window(qtbot: Any, settings: AppSettings, engine: Engine) -> Iterator[MainWindow]:
-    win = MainWindow(settings, today=TODAY)
+def clock() -> Clock:
+    return Clock(TODAY)
+
+
+@pytest.fixture
+def window(qtbot: Any, settings: AppSettings, engine: Engine, clock: Clock) -> Iterator[MainWindow]:
+    win = MainWindow(settings, today=clock)
     qtbot.addWidget(win)
     win.attach_engine(engine)
     win.show()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from baclofen_cds.ui import handout_bridge
@@ -62,7 +63,7 @@ def test_save_needs_a_patient_id(records_window, qtbot):
     assert win.form.error_text("patient_id") == "Patient id is needed to save"
 
 
-def test_open_read_only_and_new_case_from_an_old_one(records_window, qtbot):
+def test_open_read_only_and_new_case_from_an_old_one(records_window, qtbot, clock):
     win = records_window
     fill(qtbot, win, example("older-adult-ckd.json") | {"comedications": []})
     aid = win.save_assessment()
@@ -72,12 +73,14 @@ def test_open_read_only_and_new_case_from_an_old_one(records_window, qtbot):
     assert "Baclofen CDS — clinician summary" in dialog.text.toPlainText()
     assert "2.5 mg three times a day" in dialog.text.toPlainText()
     dialog.close()
+    clock.day = date(2027, 1, 4)  # the window stays open: "today" moves on
     win.new_case()
     assert win.form.age_years.text() == ""
+    assert win.form.start_date.date().toString("yyyy-MM-dd") == "2027-01-04"
     win.new_case_from(aid)
     assert win.form.age_years.text() == "78"
     assert win.form.serum_creatinine_unit.currentData() == "umol/L"
-    assert win.form.start_date.date().toString("yyyy-MM-dd") != "2026-12-01"  # today, not then
+    assert win.form.start_date.date().toString("yyyy-MM-dd") == "2027-01-04"  # today, not then
     assert win.panel.start_regimen.text() == "2.5 mg three times a day"
 
 
@@ -112,10 +115,11 @@ def test_sqlalchemy_is_not_loaded_before_records_are_opened():
 
     code = (
         "import sys\n"
+        "from datetime import date\n"
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
         "from baclofen_cds.ui.main_window import MainWindow\n"
-        "w = MainWindow(); w.show(); app.processEvents()\n"
+        "w = MainWindow(today=date(2026, 12, 1)); w.show(); app.processEvents()\n"
         "bad = [m for m in ('sqlalchemy', 'reportlab', 'pydantic', 'yaml', 'baclofen_cds.logic')\n"
         "       if m in sys.modules]\n"
         "print(','.join(bad))\n"
