@@ -1,11 +1,17 @@
-"""`baclofen-cds knowledge check [DIR]`: validate a knowledge base, as the engine does at load."""
+"""`baclofen-cds knowledge check|bundle|report`: validate a knowledge base, as the engine does at
+load; write its bundle; render its rulebook for clinical sign-off."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
+
+from baclofen_cds.cli import UsageError
+
+POLICY_ENV = "BACLOFEN_CDS_POLICY"
 
 
 def register(sub: Any) -> None:
@@ -13,6 +19,7 @@ def register(sub: Any) -> None:
     ksub = p.add_subparsers(dest="knowledge_command", metavar="ACTION", required=True)
     check = ksub.add_parser("check", help="validate the knowledge base (the packaged one, or DIR)")
     check.add_argument("directory", nargs="?", type=Path, default=None, metavar="DIR")
+    _policy_argument(check)
     check.set_defaults(handler=run_check)
     bundle = ksub.add_parser(
         "bundle",
@@ -20,11 +27,53 @@ def register(sub: Any) -> None:
     )
     bundle.add_argument("directory", nargs="?", type=Path, default=None, metavar="DIR")
     bundle.set_defaults(handler=run_bundle)
+    report = ksub.add_parser(
+        "report",
+        help="the rulebook for clinical sign-off: every rule, its numbers, sources and marks",
+    )
+    report.add_argument("directory", nargs="?", type=Path, default=None, metavar="DIR")
+    report.add_argument(
+        "--out", required=True, type=Path, metavar="FILE", help="FILE.html or FILE.pdf"
+    )
+    report.add_argument(
+        "--since",
+        type=Path,
+        default=None,
+        metavar="OLD_DIR",
+        help="also list what changed since the knowledge base in OLD_DIR",
+    )
+    report.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size")
+    _policy_argument(report)
+    report.set_defaults(handler=run_report)
+
+
+def _policy_argument(parser: Any) -> None:
+    parser.add_argument(
+        "--policy",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help=f"clinic policy file holding the sign-off (default: ${POLICY_ENV})",
+    )
+
+
+def _approval(args: argparse.Namespace) -> Any:
+    from baclofen_cds.logic.approval import ApprovalError, approval_from_file
+
+    path = args.policy or (Path(os.environ[POLICY_ENV]) if os.environ.get(POLICY_ENV) else None)
+    if path is None:
+        return None
+    try:
+        return approval_from_file(path)
+    except ApprovalError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from baclofen_cds.logic.approval import approval_status
     from baclofen_cds.logic.knowledge import KnowledgeBaseError, iter_rules, load_knowledge_base
 
+    approval = _approval(args)
     try:
         kb = load_knowledge_base(args.directory)
     except KnowledgeBaseError as exc:
@@ -36,7 +85,8 @@ def run_check(args: argparse.Namespace) -> int:
     print(
         f"knowledge base OK: version {kb.version}, reviewed {kb.reviewed}, sha256 {kb.sha256}\n"
         f"  {len(rules)} rules ({derived} DERIVED, {unverified} UNVERIFIED), "
-        f"{len(kb.sources)} sources, {len(kb.comedication_names())} medicine names"
+        f"{len(kb.sources)} sources, {len(kb.comedication_names())} medicine names\n"
+        f"  {approval_status(kb.sha256, approval).text}"
     )
     return 0
 
@@ -51,4 +101,52 @@ def run_bundle(args: argparse.Namespace) -> int:
         print(f"knowledge base INVALID, no bundle written: {exc}", file=sys.stderr)
         return 1
     print(f"wrote {path}")
+    return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Write the rulebook (HTML or PDF, by the file's suffix); nothing is written on an error."""
+    from baclofen_cds.logic.knowledge import KnowledgeBaseError, load_knowledge_base
+    from baclofen_cds.logic.rulebook import build_rulebook
+
+    out: Path = args.out
+    kind = out.suffix.lower()
+    if kind not in (".html", ".htm", ".pdf"):
+        raise UsageError("--out: must end in .html or .pdf")
+    if not out.parent.is_dir():
+        raise UsageError(f"--out: folder {out.parent} does not exist")
+    if args.since is not None and not args.since.is_dir():
+        raise UsageError(f"--since: {args.since} is not a folder")
+    approval = _approval(args)
+    try:
+        kb = load_knowledge_base(args.directory)
+    except KnowledgeBaseError as exc:
+        print(f"knowledge base INVALID, no report written: {exc}", file=sys.stderr)
+        return 1
+    try:
+        book = build_rulebook(kb, approval=approval, since=args.since)
+    except FileNotFoundError as exc:
+        raise UsageError(f"--since: {exc}") from None
+    except ValueError as exc:  # an older folder whose YAML does not parse
+        raise UsageError(f"--since: {exc}") from None
+    if kind == ".pdf":
+        from baclofen_cds.handout.rulebook_pdf import render_rulebook_pdf
+
+        data = render_rulebook_pdf(book, paper=args.paper)
+    else:
+        from baclofen_cds.handout.rulebook_html import render_rulebook_html
+
+        data = render_rulebook_html(book).encode("utf-8")
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(out)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise UsageError(f"--out: cannot write {out}: {exc.strerror or exc}") from None
+    changes = "" if book.comparison is None else f", {len(book.comparison.changes)} change(s)"
+    print(
+        f"wrote {out}: {book.rule_count} rules, {len(book.sources)} sources{changes}\n"
+        f"  {book.approval.text}"
+    )
     return 0

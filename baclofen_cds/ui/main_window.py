@@ -249,8 +249,11 @@ class MainWindow(RecordsActions, QMainWindow):
         self.engine = engine
         self.form.set_knowledge_base(engine.kb)
         self._apply_settings()
+        from baclofen_cds.logic.approval import sign_off_status
+
+        signed = sign_off_status(engine.kb.sha256, self.policy).text
         self.statusBar().showMessage(
-            f"Knowledge base {engine.kb.version}, reviewed {engine.kb.reviewed}", 0
+            f"Knowledge base {engine.kb.version}, reviewed {engine.kb.reviewed} · {signed}", 0
         )
         self.recompute()
 
