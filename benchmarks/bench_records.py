@@ -1,5 +1,5 @@
-"""Records speed: saving one assessment, and the first history page of a patient with 10,000
-assessments. SQLite in a temporary folder; also PostgreSQL (a throwaway schema) when
+"""Records speed: saving one assessment, and the first and the last history page of a patient
+with 10,000 assessments (the last by OFFSET and by keyset). SQLite in a temporary folder; also PostgreSQL (a throwaway schema) when
 BACLOFEN_CDS_TEST_DATABASE_URL points at a server."""
 
 from __future__ import annotations
@@ -109,6 +109,20 @@ def _measure(url: str, name: str) -> list[tuple[str, float, str]]:
         t = time.perf_counter()
         store.get_assessment(page[0].id)
         get_one = (time.perf_counter() - t) * 1000
+        from baclofen_cds.records import HistoryCursor
+
+        offset_last, keyset_last = [], []
+        before_last = store.history("BENCH-1", page=498, page_size=20)[-1]
+        cursor = HistoryCursor(before_last.created_at, before_last.id)
+        for _ in range(20):
+            t = time.perf_counter()
+            last = store.history("BENCH-1", page=499, page_size=20)
+            offset_last.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            keyset = store.history_page("BENCH-1", older_than=cursor, page_size=20)
+            keyset_last.append((time.perf_counter() - t) * 1000)
+        assert list(keyset.rows) == last
+        assert keyset.older is None
     finally:
         store.close()
     saves.sort()
@@ -120,6 +134,16 @@ def _measure(url: str, name: str) -> list[tuple[str, float, str]]:
         (
             f"records ({name}): history first page (20) of 10,000, median [target ≤ 50 ms]",
             statistics.median(pages),
+            "ms",
+        ),
+        (
+            f"records ({name}): history last page (20) of 10,000 by OFFSET, median",
+            statistics.median(offset_last),
+            "ms",
+        ),
+        (
+            f"records ({name}): history last page (20) of 10,000 by keyset, median",
+            statistics.median(keyset_last),
             "ms",
         ),
         (f"records ({name}): get one assessment in full", get_one, "ms"),

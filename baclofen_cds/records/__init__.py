@@ -24,6 +24,8 @@ How to use it::
     store.record_acknowledgements(aid, [...], clinician="Dr A. Smith")
     page = store.history("MRN-001", page=0, page_size=20)   # list[AssessmentSummary], newest first
     total = store.count_history("MRN-001")
+    first = store.history_page("MRN-001", page_size=20)        # keyset paging: HistoryPage
+    second = store.history_page("MRN-001", older_than=first.older)  # ... and newer_than= back
     stored = store.get_assessment(aid)                       # StoredAssessment
     store.close()
 
@@ -43,6 +45,8 @@ from baclofen_cds.records.types import (
     AssessmentId,
     AssessmentSummary,
     HandoutPrint,
+    HistoryCursor,
+    HistoryPage,
     InvalidRecord,
     PatientDetails,
     PatientMismatch,
@@ -65,6 +69,8 @@ __all__ = [
     "AssessmentId",
     "AssessmentSummary",
     "HandoutPrint",
+    "HistoryCursor",
+    "HistoryPage",
     "InvalidRecord",
     "PatientDetails",
     "PatientMismatch",

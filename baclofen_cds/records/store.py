@@ -28,6 +28,8 @@ from baclofen_cds.records.types import (
     Acknowledgement,
     AssessmentId,
     AssessmentSummary,
+    HistoryCursor,
+    HistoryPage,
     InvalidRecord,
     PatientDetails,
     PatientMismatch,
@@ -243,85 +245,80 @@ class RecordStore:
     ) -> list[AssessmentSummary]:
         """One page of a patient's assessments, newest first. `page` counts from 0.
 
-        An unknown patient has an empty history.
+        An unknown patient has an empty history. Deep pages cost an OFFSET scan: to page
+        through a long history, use `history_page` (keyset: the same cost on every page).
         """
         if page < 0:
             raise InvalidRecord("page", "must be 0 or more")
-        if not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise InvalidRecord("page_size", f"must be between 1 and {MAX_PAGE_SIZE}")
-        external_id = check.identifier("patient_external_id", patient_external_id, 10_000)
+        external_id = self._history_args(patient_external_id, page_size)
 
         def work(session: Session) -> list[AssessmentSummary]:
-            from sqlalchemy import select
-            from sqlalchemy.orm import aliased
+            from baclofen_cds.records.models import Assessment
 
-            from baclofen_cds.records.models import Assessment, Patient
-
-            # The page is chosen first, by an index range scan on (patient, time, id) for a
-            # known patient id; only its rows are then joined to the patient and looked up for
-            # a later correction.
-            patient_id = (
-                select(Patient.id).where(Patient.external_id == external_id).scalar_subquery()
-            )
-            page_rows = (
-                select(
-                    Assessment.id,
-                    Assessment.patient_id,
-                    Assessment.created_at,
-                    Assessment.clinician,
-                    Assessment.status,
-                    Assessment.indication,
-                    Assessment.alert_count,
-                    Assessment.critical_alert_count,
-                    Assessment.kb_version,
-                    Assessment.supersedes_id,
-                )
-                .where(Assessment.patient_id == patient_id)
+            rows = (
+                _history_select(external_id)
                 .order_by(Assessment.created_at.desc(), Assessment.id.desc())
                 .limit(page_size)
                 .offset(page * page_size)
-                .subquery("page")
             )
-            later = aliased(Assessment)
-            c = page_rows.c
-            stmt = (
-                select(
-                    c.id,
-                    Patient.external_id,
-                    Patient.display_name,
-                    c.created_at,
-                    c.clinician,
-                    c.status,
-                    c.indication,
-                    c.alert_count,
-                    c.critical_alert_count,
-                    c.kb_version,
-                    c.supersedes_id,
-                    later.id,
-                )
-                .join(Patient, Patient.id == c.patient_id)
-                .outerjoin(later, later.supersedes_id == c.id)
-                .order_by(c.created_at.desc(), c.id.desc())
-            )
-            return [
-                AssessmentSummary(
-                    id=AssessmentId(r[0]),
-                    patient_external_id=r[1],
-                    patient_display_name=r[2],
-                    created_at=r[3],
-                    clinician=r[4],
-                    status=r[5],
-                    indication=r[6],
-                    alert_count=r[7],
-                    critical_alert_count=r[8],
-                    knowledge_base_version=r[9],
-                    supersedes_id=None if r[10] is None else AssessmentId(r[10]),
-                    superseded_by_id=None if r[11] is None else AssessmentId(r[11]),
-                )
-                for r in session.execute(stmt)
-            ]
+            return _summaries(session, rows.subquery("page"))
 
         return self._read(work)
+
+    def history_page(
+        self,
+        patient_external_id: str,
+        *,
+        older_than: HistoryCursor | None = None,
+        newer_than: HistoryCursor | None = None,
+        page_size: int = 20,
+    ) -> HistoryPage:
+        """One page of a patient's assessments, newest first, by keyset: the page after
+        `older_than` (going back in time), the page before `newer_than` (coming back), or the
+        newest page. Every page costs one index range scan, however deep; rows saved between
+        two calls never make a page repeat or skip a row that was there before."""
+        if older_than is not None and newer_than is not None:
+            raise InvalidRecord("newer_than", "give older_than or newer_than, not both")
+        external_id = self._history_args(patient_external_id, page_size)
+
+        def work(session: Session) -> HistoryPage:
+            from sqlalchemy import literal, tuple_
+
+            from baclofen_cds.records.models import Assessment
+
+            key = tuple_(Assessment.created_at, Assessment.id)
+            rows = _history_select(external_id)
+            cursor = older_than or newer_than
+            if cursor is not None:
+                bound = tuple_(
+                    literal(cursor.created_at, Assessment.created_at.type),
+                    literal(int(cursor.id), Assessment.id.type),
+                )
+                rows = rows.where(key < bound if older_than is not None else key > bound)
+            backwards = newer_than is not None
+            if backwards:  # the rows just newer than the cursor: ascending from it
+                rows = rows.order_by(Assessment.created_at.asc(), Assessment.id.asc())
+            else:
+                rows = rows.order_by(Assessment.created_at.desc(), Assessment.id.desc())
+            found = _summaries(session, rows.limit(page_size + 1).subquery("page"))
+            more = len(found) > page_size
+            # the extra row, if any, is the one farthest from the cursor
+            found = found[-page_size:] if backwards else found[:page_size]
+            cursors = [HistoryCursor(r.created_at, r.id) for r in found]
+            has_older = bool(cursors) and (backwards or more)
+            has_newer = bool(cursors) and cursor is not None and (more or not backwards)
+            return HistoryPage(
+                rows=tuple(found),
+                older=cursors[-1] if has_older else None,
+                newer=cursors[0] if has_newer else None,
+            )
+
+        return self._read(work)
+
+    def _history_args(self, patient_external_id: str, page_size: int) -> str:
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise InvalidRecord("page_size", f"must be between 1 and {MAX_PAGE_SIZE}")
+        return check.identifier("patient_external_id", patient_external_id, 10_000)
 
     def count_history(self, patient_external_id: str) -> int:
         """How many assessments a patient has (for paging)."""
@@ -521,3 +518,75 @@ def _add_acknowledgements(
                 recorded_at=now,
             )
         )
+
+
+def _history_select(external_id: str) -> Any:
+    """The columns of a history row, for the patient with this id (no order, no limit).
+
+    The page is chosen first, by an index range scan on (patient, time, id) for a known
+    patient id; only its rows are then joined to the patient and looked up for a later
+    correction (`_summaries`)."""
+    from sqlalchemy import select
+
+    from baclofen_cds.records.models import Assessment, Patient
+
+    patient_id = select(Patient.id).where(Patient.external_id == external_id).scalar_subquery()
+    return select(
+        Assessment.id,
+        Assessment.patient_id,
+        Assessment.created_at,
+        Assessment.clinician,
+        Assessment.status,
+        Assessment.indication,
+        Assessment.alert_count,
+        Assessment.critical_alert_count,
+        Assessment.kb_version,
+        Assessment.supersedes_id,
+    ).where(Assessment.patient_id == patient_id)
+
+
+def _summaries(session: Session, page_rows: Any) -> list[AssessmentSummary]:
+    """The page's rows, newest first, with the patient and any later correction."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import aliased
+
+    from baclofen_cds.records.models import Assessment, Patient
+
+    later = aliased(Assessment)
+    c = page_rows.c
+    stmt = (
+        select(
+            c.id,
+            Patient.external_id,
+            Patient.display_name,
+            c.created_at,
+            c.clinician,
+            c.status,
+            c.indication,
+            c.alert_count,
+            c.critical_alert_count,
+            c.kb_version,
+            c.supersedes_id,
+            later.id,
+        )
+        .join(Patient, Patient.id == c.patient_id)
+        .outerjoin(later, later.supersedes_id == c.id)
+        .order_by(c.created_at.desc(), c.id.desc())
+    )
+    return [
+        AssessmentSummary(
+            id=AssessmentId(r[0]),
+            patient_external_id=r[1],
+            patient_display_name=r[2],
+            created_at=r[3],
+            clinician=r[4],
+            status=r[5],
+            indication=r[6],
+            alert_count=r[7],
+            critical_alert_count=r[8],
+            knowledge_base_version=r[9],
+            supersedes_id=None if r[10] is None else AssessmentId(r[10]),
+            superseded_by_id=None if r[11] is None else AssessmentId(r[11]),
+        )
+        for r in session.execute(stmt)
+    ]

@@ -157,6 +157,25 @@ class AssessmentSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class HistoryCursor:
+    """A place in a patient's history (the time and id of one row), for keyset paging."""
+
+    created_at: datetime
+    id: AssessmentId
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    """One page of `RecordStore.history_page`, newest first, and where the next ones start:
+    pass `older` as `older_than=` for the next page back in time, `newer` as `newer_than=` to
+    come back; None when there is no such page."""
+
+    rows: tuple[AssessmentSummary, ...]
+    older: HistoryCursor | None
+    newer: HistoryCursor | None
+
+
+@dataclass(frozen=True, slots=True)
 class StoredAssessment:
     """A stored assessment in full.
 
