@@ -254,7 +254,9 @@ def _unverified_only(sources: Iterable[str], kb: KnowledgeBase) -> bool:
     return bool(refs) and all(r.unverified_only for r in refs)
 
 
-def _cited(sources: Iterable[str], kb: KnowledgeBase) -> str:
+@lru_cache(maxsize=512)
+def _cited(sources: tuple[str, ...], kb: KnowledgeBase) -> str:
+    """The sources named in words, for text a clinician reads ("UK SmPC; Swiss labels")."""
     names = dict.fromkeys(kb.sources_by_id[s].short or kb.sources_by_id[s].title for s in sources)
     return "; ".join(names)
 
@@ -285,7 +287,11 @@ def _hazard_alert(
         parts.append((indicator, basis))
         status = _worst_status(status, tiers.interaction_status[p.tier])  # type: ignore[index]
         fact = cls.indication_detail if p.from_indication else f"{cls.summary} {cls.detail}"
-        cls_sources = (*cls.sources, *cls.indication_sources) if p.from_indication else cls.sources
+        cls_sources = (
+            tuple(dict.fromkeys((*cls.sources, *cls.indication_sources)))
+            if p.from_indication
+            else cls.sources
+        )
         sources.extend(cls_sources)
         raised = f" Raised to {p.tier.lower()}: {p.escalated_because}." if p.escalated_because else ""
         for name, entered in p.names.items():
@@ -294,7 +300,7 @@ def _hazard_alert(
                     kind=cls.member_kind,
                     name=name,
                     detail=f"{fact}{raised} What to do: {cls.action}",
-                    sources=tuple(dict.fromkeys(cls_sources)),
+                    sources=cls_sources,
                     entered_as=tuple(dict.fromkeys(entered)),
                 )
             )
