@@ -88,7 +88,11 @@ def run_uncached_matching() -> list[tuple[str, float, str]]:
     times.sort()
     return [
         (f"read one new entry (uncached), p50 of {len(typed)} names", times[len(times) // 2], "ms"),
-        (f"read one new entry (uncached), p99 of {len(typed)} names", times[int(len(times) * 0.99)], "ms"),
+        (
+            f"read one new entry (uncached), p99 of {len(typed)} names",
+            times[int(len(times) * 0.99)],
+            "ms",
+        ),
     ]
 
 

@@ -254,7 +254,9 @@ def _register_order(kb: KnowledgeBase) -> dict[str, int]:
     return {sid: i for i, sid in enumerate(kb.sources_by_id)}
 
 
-def _alert_order(statuses: list[tuple[Status, str]]) -> Callable[[Alert], tuple[int, int, int, str]]:
+def _alert_order(
+    statuses: list[tuple[Status, str]],
+) -> Callable[[Alert], tuple[int, int, int, str]]:
     """Most severe first: by tier, then by the status the alert implies, then by category."""
     implies: dict[str, int] = {}
     for s, why in statuses:

@@ -117,7 +117,11 @@ def match_one(text: str, kb: KnowledgeBase) -> ComedicationMatch:
     classes = tuple(dict.fromkeys(c for i in ingredients for c in i.classes))
     suggestion = None
     if unknown:
-        hints = [s for s in (suggest(normalise_name(u, kb.interactions.matching), kb) for u in unknown) if s]
+        hints = [
+            s
+            for s in (suggest(normalise_name(u, kb.interactions.matching), kb) for u in unknown)
+            if s
+        ]
         suggestion = ", ".join(hints) or None
     return ComedicationMatch(
         text,
@@ -282,9 +286,11 @@ def _hazard_alert(
 
     for p in classes:
         cls = p.cls
-        indicator = tiers.interaction_indicator[p.tier]  # type: ignore[index]
-        basis = cls.tier_basis + (f"; raised to {p.tier.lower()}: {p.escalated_because}" if p.escalated_because else "")
-        parts.append((indicator, basis))
+        class_indicator = tiers.interaction_indicator[p.tier]  # type: ignore[index]
+        basis = cls.tier_basis + (
+            f"; raised to {p.tier.lower()}: {p.escalated_because}" if p.escalated_because else ""
+        )
+        parts.append((class_indicator, basis))
         status = _worst_status(status, tiers.interaction_status[p.tier])  # type: ignore[index]
         fact = cls.indication_detail if p.from_indication else f"{cls.summary} {cls.detail}"
         cls_sources = (
@@ -293,7 +299,9 @@ def _hazard_alert(
             else cls.sources
         )
         sources.extend(cls_sources)
-        raised = f" Raised to {p.tier.lower()}: {p.escalated_because}." if p.escalated_because else ""
+        raised = (
+            f" Raised to {p.tier.lower()}: {p.escalated_because}." if p.escalated_because else ""
+        )
         for name, entered in p.names.items():
             members.append(
                 AlertMember(
@@ -313,8 +321,12 @@ def _hazard_alert(
         evidence.append(", ".join([f"{cls.label}: {p.tier.lower()}", cls.labeled, *marks]))
 
     for cond in conditions:
-        indicator = tiers.condition_indicator[cond.tier]
-        parts.append((indicator, f"{cond.label.lower()}: {cond.evidence or 'label'}"))
+        parts.append(
+            (
+                tiers.condition_indicator[cond.tier],
+                f"{cond.label.lower()}: {cond.evidence or 'label'}",
+            )
+        )
         sources.extend(cond.sources)
         detail = f"{cond.summary} {cond.detail} What to do: {cond.action}"
         members.append(AlertMember("condition", cond.label, detail, cond.sources))
@@ -341,7 +353,9 @@ def _hazard_alert(
     if single:
         summary = only.cls.summary
         action = only.cls.action
-        patient = only.cls.indication_patient_text if only.from_indication else only.cls.patient_text
+        patient = (
+            only.cls.indication_patient_text if only.from_indication else only.cls.patient_text
+        )
     else:
         summary = _summary(hazard, members)
         action = hazard.action
@@ -382,7 +396,9 @@ def _sedative_load(
 ) -> tuple[Indicator | None, str]:
     rule = kb.interactions.cumulative_sedation
     counted = {name for p in classes if p.cls.cns_depressant for name in p.names}
-    risks = [kb.conditions_by_id[c].label.lower() for c in rule.risk_conditions if c in case.conditions]
+    risks = [
+        kb.conditions_by_id[c].label.lower() for c in rule.risk_conditions if c in case.conditions
+    ]
     count = len(counted)
     level: Indicator | None = None
     if count >= rule.critical_if_at_least or (
@@ -393,9 +409,7 @@ def _sedative_load(
         level = "warning"
     if level is None:
         return None, ""
-    text = rule.detail.format(
-        count=count, risks=(" and " + " and ".join(risks)) if risks else ""
-    )
+    text = rule.detail.format(count=count, risks=(" and " + " and ".join(risks)) if risks else "")
     return level, text
 
 

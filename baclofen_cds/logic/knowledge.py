@@ -14,8 +14,8 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -893,14 +893,14 @@ def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
     classes_by_id = _unique(
         "interactions.yaml", "interaction class", ((c.id, c) for c in interactions.classes)
     )
-    hazards_by_id = _unique("interactions.yaml", "hazard", ((h.id, h) for h in interactions.hazards))
+    hazards_by_id = _unique(
+        "interactions.yaml", "hazard", ((h.id, h) for h in interactions.hazards)
+    )
     for hz in interactions.hazards:
         checker.rule("interactions.yaml", hz)
         for cond in hz.conditions:
             if cond not in conditions_by_id:
-                raise KnowledgeBaseError(
-                    f"interactions.yaml: {hz.id}: unknown condition {cond!r}"
-                )
+                raise KnowledgeBaseError(f"interactions.yaml: {hz.id}: unknown condition {cond!r}")
     for ic in interactions.classes:
         checker.rule("interactions.yaml", ic)
         _check_class_evidence(ic, sources_by_id, hazards_by_id, meta)
@@ -913,10 +913,14 @@ def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
     sedation = interactions.cumulative_sedation
     checker.rule("interactions.yaml", sedation)
     if sedation.hazard not in hazards_by_id:
-        raise KnowledgeBaseError(f"interactions.yaml: {sedation.id}: unknown hazard {sedation.hazard!r}")
+        raise KnowledgeBaseError(
+            f"interactions.yaml: {sedation.id}: unknown hazard {sedation.hazard!r}"
+        )
     for cond in sedation.risk_conditions:
         if cond not in conditions_by_id:
-            raise KnowledgeBaseError(f"interactions.yaml: {sedation.id}: unknown condition {cond!r}")
+            raise KnowledgeBaseError(
+                f"interactions.yaml: {sedation.id}: unknown condition {cond!r}"
+            )
     checker.rule("interactions.yaml", interactions.no_interaction)
     if interactions.unrecognized_alert not in alert_map:
         raise KnowledgeBaseError(
@@ -1042,7 +1046,9 @@ def _build_names(interactions: InteractionsFile) -> dict[str, DrugName]:
     def key_of(name: str, owner: str) -> str:
         key = normalise_name(name, vocab)
         if not key:
-            raise KnowledgeBaseError(f"interactions.yaml: {owner}: {name!r} is empty once normalised")
+            raise KnowledgeBaseError(
+                f"interactions.yaml: {owner}: {name!r} is empty once normalised"
+            )
         return key
 
     def add_member(member: Member, class_id: str | None, owner: str) -> None:
@@ -1058,7 +1064,9 @@ def _build_names(interactions: InteractionsFile) -> dict[str, DrugName]:
                 f"interactions.yaml: {member.name!r} is in {owner} and listed as not interacting"
             )
         if known is not None and class_id in known.classes:
-            raise KnowledgeBaseError(f"interactions.yaml: {owner}: member {member.name!r} listed twice")
+            raise KnowledgeBaseError(
+                f"interactions.yaml: {owner}: member {member.name!r} listed twice"
+            )
         rxcui = member.rxcui or (known.rxcui if known else None)
         if known is not None and member.rxcui and known.rxcui and member.rxcui != known.rxcui:
             raise KnowledgeBaseError(f"interactions.yaml: {member.name!r} has two RxCUIs")
@@ -1096,12 +1104,12 @@ def _build_names(interactions: InteractionsFile) -> dict[str, DrugName]:
     for combo in interactions.combinations:
         parts: list[Ingredient] = []
         for part in combo.ingredients:
-            ing = ingredient.get(normalise_name(part, vocab))
-            if ing is None:
+            found = ingredient.get(normalise_name(part, vocab))
+            if found is None:
                 raise KnowledgeBaseError(
                     f"interactions.yaml: combination {combo.name!r}: unknown ingredient {part!r}"
                 )
-            parts.append(ing)
+            parts.append(found)
         classes = tuple(dict.fromkeys(c for ing in parts for c in ing.classes))
         drug = DrugName(
             generic=" + ".join(i.name for i in parts), classes=classes, ingredients=tuple(parts)

@@ -74,7 +74,10 @@ def test_recommend_text_and_stdin() -> None:
     out = cli("recommend", "--input", "-", "--format", "text", stdin=EXAMPLE.read_text())
     assert out.returncode == 0
     assert "Status: USE WITH CAUTION" in out.stdout
-    assert "[CRITICAL] Sedation and slowed breathing: baclofen with oxycodone and alprazolam" in out.stdout
+    assert (
+        "[CRITICAL] Sedation and slowed breathing: baclofen with oxycodone and alprazolam"
+        in out.stdout
+    )
     assert "2026-12-01 to 2026-12-03: 5 mg three times a day" in out.stdout
 
 

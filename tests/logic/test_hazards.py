@@ -135,7 +135,9 @@ def test_status_reason_without_alerts_is_unchanged(run: Run) -> None:
 
 def test_a_warning_only_status_names_it_without_a_count(run: Run) -> None:
     rec = run(comedications=["lisinopril"])
-    assert rec.status_reason == "Blood pressure medicine + baclofen: additive fall in blood pressure"
+    assert (
+        rec.status_reason == "Blood pressure medicine + baclofen: additive fall in blood pressure"
+    )
 
 
 def test_other_hazards_fold_their_condition(run: Run) -> None:
@@ -203,10 +205,10 @@ def _edit(folder: Path, old: str, new: str) -> None:
             r"interaction\.opioids'\)\.sources: .*at least 1",
         ),
         (
-            "    tier: MINOR\n    tier_basis: \"an unverified web article only: information at most\"\n"
+            '    tier: MINOR\n    tier_basis: "an unverified web article only: information at most"\n'
             "    hazard: hazard.cns_depression\n    cns_depressant: false\n    mechanism: PD_CNS\n"
             '    labeled: "not labeled"\n    unverified: true\n    summary: "SSRI',
-            "    tier: MODERATE\n    tier_basis: \"an unverified web article only: information at most\"\n"
+            '    tier: MODERATE\n    tier_basis: "an unverified web article only: information at most"\n'
             "    hazard: hazard.cns_depression\n    cns_depressant: false\n    mechanism: PD_CNS\n"
             '    labeled: "not labeled"\n    unverified: true\n    summary: "SSRI',
             r"interaction\.ssri_snri: every source is grade U .* MINOR at most",

@@ -104,9 +104,7 @@ def test_no_sedation_alert_without_depressants(run: Run, meds: list[str]) -> Non
 
 def test_nephrotoxin_escalates_in_ckd(run: Run) -> None:
     normal = next(
-        a
-        for a in run(comedications=["naproxen"]).alerts
-        if a.id == "hazard.baclofen_accumulation"
+        a for a in run(comedications=["naproxen"]).alerts if a.id == "hazard.baclofen_accumulation"
     )
     ckd = next(
         a

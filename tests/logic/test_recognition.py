@@ -374,7 +374,7 @@ def test_at_least_150_typed_strings_and_50_non_interacting() -> None:
     assert len(TYPED) >= 150
     assert len({t for t, _ in TYPED}) == len(TYPED)
     assert len(NON_INTERACTING) >= 50
-    assert MISSPELT <= {t for t, _ in TYPED} and len(MISSPELT) >= 10
+    assert {t for t, _ in TYPED} >= MISSPELT and len(MISSPELT) >= 10
 
 
 MISSPELT = {
@@ -421,7 +421,9 @@ def test_no_false_alarm_all_together(run: Run, capsys: pytest.CaptureFixture[str
     rec = run(comedications=NON_INTERACTING)
     alarms = [a.id for a in rec.alerts if a.category == "interaction"]
     with capsys.disabled():
-        print(f"\nfalse alarms among {len(NON_INTERACTING)} non-interacting medicines: {len(alarms)}")
+        print(
+            f"\nfalse alarms among {len(NON_INTERACTING)} non-interacting medicines: {len(alarms)}"
+        )
     assert alarms == []
 
 

@@ -114,7 +114,8 @@ def test_an_acknowledgement_lapses_when_the_alert_changes(
     rec = window.assessment.recommendation
     assert [a.id for a in window.acks.pending(rec)] == ["hazard.cns_depression"]
     assert (
-        "Needs acknowledgement" in window.panel.alerts.card("hazard.cns_depression").ack_label.text()
+        "Needs acknowledgement"
+        in window.panel.alerts.card("hazard.cns_depression").ack_label.text()
     )
 
 
