@@ -205,7 +205,11 @@ def check_interactions(case: CaseInput, band: RenalBand, kb: KnowledgeBase) -> I
         names = [m.text for m in unknown] + [
             f"{part} (in {m.text!r})" for m in partial for part in m.unchecked_parts
         ]
-        hints = [f"{m.text!r}: did you mean {m.suggestion}?" for m in unknown if m.suggestion]
+        hints = [
+            f"{m.text!r}: did you mean {m.suggestion}?"
+            for m in (*unknown, *partial)
+            if m.suggestion
+        ]
         alert = from_template(
             kb,
             kb.interactions.unrecognized_alert,
@@ -293,6 +297,7 @@ def _hazard_alert(
         parts.append((class_indicator, basis))
         status = _worst_status(status, tiers.interaction_status[p.tier])  # type: ignore[index]
         fact = cls.indication_detail if p.from_indication else f"{cls.summary} {cls.detail}"
+        todo = cls.indication_action if p.from_indication else cls.action
         cls_sources = (
             tuple(dict.fromkeys((*cls.sources, *cls.indication_sources)))
             if p.from_indication
@@ -307,14 +312,14 @@ def _hazard_alert(
                 AlertMember(
                     kind=cls.member_kind,
                     name=name,
-                    detail=f"{fact}{raised} What to do: {cls.action}",
+                    detail=f"{fact}{raised} What to do: {todo}",
                     sources=cls_sources,
                     entered_as=tuple(dict.fromkeys(entered)),
                 )
             )
         who = ", ".join(p.names)
         lines.append(
-            f"- {cls.label} ({who}), {p.tier.lower()}: {fact}{raised} What to do: {cls.action} "
+            f"- {cls.label} ({who}), {p.tier.lower()}: {fact}{raised} What to do: {todo} "
             f"Tier based on: {basis}. Sources: {_cited(cls_sources, kb)}."
         )
         marks = [m for m, on in (("DERIVED", cls.derived), ("UNVERIFIED", cls.unverified)) if on]
@@ -330,7 +335,7 @@ def _hazard_alert(
         sources.extend(cond.sources)
         detail = f"{cond.summary} {cond.detail} What to do: {cond.action}"
         members.append(AlertMember("condition", cond.label, detail, cond.sources))
-        lines.append(f"- {cond.label}: {detail} Sources: {_cited(cond.sources, kb)}.")
+        lines.append(f"- {detail} Sources: {_cited(cond.sources, kb)}.")
 
     intro = [hazard.detail]
     rule = kb.interactions.cumulative_sedation
@@ -352,7 +357,7 @@ def _hazard_alert(
     only = classes[0]
     if single:
         summary = only.cls.summary
-        action = only.cls.action
+        action = only.cls.indication_action if only.from_indication else only.cls.action
         patient = (
             only.cls.indication_patient_text if only.from_indication else only.cls.patient_text
         )

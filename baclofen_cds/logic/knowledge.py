@@ -423,6 +423,7 @@ class InteractionClass(Rule):
     #: alcohol use disorder), with its own wording
     raised_by_indications: tuple[str, ...] = ()
     indication_detail: str = ""
+    indication_action: str = ""
     indication_patient_text: str = ""
     indication_sources: tuple[str, ...] = ()
 
@@ -439,8 +440,13 @@ class InteractionClass(Rule):
 
     @model_validator(mode="after")
     def _indication_wording(self) -> InteractionClass:
-        if self.raised_by_indications and not self.indication_detail:
-            raise ValueError("raised_by_indications needs indication_detail")
+        if self.raised_by_indications and not (
+            self.indication_detail and self.indication_action and self.indication_patient_text
+        ):
+            raise ValueError(
+                "raised_by_indications needs indication_detail, indication_action and "
+                "indication_patient_text"
+            )
         return self
 
 
