@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 HEADLESS_VENV := .venv-headless
 
-.PHONY: run test bench lint typecheck contracts headless-test wheel-check clock-test clean
+.PHONY: run test bench lint typecheck contracts headless-test wheel-check clock-test mutate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ clock-test: $(STAMP)
 	  faketime "$$day 23:59:30" $(PY) -m pytest -q -p no:cacheprovider \
 	    tests/logic tests/cli tests/handout tests/ui tests/test_one_clock.py || exit 1; \
 	done
+
+## mutate: mutation testing of the clinical core, niced (MODULE=renal|dosing; docs/mutation.md)
+MODULE ?= renal
+mutate: $(STAMP)
+	$(PY) tools/mutate.py $(MODULE)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
