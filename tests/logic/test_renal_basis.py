@@ -375,3 +375,12 @@ def test_display_value(kb: KnowledgeBase) -> None:
     assert display_value(crcl_driven, kb) == "CrCl 42 mL/min"
     unknown = assess_renal(case(kb, serum_creatinine=None), kb).assessment
     assert display_value(unknown, kb) == "not known"
+
+
+def test_ckd_epi_female_below_kappa_uses_the_female_alpha(kb: KnowledgeBase) -> None:
+    # 142 × (0.5/0.7)^-0.241 × 0.9938^30 × 1.012, by hand: 129.3 (the male alpha gives 132.0)
+    result = assess_renal(
+        case(kb, age_years=30, weight_kg=None, serum_creatinine={"value": 0.5, "unit": "mg/dL"}),
+        kb,
+    )
+    assert result.assessment.egfr_ml_min_1_73m2 == 129.3
