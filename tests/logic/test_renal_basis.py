@@ -384,3 +384,31 @@ def test_ckd_epi_female_below_kappa_uses_the_female_alpha(kb: KnowledgeBase) -> 
         kb,
     )
     assert result.assessment.egfr_ml_min_1_73m2 == 129.3
+
+
+def test_equations_show_one_decimal_of_age_and_weight_and_two_of_creatinine(
+    kb: KnowledgeBase,
+) -> None:
+    result = assess_renal(
+        case(
+            kb,
+            age_years=45.25,
+            weight_kg=70.25,
+            sex="male",
+            height_cm=None,
+            serum_creatinine={"value": 0.875, "unit": "mg/dL"},
+        ),
+        kb,
+    )
+    cg, egfr = result.assessment.estimates
+    assert cg.equation == "(140 − 45.2) × 70.2 kg / (72 × 0.88 mg/dL) = 105.7 mL/min"
+    assert egfr.equation == (
+        "142 × min(0.88/0.9, 1)^-0.302 × max(0.88/0.9, 1)^-1.2 × 0.9938^45.2 = 108.1 mL/min/1.73 m²"
+    )
+    crcl_basis = next(b for b in result.basis if b.output == "renal.creatinine_clearance_ml_min")
+    assert crcl_basis.inputs == (
+        ("age_years", 45.25),
+        ("sex", "male"),
+        ("weight_used_kg", 70.2),
+        ("serum_creatinine_mg_dl", 0.88),
+    )
