@@ -253,7 +253,7 @@ class MainWindow(RecordsActions, QMainWindow):
 
         signed = sign_off_status(engine.kb.sha256, self.policy).text
         self.statusBar().showMessage(
-            f"Knowledge base {engine.kb.version}, reviewed {engine.kb.reviewed} · {signed}", 0
+            f"{signed} · version {engine.kb.version}, reviewed {engine.kb.reviewed}", 0
         )
         self.recompute()
 
