@@ -351,6 +351,7 @@ class AlertTemplate(Rule):
     action: str = Field(min_length=1)
     patient_text: str = ""
     evidence: str = ""
+    tier_basis: str = ""  # what the tier rests on, when `evidence` does not say it
 
 
 class AlertsFile(_Strict):

@@ -235,7 +235,7 @@ def test_knowledge_check_rejects_unsupported_interaction_classes(
 
 # ------------------------------------------------------------------ words a clinician reads
 INTERNAL = re.compile(
-    r"\bS\d{1,2}\b|\bR\d\b|SEED|\bseed\b|grade U|source register"
+    r"\bS\d{1,2}\b|\bR\d\b|SEED|\bseed\b|grade U|source register|[Rr]eference §"
     r"|\b(?:hazard|interaction|condition|renal|dose|age|indication|input|hepatic|monitor|taper"
     r"|policy)\.[a-z_]+"
 )
