@@ -200,8 +200,6 @@ def assess_renal(case: CaseInput, kb: KnowledgeBase) -> RenalResult:
                 note=r.weight_policy.note,
             )
         )
-    elif scr is not None and adult and case.weight_kg is None:
-        why_unknown.append("no weight, so no Cockcroft-Gault clearance")
 
     # --- eGFR: reported beats CKD-EPI (adults) or bedside Schwartz (children)
     if case.egfr_ml_min_1_73m2 is not None:

@@ -412,3 +412,68 @@ def test_equations_show_one_decimal_of_age_and_weight_and_two_of_creatinine(
         ("weight_used_kg", 70.2),
         ("serum_creatinine_mg_dl", 0.88),
     )
+
+
+def test_fractional_weight_and_height_are_shown_to_one_decimal(kb: KnowledgeBase) -> None:
+    total = cockcroft_gault_weight(case(kb, weight_kg=70.25, height_cm=168, sex="female"), kb)
+    assert total[2] == "total 70.2 kg ≤ 1.2 × ideal 59.6 kg: total weight used"
+    adjusted = cockcroft_gault_weight(case(kb, weight_kg=150.25, height_cm=165, sex="male"), kb)
+    assert adjusted[2] == (
+        "total 150.2 kg > 1.2 × ideal 61.4 kg: adjusted weight = 61.4 + 0.4 × (150.2 − 61.4)"
+        " = 96.9 kg"
+    )
+    child = assess_renal(
+        case(
+            kb,
+            age_years=6,
+            weight_kg=20,
+            height_cm=115.25,
+            serum_creatinine={"value": 0.875, "unit": "mg/dL"},
+        ),
+        kb,
+    )
+    (estimate,) = child.assessment.estimates
+    assert estimate.equation == "0.413 × 115.2 cm / 0.88 mg/dL = 54.4 mL/min/1.73 m²"
+    (basis,) = [b for b in child.basis if b.output == "renal.egfr_ml_min_1_73m2"]
+    assert basis.inputs == (("height_cm", 115.25), ("serum_creatinine_mg_dl", 0.88))
+
+
+def test_creatinine_is_rounded_to_two_decimals_in_every_basis(kb: KnowledgeBase) -> None:
+    adult = assess_renal(case(kb, serum_creatinine={"value": 0.875, "unit": "mg/dL"}), kb)
+    (egfr,) = [b for b in adult.basis if b.output == "renal.egfr_ml_min_1_73m2"]
+    assert egfr.inputs[-1] == ("serum_creatinine_mg_dl", 0.88)
+    child = assess_renal(
+        case(
+            kb,
+            age_years=6,
+            weight_kg=20,
+            height_cm=None,
+            serum_creatinine={"value": 0.875, "unit": "mg/dL"},
+        ),
+        kb,
+    )
+    (band,) = [b for b in child.basis if b.output == "renal.band"]
+    assert band.inputs[0] == ("serum_creatinine", 0.88)
+
+
+def test_child_without_creatinine_is_unknown(kb: KnowledgeBase) -> None:
+    result = assess_renal(case(kb, age_years=6, weight_kg=20, serum_creatinine=None), kb)
+    assert result.assessment == RenalAssessment(None, None, "unknown", None, None, None, ())
+    assert result.why_unknown == ""
+
+
+def test_no_creatinine_assessment_in_full(kb: KnowledgeBase) -> None:
+    result = assess_renal(case(kb, serum_creatinine=None), kb)
+    assert result.assessment == RenalAssessment(None, None, "unknown", None, None, None, ())
+
+
+def test_disagreement_names_bands_in_words_and_the_driver(kb: KnowledgeBase) -> None:
+    result = assess_renal(
+        case(kb, serum_creatinine=None, creatinine_clearance_ml_min=10, egfr_ml_min_1_73m2=40),
+        kb,
+    )
+    (alert,) = result.alerts
+    assert "(kidney failure vs moderate)" in alert.summary
+    assert "The lower estimate (Creatinine clearance (measured)) drives dosing here." in (
+        " ".join(alert.detail.split())
+    )
