@@ -152,7 +152,7 @@ def test_contraindicated_never_has_a_regimen(data: dict[str, Any]) -> None:
 def test_taper_from_any_dose_lasts_two_weeks_and_only_goes_down(
     dose: float, times: int, form: str
 ) -> None:
-    from baclofen_cds.logic.dosing import taper_from_dose
+    from baclofen_cds.logic.taper import taper_from_dose
 
     steps = taper_from_dose(dose, times, form, KB)
     if not steps:  # already the smallest dose the form can give
