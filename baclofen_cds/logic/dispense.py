@@ -47,12 +47,16 @@ def form_round_down(dose_mg: float, form: FormulationInfo) -> float:
 
 
 def fit_daily(daily_mg: float, most_times: int, form: FormulationInfo) -> Level | None:
-    """The largest dispensable level not above `daily_mg`, with at most `most_times` doses."""
+    """The largest dispensable level not above `daily_mg`, with at most `most_times` doses.
+
+    Between equal daily totals the one with more doses a day wins (steadier levels).
+    """
+    best: Level | None = None
     for times in range(most_times, 0, -1):
         dose = form_round_down(daily_mg / times, form)
-        if dose > 0:
-            return Level(dose, times)
-    return None
+        if dose > 0 and (best is None or dose * times > best.daily_mg + _EPS):
+            best = Level(dose, times)
+    return best
 
 
 def dispense(level: Level, form: FormulationInfo) -> Level | None:
