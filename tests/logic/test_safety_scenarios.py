@@ -10,6 +10,7 @@ must not trigger. `SAFETY_SCENARIOS` is also run through the command line
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -85,7 +86,7 @@ def _one_held_step(rec: Recommendation) -> None:
 def _weekly(rec: Recommendation) -> None:
     assert rec.regimen is not None and rec.regimen.step_interval_days >= 7
     days = _days(rec)
-    assert all(b - a >= 7 for a, b in zip(days, days[1:], strict=False))
+    assert all(b - a >= 7 for a, b in itertools.pairwise(days))
 
 
 def _weekly_lower_target(rec: Recommendation) -> None:
@@ -120,7 +121,7 @@ def _child_start_capped(rec: Recommendation, weight: float) -> None:
 
 def _per_step_weekly(rec: Recommendation) -> None:
     dues = sorted(_watch_due(rec, "monitor.each_step"))
-    assert dues and all((b - a).days >= 7 for a, b in zip(dues, dues[1:], strict=False))
+    assert dues and all((b - a).days >= 7 for a, b in itertools.pairwise(dues))
 
 
 def _hiccups(rec: Recommendation) -> None:
