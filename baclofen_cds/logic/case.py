@@ -144,7 +144,7 @@ def _message_of(error: Mapping[str, Any]) -> str:
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         return f"{error.get('input')!r} is not one of {expected}"
-    return str(error.get("msg", "is not valid"))
+    return str(error.get("msg", "is not valid")).removeprefix("Value error, ")
 
 
 def parse_case(data: Any, kb: KnowledgeBase, *, today: date) -> CaseInput:
