@@ -6,7 +6,7 @@ never reads the clock, the disk or the environment.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from baclofen_cds.logic.alerts import from_template
@@ -93,18 +93,14 @@ def recommend(
     alerts.extend(more_alerts)
     votes.extend(more_votes)
 
-    # --- co-medications
-    tiers = kb.meta.tiers
+    # --- co-medications: one card per hazard; a condition adding to a hazard is folded into it
     inter = check_interactions(case, band, kb)
+    folded = {f"condition.{c}" for c in inter.folded_conditions}
+    alerts = [a for a in alerts if a.id not in folded]
     alerts.extend(inter.alerts)
-    for tier, alert in zip(inter.tiers, inter.alerts, strict=False):
-        votes.append(StatusVote(tiers.interaction_status[tier], alert.summary, None))  # type: ignore[index]
+    implied = dict(inter.statuses)
     for alert in inter.alerts:
-        if alert.id in (
-            kb.interactions.unrecognized_alert,
-            kb.interactions.cumulative_sedation.alert,
-        ):
-            votes.append(StatusVote("use_with_caution", alert.summary, None))
+        votes.append(StatusVote(implied[alert.id], alert.summary, None))
 
     # --- plausibility, then the hard stop: "avoid" withholds the regimen until an override
     implausible = implausible_values(case, renal.assessment, kb)
@@ -139,9 +135,10 @@ def recommend(
 
     monitoring, mbasis = plan_monitoring(case, band, regimen, kb, policy)
     basis.extend(mbasis)
-    alerts.sort(
-        key=lambda a: (INDICATOR_ORDER[a.indicator], _CATEGORY_ORDER.index(a.category), a.id)
-    )
+    summary_of = {a.id: a.summary for a in alerts}
+    statuses = [(v.status, summary_of.get(v.alert_id or "", v.reason)) for v in votes]
+    alerts.sort(key=_alert_order(statuses))
+    reason = status_reason(alerts, status, reason, statuses)
     notes = safety_notes(kb)
     cited = _cited(alerts, basis, monitoring, missed, notes)
     sources = tuple(
@@ -267,6 +264,46 @@ def _source_refs(kb: KnowledgeBase) -> dict[str, SourceRef]:
 @lru_cache(maxsize=8)
 def _register_order(kb: KnowledgeBase) -> dict[str, int]:
     return {sid: i for i, sid in enumerate(kb.sources_by_id)}
+
+
+def _alert_order(
+    statuses: list[tuple[Status, str]],
+) -> Callable[[Alert], tuple[int, int, int, str]]:
+    """Most severe first: by tier, then by the status the alert implies, then by category."""
+    implies: dict[str, int] = {}
+    for s, why in statuses:
+        implies[why] = max(implies.get(why, 0), STATUS_ORDER[s])
+
+    def key(a: Alert) -> tuple[int, int, int, str]:
+        return (
+            INDICATOR_ORDER[a.indicator],
+            -implies.get(a.summary, 0),
+            _CATEGORY_ORDER.index(a.category),
+            a.id,
+        )
+
+    return key
+
+
+def status_reason(
+    alerts: list[Alert], status: Status, driver: str, statuses: list[tuple[Status, str]]
+) -> str:
+    """The status line: the most severe alert (alerts are sorted) and how many are critical.
+
+    When the status is stricter than that alert implies (a warning-tier rule that withholds
+    the regimen), the rule that set the status follows, so the status word and its reason agree.
+    """
+    if not alerts:
+        return driver
+    top = alerts[0].summary
+    text = top.rstrip(". ")
+    critical = sum(1 for a in alerts if a.indicator == "critical")
+    if critical:
+        text += f" ({critical} critical alert{'s' if critical > 1 else ''})"
+    implied = max((STATUS_ORDER[s] for s, why in statuses if why == top), default=0)
+    if STATUS_ORDER[status] > implied and driver != top:
+        text += f"; {driver.rstrip('. ')}"
+    return text
 
 
 def _worst(votes: Iterable[StatusVote]) -> tuple[Status, str]:

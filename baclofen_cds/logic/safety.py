@@ -155,7 +155,7 @@ def decide(
     """Show, withhold, or show under a documented override."""
     stop = kb.dosing.hard_stop
     summaries = {a.id: a.summary for a in alerts}
-    stopping = [v for v in votes if v.status == status and v.alert_id is not None]
+    stopping = [v for v in votes if v.status == status and v.alert_id in summaries]
     stop_ids = tuple(dict.fromkeys(v.alert_id for v in stopping if v.alert_id))
     reasons = _sentences(summaries.get(i, "") for i in stop_ids) or _sentences([plan.status_reason])
     blocked = status in stop.withheld_statuses
