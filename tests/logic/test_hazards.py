@@ -256,13 +256,25 @@ def _many_cases(kb: KnowledgeBase) -> list[dict[str, Any]]:
     conditions = sorted(kb.condition_ids)
     indications = list(kb.indications)
     cases: list[dict[str, Any]] = [{"comedications": [n]} for n in names]
-    for _ in range(150):
+    people = [
+        {"age_years": 45},
+        {"age_years": 82, "weight_kg": 60},
+        {
+            "age_years": 6,
+            "weight_kg": 20,
+            "height_cm": 115,
+            "formulation": "oral_solution_1_mg_per_ml",
+        },
+        {"age_years": 70, "dialysis": "hemodialysis"},
+    ]
+    for _ in range(200):
         cases.append(
             {
                 "comedications": rng.sample(names, rng.randint(1, 6)),
                 "conditions": rng.sample(conditions, rng.randint(0, 3)),
                 "indication": rng.choice(indications),
-                "serum_creatinine": {"value": rng.choice([0.9, 1.6, 3.0]), "unit": "mg/dL"},
+                "serum_creatinine": {"value": rng.choice([0.4, 0.9, 1.6, 3.0]), "unit": "mg/dL"},
+                **rng.choice(people),
             }
         )
     return cases
