@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -812,18 +811,31 @@ def normalise_name(text: str, vocabulary: MatchingVocabulary, *, light: bool = F
     numbers, units and punctuation ("Panadol Night 500 mg" -> "panadol night").
     """
     cleaned = text.casefold().replace("\u00ae", " ").replace("\u2122", " ")
-    cleaned = _DOTTED.sub("", _NUMBERED.sub("#", cleaned).replace("#", " #"))  # t.d.s. -> tds
-    cleaned = _EVERY_HOURS.sub(" ", cleaned)
-    cleaned = _TIMES.sub(" ", cleaned)
-    cleaned = _NUMBER_UNIT.sub(" ", cleaned)
+    if not _PLAIN.fullmatch(cleaned):  # digits, dots or marks: strengths, "#3", "t.d.s."
+        cleaned = _DOTTED.sub("", _NUMBERED.sub("#", cleaned).replace("#", " #"))
+        cleaned = _EVERY_HOURS.sub(" ", cleaned)
+        cleaned = _TIMES.sub(" ", cleaned)
+        cleaned = _NUMBER_UNIT.sub(" ", cleaned)
     words = (w.strip(".") for w in _NOT_WORD.sub(" ", cleaned).split())
-    drop = frozenset(vocabulary.units) if light else _drop_set(vocabulary)
-    return " ".join(w for w in words if w and w not in drop and not _NUMBERISH.fullmatch(w))
+    units, drop = _drop_sets(vocabulary)
+    skip = units if light else drop
+    return " ".join(w for w in words if w and w not in skip and not _NUMBERISH.fullmatch(w))
 
 
-@lru_cache(maxsize=8)
-def _drop_set(vocabulary: MatchingVocabulary) -> frozenset[str]:
-    return frozenset(vocabulary.drop_words) | frozenset(vocabulary.units)
+_PLAIN = re.compile(r"[a-z -]*")
+_DROP_SETS: dict[int, tuple[MatchingVocabulary, frozenset[str], frozenset[str]]] = {}
+
+
+def _drop_sets(vocabulary: MatchingVocabulary) -> tuple[frozenset[str], frozenset[str]]:
+    """(units, every word set aside) of a vocabulary: built once per vocabulary object."""
+    hit = _DROP_SETS.get(id(vocabulary))
+    if hit is None or hit[0] is not vocabulary:
+        if len(_DROP_SETS) > 16:  # knowledge bases loaded and dropped (tests): keep it small
+            _DROP_SETS.clear()
+        units = frozenset(vocabulary.units)
+        hit = (vocabulary, units, units | frozenset(vocabulary.drop_words))
+        _DROP_SETS[id(vocabulary)] = hit
+    return hit[1], hit[2]
 
 
 def split_parts(text: str, vocabulary: MatchingVocabulary) -> list[str]:
