@@ -885,6 +885,11 @@ def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
     alert_map = _unique("alerts.yaml", "alert", ((a.id, a) for a in alerts.alerts))
     for a in alerts.alerts:
         checker.rule("alerts.yaml", a)
+        if a.indicator != "info" and _unverified_only(a.sources, sources_by_id):
+            raise KnowledgeBaseError(
+                f"alerts.yaml: {a.id}: every source is grade U (unverified), "
+                "so it can be info at most"
+            )
     for rule in dosing.rules:
         checker.rule("dosing.yaml", rule)
         if rule.alert is not None and rule.alert not in alert_map:
@@ -908,6 +913,11 @@ def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
     )
     for c in conditions.conditions:
         checker.rule("conditions.yaml", c)
+        if c.tier != "INFO" and _unverified_only(c.sources, sources_by_id):
+            raise KnowledgeBaseError(
+                f"conditions.yaml: {c.id}: every source is grade U (unverified), "
+                "so it can be INFO at most"
+            )
         if c.group not in conditions.groups:
             raise KnowledgeBaseError(f"conditions.yaml: {c.id}: unknown group {c.group!r}")
     classes_by_id = _unique(
@@ -984,6 +994,11 @@ def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
 _TIER_RANK: dict[str, int] = {"MINOR": 0, "MODERATE": 1, "MAJOR": 2}
 
 
+def _unverified_only(ids: Iterable[str], sources: Mapping[str, Source]) -> bool:
+    cited = [sources[s] for s in ids if s in sources]
+    return bool(cited) and all(s.unverified_only for s in cited)
+
+
 def _check_class_evidence(
     ic: InteractionClass,
     sources: Mapping[str, Source],
@@ -1001,7 +1016,7 @@ def _check_class_evidence(
         if ind not in meta.indications:
             raise KnowledgeBaseError(f"{where}: unknown indication {ind!r}")
     cited = [sources[s] for s in ic.sources if s in sources]
-    if cited and all(s.unverified_only for s in cited):
+    if _unverified_only(ic.sources, sources):
         tiers = [ic.tier, *(e.tier for e in ic.escalations)]
         if any(_TIER_RANK[t] > _TIER_RANK["MINOR"] for t in tiers):
             raise KnowledgeBaseError(

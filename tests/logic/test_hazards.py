@@ -345,3 +345,27 @@ def test_a_stricter_status_says_which_rule_set_it(run: Run) -> None:
     top, _, why = rec.status_reason.partition("; ")
     assert top == "Opioid + baclofen: additive sedation and breathing depression (1 critical alert)"
     assert "not indicated" in why.lower()
+
+
+def test_knowledge_check_caps_any_grade_u_only_alert(kb_copy: Path) -> None:
+    path = kb_copy / "alerts.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = '    evidence: "Pilot study (C)"\n    sources: [S34]'
+    assert old in text
+    path.write_text(text.replace(old, '    evidence: "web"\n    sources: [SEED2]'), "utf-8")
+    # the trigeminal neuralgia alert is info: allowed on grade U alone
+    load_knowledge_base(kb_copy)
+    text = path.read_text(encoding="utf-8").replace(
+        "  - id: indication.hiccups\n    indicator: info",
+        "  - id: indication.hiccups\n    indicator: info",
+    )
+    old = '    evidence: "Guideline (B), studies (C)"\n    sources: [S33, S29]'
+    assert old in text
+    text = text.replace(old, '    evidence: "web"\n    sources: [SEED2]')
+    text = text.replace(
+        "  - id: indication.hiccups\n    indicator: info",
+        "  - id: indication.hiccups\n    indicator: warning",
+    )
+    path.write_text(text, "utf-8")
+    with pytest.raises(KnowledgeBaseError, match=r"indication\.hiccups: every source is grade U"):
+        load_knowledge_base(kb_copy)
