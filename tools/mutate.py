@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -29,7 +30,11 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "renal": (["baclofen_cds/logic/renal.py"], ["tests/logic/test_renal*.py"]),
     "dosing": (
         ["baclofen_cds/logic/dosing.py", "baclofen_cds/logic/dosing/*"],
-        ["tests/logic/test_dosing*.py", "tests/logic/test_scenarios.py"],
+        [
+            "tests/logic/test_dosing*.py",
+            "tests/logic/test_scenarios.py",
+            "tests/logic/test_safety_scenarios.py",
+        ],
     ),
 }
 
@@ -43,6 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("module", choices=sorted(MODULES))
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("MUTATE_JOBS", "1")))
     parser.add_argument("--keep", action="store_true", help="reuse earlier results")
+    parser.add_argument(
+        "--minutes",
+        type=float,
+        default=float(os.environ.get("MUTATE_MINUTES", "0")),
+        help="stop after this long and score the mutants tested so far (0: no limit)",
+    )
     args = parser.parse_args(argv)
     mutate, test_globs = MODULES[args.module]
     tests = sorted({p for g in test_globs for p in glob.glob(g, root_dir=ROOT)})
@@ -68,12 +79,18 @@ def main(argv: list[str] | None = None) -> int:
     mutmut = str(Path(sys.executable).with_name("mutmut"))
     print(f"mutate {args.module}: {', '.join(mutate)} against {', '.join(tests)}", flush=True)
     started = time.monotonic()
-    run = subprocess.run(
+    run = subprocess.Popen(
         ["nice", "-n", "10", mutmut, "run", "--max-children", str(args.jobs)],
         cwd=work,
         stdout=subprocess.DEVNULL,  # a progress spinner; the summary is computed below
-        check=False,
     )
+    stopped = False
+    try:
+        run.wait(timeout=args.minutes * 60 or None)
+    except subprocess.TimeoutExpired:
+        stopped = True  # mutmut saves each result as it goes: score what was tested
+        run.send_signal(signal.SIGINT)
+        run.wait()
     minutes = (time.monotonic() - started) / 60
     listing = subprocess.run(
         [mutmut, "results", "--all", "true"],
@@ -102,15 +119,18 @@ def main(argv: list[str] | None = None) -> int:
         "score_percent": round(score, 1),
         "minutes": round(minutes, 1),
         "jobs": args.jobs,
+        "stopped_at_time_limit": stopped,
+        "not_tested": counts.get("not checked", 0),
         "mutmut_exit": run.returncode,
     }
     (work / "score.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     (work / "survivors.txt").write_text("\n".join(survivors) + "\n", encoding="utf-8")
+    partial = " (PARTIAL: stopped at the time limit)" if stopped else ""
     print(
-        f"mutation score {args.module}: {score:.1f}% ({caught} of {total} caught; {counts}) "
-        f"in {minutes:.1f} min; survivors: {work / 'survivors.txt'}"
+        f"mutation score {args.module}{partial}: {score:.1f}% ({caught} of {total} caught; "
+        f"{counts}) in {minutes:.1f} min; survivors: {work / 'survivors.txt'}"
     )
-    return 0 if total and run.returncode == 0 else 1
+    return 0 if total and (stopped or run.returncode == 0) else 1
 
 
 if __name__ == "__main__":
