@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -912,18 +911,31 @@ def normalise_name(text: str, vocabulary: MatchingVocabulary, *, light: bool = F
     numbers, units and punctuation ("Panadol Night 500 mg" -> "panadol night").
     """
     cleaned = text.casefold().replace("\u00ae", " ").replace("\u2122", " ")
-    cleaned = _DOTTED.sub("", _NUMBERED.sub("#", cleaned).replace("#", " #"))  # t.d.s. -> tds
-    cleaned = _EVERY_HOURS.sub(" ", cleaned)
-    cleaned = _TIMES.sub(" ", cleaned)
-    cleaned = _NUMBER_UNIT.sub(" ", cleaned)
+    if not _PLAIN.fullmatch(cleaned):  # digits, dots or marks: strengths, "#3", "t.d.s."
+        cleaned = _DOTTED.sub("", _NUMBERED.sub("#", cleaned).replace("#", " #"))
+        cleaned = _EVERY_HOURS.sub(" ", cleaned)
+        cleaned = _TIMES.sub(" ", cleaned)
+        cleaned = _NUMBER_UNIT.sub(" ", cleaned)
     words = (w.strip(".") for w in _NOT_WORD.sub(" ", cleaned).split())
-    drop = frozenset(vocabulary.units) if light else _drop_set(vocabulary)
-    return " ".join(w for w in words if w and w not in drop and not _NUMBERISH.fullmatch(w))
+    units, drop = _drop_sets(vocabulary)
+    skip = units if light else drop
+    return " ".join(w for w in words if w and w not in skip and not _NUMBERISH.fullmatch(w))
 
 
-@lru_cache(maxsize=8)
-def _drop_set(vocabulary: MatchingVocabulary) -> frozenset[str]:
-    return frozenset(vocabulary.drop_words) | frozenset(vocabulary.units)
+_PLAIN = re.compile(r"[a-z -]*")
+_DROP_SETS: dict[int, tuple[MatchingVocabulary, frozenset[str], frozenset[str]]] = {}
+
+
+def _drop_sets(vocabulary: MatchingVocabulary) -> tuple[frozenset[str], frozenset[str]]:
+    """(units, every word set aside) of a vocabulary: built once per vocabulary object."""
+    hit = _DROP_SETS.get(id(vocabulary))
+    if hit is None or hit[0] is not vocabulary:
+        if len(_DROP_SETS) > 16:  # knowledge bases loaded and dropped (tests): keep it small
+            _DROP_SETS.clear()
+        units = frozenset(vocabulary.units)
+        hit = (vocabulary, units, units | frozenset(vocabulary.drop_words))
+        _DROP_SETS[id(vocabulary)] = hit
+    return hit[1], hit[2]
 
 
 def split_parts(text: str, vocabulary: MatchingVocabulary) -> list[str]:
@@ -963,12 +975,22 @@ def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
     _check_formulations(forms, alert_map, checker)
     for a in alerts.alerts:
         checker.rule("alerts.yaml", a)
+        if a.indicator != "info" and _unverified_only(a.sources, sources_by_id):
+            raise KnowledgeBaseError(
+                f"alerts.yaml: {a.id}: every source is grade U (unverified), "
+                "so it can be info at most"
+            )
     conditions_by_id = _unique(
         "conditions.yaml", "condition", ((c.id, c) for c in conditions.conditions)
     )
     _check_dosing(dosing, meta, alert_map, conditions_by_id, checker)
     for c in conditions.conditions:
         checker.rule("conditions.yaml", c)
+        if c.tier != "INFO" and _unverified_only(c.sources, sources_by_id):
+            raise KnowledgeBaseError(
+                f"conditions.yaml: {c.id}: every source is grade U (unverified), "
+                "so it can be INFO at most"
+            )
         if c.group not in conditions.groups:
             raise KnowledgeBaseError(f"conditions.yaml: {c.id}: unknown group {c.group!r}")
     classes_by_id, hazards_by_id = _check_interactions(
@@ -1020,6 +1042,11 @@ def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
 _TIER_RANK: dict[str, int] = {"MINOR": 0, "MODERATE": 1, "MAJOR": 2}
 
 
+def _unverified_only(ids: Iterable[str], sources: Mapping[str, Source]) -> bool:
+    cited = [sources[s] for s in ids if s in sources]
+    return bool(cited) and all(s.unverified_only for s in cited)
+
+
 def _check_class_evidence(
     ic: InteractionClass,
     sources: Mapping[str, Source],
@@ -1037,7 +1064,7 @@ def _check_class_evidence(
         if ind not in meta.indications:
             raise KnowledgeBaseError(f"{where}: unknown indication {ind!r}")
     cited = [sources[s] for s in ic.sources if s in sources]
-    if cited and all(s.unverified_only for s in cited):
+    if _unverified_only(ic.sources, sources):
         tiers = [ic.tier, *(e.tier for e in ic.escalations)]
         if any(_TIER_RANK[t] > _TIER_RANK["MINOR"] for t in tiers):
             raise KnowledgeBaseError(
