@@ -5,7 +5,7 @@ from baclofen_cds.logic.dosing import taper_from_dose
 from baclofen_cds.logic.engine import recommend
 from baclofen_cds.logic.formatting import format_mg, format_ml, format_number, times_a_day
 from baclofen_cds.logic.knowledge import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
-from baclofen_cds.logic.policy import LocalPolicy, load_policy
+from baclofen_cds.logic.policy import LocalPolicy, load_policy, load_policy_file
 from baclofen_cds.logic.result import (
     Alert,
     BasisEntry,
@@ -48,6 +48,7 @@ __all__ = [
     "format_number",
     "load_knowledge_base",
     "load_policy",
+    "load_policy_file",
     "parse_case",
     "recommend",
     "taper_from_dose",

@@ -30,6 +30,7 @@ SpasticityOrigin = Literal[
     "multiple_sclerosis", "spinal_cord", "cerebral_palsy", "stroke", "brain_injury", "other"
 ]
 Sex = Literal["female", "male"]
+HandoutLanguage = Literal["en", "es"]
 CreatinineUnit = Literal["mg/dL", "umol/L"]
 Dialysis = Literal["none", "hemodialysis", "peritoneal"]
 Hepatic = Literal["none", "mild", "moderate", "severe"]
@@ -95,6 +96,7 @@ class CaseInput(_Frozen):
     formulation: FormulationCode | None = None
     start_date: date
     regimen_choice: RegimenChoice | None = None
+    handout_language: HandoutLanguage = "en"  # the patient handout's language (issue 12)
 
     @field_validator("conditions", "comedications", mode="before")
     @classmethod
