@@ -268,7 +268,8 @@ class _Words:
                     raise HandoutError("regimen: a liquid dose has no volume")
                 volume_ml = dose_mg / form.concentration_mg_per_ml
             words = a.liquid.format(ml=self.fmt.number(volume_ml))
-            return a.with_mg.format(amount=words, mg=mg), Picture("syringe", ml=volume_ml)
+            picture = Picture("syringe", ml=volume_ml, label=self.fmt.number(volume_ml))
+            return a.with_mg.format(amount=words, mg=mg), picture
         if form.strength_mg:
             halves = _halves(dose_mg, form.strength_mg)
             unit: Literal["tablet", "packet"] = "tablet" if form.unit == "tablet" else "packet"
@@ -421,7 +422,7 @@ def _dose_section(
     if last_step.to_date is None and len(steps) > 1:
         for line in pick(dp.keep_going, facts):
             blocks.append(
-                Para(line.format(date=fmt.long_date(last_step.from_date), amount=last_amount))
+                Para(line.format(date=fmt.long_date(last_step.from_date), amount=last_amount), "strong")
             )
     how = pick(dp.how, facts)
     if how:
@@ -652,7 +653,7 @@ def build_handout(
     fields = (
         Field(labels.name, name),
         Field(labels.patient_id, pid),
-        Field(labels.printed_on, fmt.long_date(printed_on)),
+        Field(labels.printed_on, fmt.pattern_date(printed_on, text.dates.printed)),
         Field(labels.prescriber, _clean(prescriber)),
     )
     doses, described = _dose_section(regimen, text, facts, fmt)
@@ -666,7 +667,6 @@ def build_handout(
         _tests(recommendation, text, facts, fmt),
         _missed_dose(text, facts),
         _child(text, facts, country),
-        _lines_section("driving", text.driving, facts),
         _pregnancy(recommendation, text, facts),
         _lines_section("storage", text.storage, facts),
     ]

@@ -48,6 +48,9 @@ class LocaleFormat:
         """ "Tuesday 1 December 2026" / "martes 1 de diciembre de 2026"."""
         return self._date(value, self.long_pattern)
 
+    def pattern_date(self, value: date, pattern: str) -> str:
+        return self._date(value, pattern)
+
     def number(self, value: float) -> str:
         if self.language == "en":
             return format_number(value)

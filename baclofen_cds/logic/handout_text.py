@@ -115,6 +115,7 @@ class LabelsText(_Text):
 class DatesText(_Text):
     short: str
     long: str
+    printed: str
     range: str
     from_: str = Field(alias="from")
 
@@ -277,7 +278,6 @@ class HandoutText(_Text):
     tests: TestsText
     missed_dose: MissedDoseText
     child: ChildText
-    driving: LinesSection
     pregnancy: PregnancyText
     storage: LinesSection
     diary: DiaryText
