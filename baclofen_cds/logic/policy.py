@@ -123,7 +123,9 @@ def load_policy_file(path: Path | str) -> dict[str, Any]:
     except OSError as exc:
         raise CaseInputError("policy", f"cannot read {where}: {exc.strerror or exc}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise CaseInputError("policy", f"{where} is not valid YAML ({exc})") from None
+        mark = getattr(exc, "problem_mark", None)
+        line = f" (line {mark.line + 1})" if mark is not None else ""
+        raise CaseInputError("policy", f"{where} is not valid YAML{line}") from None
     if not isinstance(data, Mapping):
         raise CaseInputError("policy", f"{where} must be a mapping of policy fields")
     try:
