@@ -120,8 +120,8 @@ SUMMARY = Sizes(
     title=13,
     footer=7.5,
     box=8.5,
-    margin=10 * mm,
-    leading_factor=1.2,
+    margin=9 * mm,
+    leading_factor=1.17,
 )
 
 

@@ -247,7 +247,7 @@ def _picture(picture: Picture | None, sizes: Sizes, room: float) -> Any:
     if picture.kind == "packets":
         return PacketsPicture(picture.count, size)
     return SyringePicture(
-        picture.ml, min(room, sizes.body * 10), sizes.body * 2.3, picture.label, sizes.body * 0.7
+        picture.ml, min(room, sizes.body * 10), sizes.body * 2.6, picture.label, sizes.body
     )
 
 
