@@ -118,6 +118,7 @@ def _fields(content: HandoutContent, styles: Styles, width: float, large: bool) 
     table.setStyle(
         TableStyle(
             [
+            ("FONT", (0, 0), (-1, -1), REGULAR, 12),
                 ("BOX", (0, 0), (-1, -1), 0.75, RULE),
                 ("BACKGROUND", (0, 0), (-1, -1), SHADE_LIGHT),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -141,7 +142,9 @@ def _section(section: Section, styles: Styles, width: float, large: bool) -> lis
     heading = Paragraph(esc(section.heading), styles.heading)
     if not flowables:
         return [heading]
-    if len(flowables) <= _SMALL_SECTION and not any(isinstance(b, DosePlan) for b in section.blocks):
+    if len(flowables) <= _SMALL_SECTION and not any(
+        isinstance(b, DosePlan | QandA) for b in section.blocks
+    ):
         return [KeepTogether([heading, *flowables])]
     # A heading never ends a page: it is kept with its first block.
     return [
@@ -161,6 +164,11 @@ def _block(block: Block, styles: Styles, width: float, large: bool) -> list[Any]
         return [
             Paragraph(f"<b>{esc(term)}:</b> {esc(desc)}", styles.bullet, bulletText="\u2022")
             for term, desc in block.items
+        ]
+    if isinstance(block, QandA) and not large:
+        return [
+            Paragraph(f"<b>{esc(question)}:</b> {esc(answer)}", styles.body)
+            for question, answer in block.items
         ]
     if isinstance(block, QandA):
         out: list[Any] = []
@@ -195,6 +203,7 @@ def _bullets(
     table.setStyle(
         TableStyle(
             [
+            ("FONT", (0, 0), (-1, -1), REGULAR, 12),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 4),
@@ -209,8 +218,9 @@ def _bullets(
 def _key_facts(box: KeyFacts, styles: Styles, width: float, large: bool) -> list[Any]:
     """The boxed key facts: a thick red edge, a warning sign and the words.
 
-    Two rows of one table: the facts, then who to call. A row is never split; in large print
-    the table may break between the two rows rather than leave page 1 empty.
+    Rows of one table: the facts, then who to call (in large print: the signs, then the
+    clinic). A row is never split; the table may break between rows rather than leave page 1
+    empty.
     """
     sizes = styles.sizes
     facts: list[Any] = [Paragraph(f"{WARNING_SIGN} {esc(box.heading)}", styles.heading)]
@@ -219,13 +229,16 @@ def _key_facts(box: KeyFacts, styles: Styles, width: float, large: bool) -> list
     )
     calls: list[Any] = [Paragraph(esc(box.help_intro), styles.big)]
     calls.extend(_bullets(box.help_signs, styles, width - 16, large, "\u2013"))
-    calls.append(Spacer(1, sizes.body * 0.2))
-    for index, line in enumerate(box.contact):
-        calls.append(Paragraph(esc(line), styles.strong if index == 0 else styles.body))
-    table = Table([[facts], [calls]], colWidths=[width], hAlign="LEFT")
+    contact = [
+        Paragraph(esc(line), styles.strong if index == 0 else styles.body)
+        for index, line in enumerate(box.contact)
+    ]
+    rows = [[facts], [calls], [contact]] if large else [[facts], [[*calls, *contact]]]
+    table = Table(rows, colWidths=[width], hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
+            ("FONT", (0, 0), (-1, -1), REGULAR, 12),
                 ("BOX", (0, 0), (-1, -1), 2.5, URGENT_EDGE),
                 ("BACKGROUND", (0, 0), (-1, -1), URGENT_FILL),
                 ("LEFTPADDING", (0, 0), (-1, -1), 8),
@@ -247,7 +260,7 @@ def _picture(picture: Picture | None, sizes: Sizes, room: float) -> Any:
     if picture.kind == "packets":
         return PacketsPicture(picture.count, size)
     return SyringePicture(
-        picture.ml, min(room, sizes.body * 10), sizes.body * 2.6, picture.label, sizes.body
+        picture.ml, min(room, sizes.body * 10), sizes.body * 2.3, picture.label, sizes.body
     )
 
 
@@ -263,8 +276,6 @@ def _dose_plan(plan: DosePlan, styles: Styles, width: float, large: bool) -> lis
             pic = _picture(step.picture, sizes, inner * 0.55)
             if pic is None:
                 parts.append(amount)
-            elif step.picture is not None and step.picture.kind == "syringe":
-                parts.extend([amount, pic])
             else:
                 parts.append(_side_by_side(pic, amount, inner))
             times = TimesPicture(step.times, symbol)
@@ -301,6 +312,7 @@ def _side_by_side(picture: Any, words: Paragraph, width: float) -> Table:
     table.setStyle(
         TableStyle(
             [
+            ("FONT", (0, 0), (-1, -1), REGULAR, 12),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -317,6 +329,7 @@ def _boxed(parts: list[Any], width: float, sizes: Sizes) -> Table:
     table.setStyle(
         TableStyle(
             [
+            ("FONT", (0, 0), (-1, -1), REGULAR, 12),
                 ("BOX", (0, 0), (-1, -1), 1, RULE),
                 ("LEFTPADDING", (0, 0), (-1, -1), 8),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 8),
@@ -383,35 +396,21 @@ def _diary(diary: Diary, styles: Styles, width: float, large: bool) -> list[Any]
     times = [code for code, _ in diary.time_labels]
     labels = dict(diary.time_labels)
     if large:
-        # Fewer columns: the date and a tick box per dose time (the amounts are listed above).
-        date_w = width * 0.28
-        time_w = (width - date_w) / max(1, len(times))
-        rows: list[list[Any]] = [
-            [
-                Paragraph(esc(diary.date_label), styles.cell_bold),
-                *[Paragraph(esc(labels[t]), styles.cell_bold) for t in times],
-            ]
-        ]
-        commands = _grid_style(sizes)
-        commands.append(("VALIGN", (0, 1), (-1, -1), "MIDDLE"))
-        for row, day in enumerate(diary.days, start=1):
-            rows.append(
-                [
-                    Paragraph(f"<b>{esc(day.date_text)}</b>", styles.cell),
-                    *[TickBox("", sizes) if t in day.times else "" for t in times],
-                ]
-            )
-            if day.new_step and row > 1:
-                commands.append(("LINEABOVE", (0, row), (-1, row), 2, INK))
-        table = Table(
-            rows, colWidths=[date_w, *(time_w for _ in times)], repeatRows=1, hAlign="LEFT"
-        )
-        table.setStyle(TableStyle(commands))
-        flow: list[Any] = [table]
+        flow: list[Any] = _large_diary(diary, styles, width, times, labels)
     else:
-        date_w = width * 0.19
-        dose_w = width * 0.36
-        time_w = (width - date_w - dose_w) / max(1, len(times))
+        # Columns as wide as their longest word (no word is ever split), the amount takes
+        # the rest.
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        pad = 2 * _PAD + 2
+        date_w = pad + max(
+            [stringWidth(d.date_text, BOLD, sizes.body) for d in diary.days]
+            + [stringWidth(diary.date_label, BOLD, sizes.body)]
+        )
+        time_w = pad + max(
+            stringWidth(word, BOLD, sizes.body) for t in times for word in labels[t].split()
+        )
+        dose_w = width - date_w - time_w * len(times)
         data: list[list[Any]] = [
             [
                 Paragraph(esc(diary.date_label), styles.cell_bold),
@@ -421,6 +420,8 @@ def _diary(diary: Diary, styles: Styles, width: float, large: bool) -> list[Any]
         ]
         commands = _grid_style(sizes)
         commands.append(("VALIGN", (0, 1), (-1, -1), "MIDDLE"))
+        commands.append(("TOPPADDING", (0, 1), (-1, -1), 1))
+        commands.append(("BOTTOMPADDING", (0, 1), (-1, -1), 2))
         for row, day in enumerate(diary.days, start=1):
             data.append(
                 [
@@ -452,7 +453,117 @@ def _diary(diary: Diary, styles: Styles, width: float, large: bool) -> list[Any]
             rowHeights=[sizes.body * 2] * count,
             hAlign="LEFT",
         )
-        lines.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE)]))
+        lines.setStyle(
+            TableStyle(
+                [("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE), ("FONT", (0, 0), (-1, -1), REGULAR, 12)]
+            )
+        )
         notes.append(lines)
-    # The writing lines may go on after a page break; the heading stays with its intro.
-    return [*head, *flow, KeepTogether(notes[:2]), *notes[2:]]
+    # The writing lines are printed only where they fit under the diary: never a page of
+    # their own (no handout over 4 pages in standard print).
+    return [*head, *flow, IfRoom(notes, width)]
+
+
+def _large_diary(
+    diary: Diary, styles: Styles, width: float, times: list[str], labels: dict[str, str]
+) -> list[Any]:
+    """Large print: the days in two halves side by side, a tick box per dose time.
+
+    The columns carry the time symbols; a legend above says each symbol's word once (the
+    amounts are listed above it). No word sits in a narrow cell, so none is split.
+    """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    sizes = styles.sizes
+    symbol = sizes.body * 1.2
+    legend_cells: list[Any] = []
+    for t in times:
+        legend_cells.append(
+            _side_by_side(
+                TimesPicture((t,), symbol),
+                Paragraph(esc(labels[t]), styles.cell),
+                symbol * 1.25 + 8 + max(stringWidth(w, REGULAR, sizes.body) for w in labels[t].split()),
+            )
+        )
+    legend = Table([legend_cells], hAlign="LEFT")
+    legend.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), REGULAR, 12),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), sizes.body),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    date_w = 2 * _PAD + 2 + max(stringWidth(d.date_text, BOLD, sizes.body) for d in diary.days)
+    box_w = sizes.box + 2 * _PAD + 6
+    gap = sizes.body
+    columns = 1 if 2 * (date_w + box_w * len(times)) + gap > width else 2
+    header: list[Any] = ["", *[TimesPicture((t,), symbol) for t in times]]
+    rows: list[list[Any]] = [header + ([""] + header if columns == 2 else [])]
+    commands: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), REGULAR, 12),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), _PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    span = 1 + len(times)
+    for c in range(columns):
+        x0 = c * (span + 1)
+        commands.append(("GRID", (x0, 0), (x0 + span - 1, -1), 0.5, RULE))
+        commands.append(("BACKGROUND", (x0, 0), (x0 + span - 1, 0), SHADE))
+    # Two days a row, left to right (the order survives a page break).
+    for r in range((len(diary.days) + columns - 1) // columns):
+        row: list[Any] = []
+        for c in range(columns):
+            k = r * columns + c
+            if c:
+                row.append("")
+            if k < len(diary.days):
+                day = diary.days[k]
+                row.append(Paragraph(f"<b>{esc(day.date_text)}</b>", styles.cell))
+                row.extend(TickBox("", sizes) if t in day.times else "" for t in times)
+                if day.new_step and r > 0:
+                    x0 = c * (span + 1)
+                    commands.append(("LINEABOVE", (x0, r + 1), (x0 + span - 1, r + 1), 2, INK))
+            else:
+                row.extend([""] * span)
+        rows.append(row)
+    widths = [date_w, *(box_w for _ in times)]
+    if columns == 2:
+        widths = [*widths, gap, *widths]
+    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle(commands))
+    return [legend, Spacer(1, sizes.body * 0.3), table]
+
+
+class IfRoom(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+    """Flowables drawn only when all of them fit in the space left on the page, else nothing."""
+
+    def __init__(self, flowables: list[Any], width: float) -> None:
+        super().__init__()
+        self.inner = Table([[flowables]], colWidths=[width], hAlign="LEFT")
+        self.inner.setStyle(
+            TableStyle(
+                [
+                    ("FONT", (0, 0), (-1, -1), REGULAR, 12),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
+        self.shown = False
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        width, height = self.inner.wrap(avail_width, avail_height)
+        self.shown = height <= avail_height
+        return (width, height) if self.shown else (avail_width, 0)
+
+    def draw(self) -> None:
+        if self.shown:
+            self.inner.drawOn(self.canv, 0, 0)

@@ -723,7 +723,7 @@ def plain_text(content: HandoutContent) -> str:
         for block in section.blocks:
             lines.extend(_block_lines(block))
     diary = content.diary
-    lines.extend([diary.heading, diary.intro, *diary.steps])
+    lines.extend([diary.heading, diary.intro, *diary.steps, diary.notes_heading, diary.notes_intro])
     return "\n".join(lines)
 
 

@@ -41,7 +41,7 @@ def test_policy_file_gives_country_clinic_and_phone(tmp_path: Path) -> None:
     code, err, pdf = _recommend(tmp_path, "--policy", str(POLICY_GB))
     assert code == 0, err
     text = pdf_text(pdf.read_bytes())
-    assert "Call 999 now if" in text and "NHS 111" in text
+    assert "Call 999 now for any of these" in text and "NHS 111" in text
     assert "Riverside Neurology on 01632 960000" in text
     assert "911" not in text
 
@@ -52,7 +52,7 @@ def test_country_option_overrides_the_file(tmp_path: Path) -> None:
     )
     assert code == 0, err
     text = pdf_text(pdf.read_bytes())
-    assert "Call 911 now if" in text and "Poison Control on 1-800-222-1222" in text
+    assert "Call 911 now for any of these" in text and "Poison Control on 1-800-222-1222" in text
     assert "555-0100" in text
     assert "999" not in text and "NHS 111" not in text
 
@@ -112,7 +112,7 @@ def test_spanish_only_when_the_policy_enables_it(tmp_path: Path) -> None:
     code, err, pdf = _recommend(tmp_path, "--policy", str(POLICY_US), case=case)
     assert code == 0, err
     text = pdf_text(pdf.read_bytes())
-    assert "Su plan de baclofeno" in text and "Llame ya al 911 si" in text
+    assert "Su plan de baclofeno" in text and "Llame ya al 911 si hay" in text
     assert "mar 1 dic" in text  # Babel: Spanish day and month names
 
 
