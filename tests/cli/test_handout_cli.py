@@ -129,3 +129,24 @@ def test_no_handout_options_print_nothing() -> None:
 
     args = argparse.Namespace(handout=None, clinician_summary=None, large_print=False)
     assert handout_io.write_handouts(args, None, None, None) == []
+
+
+def test_no_diary_is_two_pages_and_reprints_the_same(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from baclofen_cds.cli import handout_io
+    from baclofen_cds.cli.recommend_cmd import compute
+    from baclofen_cds.cli.records_cmd import render_patient_handout
+    from baclofen_cds.logic import load_policy_file
+
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    _, case, policy, rec = compute(data, datetime(2026, 11, 22).date(), load_policy_file(POLICY))
+    args = argparse.Namespace(
+        handout=str(tmp_path / "h.pdf"), clinician_summary=None, large_print=False,
+        paper="a4", prescriber=None, clinician=None, today="2026-11-20", no_diary=True,
+    )  # fmt: skip
+    printed = handout_io.write_handouts(args, case, rec, policy)
+    assert printed[0][2]["diary"] is False
+    assert len(PdfReader(tmp_path / "h.pdf").pages) == 2
+    again, used = render_patient_handout(rec, dict(printed[0][2]), default_day=datetime.now(UTC))
+    assert again == printed[0][1] and used == printed[0][2]

@@ -20,6 +20,14 @@ ANSWERS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _clinic_phone_and_country(window):
+    """A handout needs the clinic's phone and country (the clinic's policy, issue 12)."""
+    window.settings.set("clinic/phone", "01632 960000")
+    window.settings.set("clinic/country", "GB")
+    window._apply_settings(form_defaults=False)
+
+
 def test_actions_enabled_once_there_is_a_regimen(window, qtbot):
     assert not window.export_action.isEnabled()
     fill(qtbot, window, example("older-adult-ckd.json"))
