@@ -14,10 +14,7 @@ pytestmark = pytest.mark.skipif(
     not handout_bridge.handout_available(), reason="the handout module is not in this build"
 )
 
-ANSWERS = {
-    "interaction.opioids": ("benefit_outweighs_risk", ""),
-    "interaction.benzodiazepines": ("specialist_advice", ""),
-}
+ANSWERS = {"hazard.cns_depression": ("benefit_outweighs_risk", "")}  # one card per hazard
 
 
 @pytest.fixture(autouse=True)
