@@ -463,6 +463,8 @@ def _medicines(recommendation: Recommendation, text: HandoutText, facts: Facts,
         blocks.append(Para(md.intro_child if "child" in facts else md.intro))
         blocks.append(NamedItems(tuple(items)))
     unchecked = [_clean(t) for t in recommendation.unrecognized_comedications if _clean(t)]
+    for match in recommendation.comedications:  # unknown parts of a combination product
+        unchecked.extend(_clean(p) for p in getattr(match, "unchecked_parts", ()) if _clean(p))
     if unchecked:
         blocks.append(Para(md.unchecked.format(names=fmt.join(unchecked))))
     general = pick(md.general, facts)

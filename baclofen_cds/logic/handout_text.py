@@ -426,6 +426,13 @@ def check_languages(kb: Any | None = None) -> list[tuple[str, str, str, list[str
             reviewed, reviewed_by = text.reviewed, text.reviewed_by
         except HandoutTextError as exc:
             problems.append(str(exc))
+        if not problems and kb is not None and hasattr(kb, "classes_by_id"):
+            lines = load_handout_text(kb, language).medicines.by_class
+            problems.extend(
+                f"medicines.by_class has no line for {cls!r}"
+                for cls in kb.classes_by_id
+                if cls not in lines
+            )
         if language != LANGUAGES[0] and not problems:
             lacks, extra = missing_keys(reference, raw_handout_text(kb, language))
             lacks = [k for k in lacks if k not in _NOT_TRANSLATED]

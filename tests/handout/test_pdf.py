@@ -272,9 +272,10 @@ def test_clinician_summary_prints_acknowledgements_and_the_override() -> None:
         rec,
         printed_on=PRINTED,
         prescriber="Dr A. Smith",
-        acknowledgements={"interaction.opioids": "benefit outweighs risk: watched closely"},
+        acknowledgements={rec.alerts[0].id: "benefit outweighs risk: watched closely"},
     )
     text = pdf_pages(render_clinician_summary(summary))[0]
+    assert len(rec.alerts) > 1
     for expected in (
         "Patient: Jane Doe, MRN-001",
         "Start: 5 mg three times a day",
