@@ -69,8 +69,11 @@ def policy_overrides(args: argparse.Namespace) -> dict[str, Any]:
             overrides.update(load_policy_file(path))
         except CaseInputError as exc:
             raise UsageError(str(exc)) from None
-    for option, key in (("country", "country"), ("clinic", "clinic_name"),
-                        ("clinic_phone", "clinic_phone")):
+    for option, key in (
+        ("country", "country"),
+        ("clinic", "clinic_name"),
+        ("clinic_phone", "clinic_phone"),
+    ):
         value = getattr(args, option, None)
         if value is not None:
             if key != "country" and not str(value).strip():

@@ -118,7 +118,7 @@ def _fields(content: HandoutContent, styles: Styles, width: float, large: bool) 
     table.setStyle(
         TableStyle(
             [
-            ("FONT", (0, 0), (-1, -1), REGULAR, 12),
+                ("FONT", (0, 0), (-1, -1), REGULAR, 12),
                 ("BOX", (0, 0), (-1, -1), 0.75, RULE),
                 ("BACKGROUND", (0, 0), (-1, -1), SHADE_LIGHT),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -203,7 +203,7 @@ def _bullets(
     table.setStyle(
         TableStyle(
             [
-            ("FONT", (0, 0), (-1, -1), REGULAR, 12),
+                ("FONT", (0, 0), (-1, -1), REGULAR, 12),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 4),
@@ -222,7 +222,6 @@ def _key_facts(box: KeyFacts, styles: Styles, width: float, large: bool) -> list
     clinic). A row is never split; the table may break between rows rather than leave page 1
     empty.
     """
-    sizes = styles.sizes
     facts: list[Any] = [Paragraph(f"{WARNING_SIGN} {esc(box.heading)}", styles.heading)]
     facts.extend(
         Paragraph(esc(line), styles.bullet_strong, bulletText="\u2022") for line in box.lines
@@ -238,7 +237,7 @@ def _key_facts(box: KeyFacts, styles: Styles, width: float, large: bool) -> list
     table.setStyle(
         TableStyle(
             [
-            ("FONT", (0, 0), (-1, -1), REGULAR, 12),
+                ("FONT", (0, 0), (-1, -1), REGULAR, 12),
                 ("BOX", (0, 0), (-1, -1), 2.5, URGENT_EDGE),
                 ("BACKGROUND", (0, 0), (-1, -1), URGENT_FILL),
                 ("LEFTPADDING", (0, 0), (-1, -1), 8),
@@ -285,9 +284,7 @@ def _dose_plan(plan: DosePlan, styles: Styles, width: float, large: bool) -> lis
         return out
     date_w, when_w = width * 0.26, width * 0.36
     dose_w = width - date_w - when_w
-    data: list[list[Any]] = [
-        [Paragraph(esc(h), styles.cell_bold) for h in plan.header]
-    ]
+    data: list[list[Any]] = [[Paragraph(esc(h), styles.cell_bold) for h in plan.header]]
     for step in plan.steps:
         amount = Paragraph(esc(step.amount), styles.cell_bold)
         pic = _picture(step.picture, sizes, dose_w - 2 * _PAD)
@@ -298,7 +295,9 @@ def _dose_plan(plan: DosePlan, styles: Styles, width: float, large: bool) -> lis
         else:
             dose_cell = _side_by_side(pic, amount, dose_w - 2 * _PAD)
         times = TimesPicture(step.times, symbol)
-        when_cell = _side_by_side(times, Paragraph(esc(step.time_words), styles.cell), when_w - 2 * _PAD)
+        when_cell = _side_by_side(
+            times, Paragraph(esc(step.time_words), styles.cell), when_w - 2 * _PAD
+        )
         data.append([Paragraph(esc(step.dates), styles.cell_bold), dose_cell, when_cell])
     table = Table(data, colWidths=[date_w, dose_w, when_w], repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle(_grid_style(sizes)))
@@ -312,7 +311,7 @@ def _side_by_side(picture: Any, words: Paragraph, width: float) -> Table:
     table.setStyle(
         TableStyle(
             [
-            ("FONT", (0, 0), (-1, -1), REGULAR, 12),
+                ("FONT", (0, 0), (-1, -1), REGULAR, 12),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -329,7 +328,7 @@ def _boxed(parts: list[Any], width: float, sizes: Sizes) -> Table:
     table.setStyle(
         TableStyle(
             [
-            ("FONT", (0, 0), (-1, -1), REGULAR, 12),
+                ("FONT", (0, 0), (-1, -1), REGULAR, 12),
                 ("BOX", (0, 0), (-1, -1), 1, RULE),
                 ("LEFTPADDING", (0, 0), (-1, -1), 8),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 8),
@@ -365,7 +364,9 @@ class TickBox(Flowable):  # type: ignore[misc]  # reportlab has no type hints
         self.box = sizes.box
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
-        self.width = self.box + (sizes.body * 0.3 + stringWidth(label, REGULAR, sizes.body) if label else 0)
+        self.width = self.box + (
+            sizes.body * 0.3 + stringWidth(label, REGULAR, sizes.body) if label else 0
+        )
         self.height = self.box + 2
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -379,7 +380,11 @@ class TickBox(Flowable):  # type: ignore[misc]  # reportlab has no type hints
         if self.label:
             c.setFillColor(INK)
             c.setFont(REGULAR, self.sizes.body)
-            c.drawString(self.box + self.sizes.body * 0.3, 1 + (self.box - self.sizes.body) / 2 + 1, self.label)
+            c.drawString(
+                self.box + self.sizes.body * 0.3,
+                1 + (self.box - self.sizes.body) / 2 + 1,
+                self.label,
+            )
 
 
 def _diary(diary: Diary, styles: Styles, width: float, large: bool) -> list[Any]:
@@ -455,7 +460,10 @@ def _diary(diary: Diary, styles: Styles, width: float, large: bool) -> list[Any]
         )
         lines.setStyle(
             TableStyle(
-                [("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE), ("FONT", (0, 0), (-1, -1), REGULAR, 12)]
+                [
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
+                    ("FONT", (0, 0), (-1, -1), REGULAR, 12),
+                ]
             )
         )
         notes.append(lines)
@@ -482,7 +490,9 @@ def _large_diary(
             _side_by_side(
                 TimesPicture((t,), symbol),
                 Paragraph(esc(labels[t]), styles.cell),
-                symbol * 1.25 + 8 + max(stringWidth(w, REGULAR, sizes.body) for w in labels[t].split()),
+                symbol * 1.25
+                + 8
+                + max(stringWidth(w, REGULAR, sizes.body) for w in labels[t].split()),
             )
         )
     legend = Table([legend_cells], hAlign="LEFT")
@@ -501,7 +511,7 @@ def _large_diary(
     gap = sizes.body
     columns = 1 if 2 * (date_w + box_w * len(times)) + gap > width else 2
     header: list[Any] = ["", *[TimesPicture((t,), symbol) for t in times]]
-    rows: list[list[Any]] = [header + ([""] + header if columns == 2 else [])]
+    rows: list[list[Any]] = [[*header, "", *header] if columns == 2 else header]
     commands: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), REGULAR, 12),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

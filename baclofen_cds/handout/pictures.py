@@ -128,7 +128,7 @@ class SyringePicture(_Picture):
         c.rect(x0, y0, barrel_w, barrel_h, stroke=1, fill=0)
         # Graduations: one a mL (or a tenth of the barrel for small syringes).
         step = 1.0 if self.capacity >= 5 else self.capacity / 10
-        marks = int(round(self.capacity / step))
+        marks = round(self.capacity / step)
         c.setLineWidth(lw * 0.6)
         for i in range(1, marks):
             x = x0 + barrel_w * i / marks
@@ -213,18 +213,20 @@ def draw_time_symbol(canvas: Any, time: str, x: float, y: float, size: float) ->
             )
     else:  # bedtime: a crescent moon and a star
         cy = y + s * 0.5
-        R = s * 0.34
+        big = s * 0.34
         canvas.setFillColor(FILL)
-        canvas.circle(cx - s * 0.05, cy, R, stroke=1, fill=1)
+        canvas.circle(cx - s * 0.05, cy, big, stroke=1, fill=1)
         canvas.setFillColor(PAPER)
         canvas.setStrokeColor(PAPER)
-        canvas.circle(cx + s * 0.1, cy + s * 0.08, R * 0.85, stroke=1, fill=1)
+        canvas.circle(cx + s * 0.1, cy + s * 0.08, big * 0.85, stroke=1, fill=1)
         canvas.setStrokeColor(INK)
         sx, sy, sr = x + s * 0.8, y + s * 0.8, s * 0.1
         for k in range(4):
             a = math.radians(k * 45)
             canvas.line(
-                sx - math.cos(a) * sr, sy - math.sin(a) * sr,
-                sx + math.cos(a) * sr, sy + math.sin(a) * sr,
+                sx - math.cos(a) * sr,
+                sy - math.sin(a) * sr,
+                sx + math.cos(a) * sr,
+                sy + math.sin(a) * sr,
             )
     canvas.restoreState()

@@ -16,6 +16,7 @@ Strings here are plain text, never markup: user text is escaped by the renderer.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -197,8 +198,18 @@ def _times(text: HandoutText, count: int) -> tuple[str, ...]:
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 
@@ -218,7 +229,7 @@ def _sorted_steps(regimen: Regimen) -> list[TitrationStep]:
     steps = sorted(regimen.steps, key=lambda s: s.from_day)
     if not steps:
         raise HandoutError("regimen: has no titration steps")
-    for before, after in zip(steps, steps[1:], strict=False):
+    for before, after in itertools.pairwise(steps):
         if before.to_day is None or after.from_day != before.to_day + 1:
             raise HandoutError(
                 f"regimen: step starting on day {after.from_day} does not follow the step "
@@ -234,7 +245,7 @@ def _halves(dose_mg: float, strength_mg: float) -> int | None:
     halves = dose_mg / strength_mg * 2
     if abs(halves - round(halves)) > _EPS or round(halves) < 1:
         return None
-    return int(round(halves))
+    return round(halves)
 
 
 class _Words:
@@ -307,9 +318,7 @@ def case_facts(
     if form.unit == "tablet":
         true.add("tablet")
         strength = form.strength_mg or 0
-        if strength and any(
-            (_halves(s.dose_mg, strength) or 0) % 2 for s in regimen.steps
-        ):
+        if strength and any((_halves(s.dose_mg, strength) or 0) % 2 for s in regimen.steps):
             true.add("half_tablet")
     elif form.unit == "mL":
         true.add("liquid")
@@ -339,7 +348,10 @@ def case_facts(
 
 
 def _medicine_section(
-    recommendation: Recommendation, regimen: Regimen, text: HandoutText, facts: Facts,
+    recommendation: Recommendation,
+    regimen: Regimen,
+    text: HandoutText,
+    facts: Facts,
     fmt: LocaleFormat,
 ) -> Section:
     purpose = text.purpose
@@ -360,8 +372,14 @@ def _medicine_section(
 
 
 def _key_facts(
-    regimen: Regimen, text: HandoutText, facts: Facts, fmt: LocaleFormat,
-    country: dict[str, str], clinic: str, phone: str,
+    regimen: Regimen,
+    *,
+    text: HandoutText,
+    facts: Facts,
+    fmt: LocaleFormat,
+    country: dict[str, str],
+    clinic: str,
+    phone: str,
 ) -> Section:
     kf = text.key_facts
     values = {
@@ -371,8 +389,11 @@ def _key_facts(
         "urgent": country.get("urgent_advice_number", ""),
     }
     contact = [
-        (kf.clinic_line.format(clinic=clinic, phone=phone) if clinic
-         else kf.clinic_line_no_name.format(phone=phone))
+        (
+            kf.clinic_line.format(clinic=clinic, phone=phone)
+            if clinic
+            else kf.clinic_line_no_name.format(phone=phone)
+        )
     ]
     contact.extend(line.format(**values) for line in pick(kf.extra_lines, facts))
     box = KeyFacts(
@@ -422,7 +443,10 @@ def _dose_section(
     if last_step.to_date is None and len(steps) > 1:
         for line in pick(dp.keep_going, facts):
             blocks.append(
-                Para(line.format(date=fmt.long_date(last_step.from_date), amount=last_amount), "strong")
+                Para(
+                    line.format(date=fmt.long_date(last_step.from_date), amount=last_amount),
+                    "strong",
+                )
             )
     how = pick(dp.how, facts)
     if how:
@@ -444,8 +468,9 @@ def _medicine_name(typed: str, generic: str) -> str:
     return typed or generic
 
 
-def _medicines(recommendation: Recommendation, text: HandoutText, facts: Facts,
-               fmt: LocaleFormat) -> Section:
+def _medicines(
+    recommendation: Recommendation, text: HandoutText, facts: Facts, fmt: LocaleFormat
+) -> Section:
     """This patient's own medicines, one line each with what to do; then the general lines."""
     md = text.medicines
     items: list[tuple[str, str]] = []
@@ -477,21 +502,18 @@ def _lines_section(section_id: str, source: Any, facts: Facts) -> Section | None
     lines = pick(source.lines, facts)
     if not lines:
         return None
-    blocks: tuple[Block, ...] = (
-        (Para(lines[0]),) if len(lines) == 1 else (Bullets(tuple(lines)),)
-    )
+    blocks: tuple[Block, ...] = (Para(lines[0]),) if len(lines) == 1 else (Bullets(tuple(lines)),)
     return Section(section_id, source.heading, blocks)
 
 
-def _tests(recommendation: Recommendation, text: HandoutText, facts: Facts,
-           fmt: LocaleFormat) -> Section:
+def _tests(
+    recommendation: Recommendation, text: HandoutText, facts: Facts, fmt: LocaleFormat
+) -> Section:
     """Each check-up once, with its dates moved to the next working day."""
     tt = text.tests
     blocks: list[Block] = [Para(line) for line in pick(tt.intro, facts)]
     grouped: dict[str, list[date]] = {}
-    for item in sorted(
-        recommendation.monitoring, key=lambda m: (m.due_date or date.max, m.id)
-    ):
+    for item in sorted(recommendation.monitoring, key=lambda m: (m.due_date or date.max, m.id)):
         name = tt.name(item.id)
         days = grouped.setdefault(name, [])
         if item.due_date is not None:
@@ -524,8 +546,7 @@ def _child(text: HandoutText, facts: Facts, country: dict[str, str]) -> Section 
         return None
     ch = text.child
     items = tuple(
-        (item.heading, item.text.format(emergency=country["emergency_number"]))
-        for item in ch.items
+        (item.heading, item.text.format(emergency=country["emergency_number"])) for item in ch.items
     )
     return Section("child", ch.heading, (QandA(items),))
 
@@ -541,8 +562,11 @@ def _pregnancy(recommendation: Recommendation, text: HandoutText, facts: Facts) 
 
 
 def _diary(
-    described: list[tuple[TitrationStep, str, str]], regimen: Regimen, text: HandoutText,
-    facts: Facts, fmt: LocaleFormat,
+    described: list[tuple[TitrationStep, str, str]],
+    regimen: Regimen,
+    text: HandoutText,
+    facts: Facts,
+    fmt: LocaleFormat,
 ) -> Diary:
     dt = text.diary
     days: list[DiaryDay] = []
@@ -612,9 +636,10 @@ def build_handout(
     regimen = recommendation.regimen
     if regimen is None:
         withheld = getattr(recommendation, "regimen_withheld", None)
-        reason = _clean(getattr(withheld, "reason", None) or (
-            withheld.get("reason") if isinstance(withheld, dict) else None
-        ))
+        reason = _clean(
+            getattr(withheld, "reason", None)
+            or (withheld.get("reason") if isinstance(withheld, dict) else None)
+        )
         if reason:
             raise HandoutError(f"no patient handout: the regimen is withheld ({reason})")
         raise HandoutError(
@@ -647,7 +672,8 @@ def build_handout(
         text = load_handout_text(kb, lang)
     fmt = LocaleFormat(text.locale, text.dates.short, text.dates.long, text.labels.and_word)
     facts = case_facts(recommendation, regimen, text, country_code)
-    patient = case.get("patient") if isinstance(case.get("patient"), dict) else {}
+    found = case.get("patient")
+    patient: dict[str, Any] = found if isinstance(found, dict) else {}
     name = _clean(patient_name if patient_name is not None else patient.get("name"))
     pid = _clean(patient_id if patient_id is not None else patient.get("id"))
     clinic = _clean(clinic_name if clinic_name is not None else policy.get("clinic_name"))
@@ -661,7 +687,15 @@ def build_handout(
     doses, described = _dose_section(regimen, text, facts, fmt)
     sections: list[Section | None] = [
         _medicine_section(recommendation, regimen, text, facts, fmt),
-        _key_facts(regimen, text, facts, fmt, country, clinic, phone),
+        _key_facts(
+            regimen,
+            text=text,
+            facts=facts,
+            fmt=fmt,
+            country=country,
+            clinic=clinic,
+            phone=phone,
+        ),
         doses,
         _side_effects(text, facts),
         _medicines(recommendation, text, facts, fmt),

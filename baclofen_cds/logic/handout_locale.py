@@ -26,7 +26,7 @@ class LocaleFormat:
 
     def __init__(self, locale: str, short_pattern: str, long_pattern: str, and_word: str):
         self.locale = locale
-        self.language = locale.split("_")[0]
+        self.language = locale.split("_", maxsplit=1)[0]
         self.short_pattern = short_pattern
         self.long_pattern = long_pattern
         self.and_word = and_word

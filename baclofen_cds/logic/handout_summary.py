@@ -66,7 +66,9 @@ def _working_day(line: str) -> str:
 
 
 def _with_acknowledgements(
-    lines: list[SummaryLine], recommendation: Recommendation, acks: Mapping[str, str],
+    lines: list[SummaryLine],
+    recommendation: Recommendation,
+    acks: Mapping[str, str],
     st: Any,
 ) -> list[SummaryLine]:
     """Each alert line of the summary says how it was acknowledged (or that it was not)."""
@@ -81,8 +83,9 @@ def _with_acknowledgements(
             done.add(alert.id)
             reason = " ".join(str(acks.get(alert.id, "")).split())
             state = st.acknowledged.format(reason=reason) if reason else st.not_acknowledged
-            line = SummaryLine(f"{line.text} — {state}", "item")
-        out.append(line)
+            out.append(SummaryLine(f"{line.text} — {state}", "item"))
+        else:
+            out.append(line)
     missing = [a for a in recommendation.alerts if a.id not in done]
     if missing:
         out.append(SummaryLine("", "gap"))

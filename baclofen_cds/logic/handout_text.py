@@ -140,7 +140,6 @@ class PurposeText(_Text):
     child_note: str
 
 
-
 class KeyFactsText(_Text):
     heading: str
     sources: tuple[str, ...]
@@ -152,7 +151,6 @@ class KeyFactsText(_Text):
     extra_lines: Lines
 
 
-
 class DosePlanText(_Text):
     heading: str
     sources: tuple[str, ...]
@@ -162,7 +160,6 @@ class DosePlanText(_Text):
     how: Lines
 
 
-
 class SideEffectsText(_Text):
     heading: str
     sources: tuple[str, ...]
@@ -170,7 +167,6 @@ class SideEffectsText(_Text):
     intro: Lines
     items: tuple[str, ...]
     after: Lines
-
 
 
 class MedicinesText(_Text):
@@ -184,12 +180,10 @@ class MedicinesText(_Text):
     general: Lines
 
 
-
 class LinesSection(_Text):
     heading: str
     sources: tuple[str, ...]
     lines: Lines
-
 
 
 class PregnancyText(LinesSection):
@@ -205,7 +199,6 @@ class TestsText(_Text):
     #: By monitoring id, or by the id without its last part ("monitor.mood.step2").
     items: dict[str, str]
     other: str
-
 
     def name(self, item_id: str) -> str:
         return self.items.get(item_id) or self.items.get(item_id.rsplit(".", 1)[0]) or self.other

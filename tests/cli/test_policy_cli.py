@@ -76,8 +76,10 @@ def test_policy_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyP
         ("schema: clinic_policy/1\nlanguages_enabled: [en, fr]\n", "policy.languages_enabled"),
         ("schema: clinic_policy/9\n", "policy.schema"),
         ("country: GB\n", "policy.schema"),
-        ("schema: clinic_policy/1\nroutine_interval_months_standard: 0\n",
-         "policy.routine_interval_months_standard"),
+        (
+            "schema: clinic_policy/1\nroutine_interval_months_standard: 0\n",
+            "policy.routine_interval_months_standard",
+        ),
         ("- not a mapping\n", "policy:"),
         ("country: [unclosed\n", "policy:"),
     ],

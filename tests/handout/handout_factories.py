@@ -260,9 +260,7 @@ def recommendation(**changes: Any) -> Recommendation:
         ),
         alerts=(OPIOID_ALERT, BENZO_ALERT, UNRECOGNIZED_ALERT),
         comedications=(
-            ComedicationMatch(
-                "oxycodone", "matched", "oxycodone", ("interaction.opioids",), None
-            ),
+            ComedicationMatch("oxycodone", "matched", "oxycodone", ("interaction.opioids",), None),
             ComedicationMatch(
                 "Xanax", "matched", "alprazolam", ("interaction.benzodiazepines",), None
             ),

@@ -355,7 +355,7 @@ def test_no_handout_for_a_withheld_regimen_says_why() -> None:
         status=rec.status,
         status_reason=rec.status_reason,
     )
-    with pytest.raises(HandoutError, match="withheld .dialysis and an opioid"):
+    with pytest.raises(HandoutError, match=r"withheld .dialysis and an opioid"):
         build_handout(stand_in, printed_on=PRINTED)  # type: ignore[arg-type]
 
 

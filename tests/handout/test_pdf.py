@@ -289,6 +289,7 @@ def test_clinician_summary_prints_acknowledgements_and_the_override() -> None:
     assert rec.knowledge_base.sha256 in text.replace(" ", "")
     # Each alert says its acknowledgement once, on its own line (no second list).
     assert text.count("acknowledged: benefit outweighs risk") == 1
+
     # The issue-8 contract fields, printed under the status line.
     class WithOverride(Recommendation):  # the fields issue 8 adds, before they land
         pass
