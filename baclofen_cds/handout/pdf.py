@@ -21,7 +21,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from baclofen_cds.handout.fonts import BOLD, REGULAR
+from baclofen_cds.handout.fonts import BOLD, REGULAR, printable
 from baclofen_cds.handout.layout import (
     INK,
     LARGE,
@@ -36,6 +36,7 @@ from baclofen_cds.handout.layout import (
     build_pdf,
     esc,
     frame_width,
+    wrap_lines,
 )
 from baclofen_cds.handout.pictures import (
     PacketsPicture,
@@ -340,6 +341,10 @@ def _boxed(parts: list[Any], width: float, sizes: Sizes) -> Table:
     return table
 
 
+def _leading(sizes: Sizes) -> float:
+    return round(sizes.body * sizes.leading_factor, 1)
+
+
 def _grid_style(sizes: Sizes, header_rows: int = 1) -> list[tuple[Any, ...]]:
     return [
         ("GRID", (0, 0), (-1, -1), 0.5, RULE),
@@ -424,14 +429,18 @@ def _diary(diary: Diary, styles: Styles, width: float, large: bool) -> list[Any]
             ]
         ]
         commands = _grid_style(sizes)
+        commands.append(("FONT", (0, 1), (0, -1), BOLD, sizes.body, _leading(sizes)))
+        commands.append(("FONT", (1, 1), (1, -1), REGULAR, sizes.body, _leading(sizes)))
         commands.append(("VALIGN", (0, 1), (-1, -1), "MIDDLE"))
         commands.append(("TOPPADDING", (0, 1), (-1, -1), 1))
         commands.append(("BOTTOMPADDING", (0, 1), (-1, -1), 2))
         for row, day in enumerate(diary.days, start=1):
             data.append(
                 [
-                    Paragraph(f"<b>{esc(day.date_text)}</b>", styles.cell),
-                    Paragraph(esc(day.amount), styles.small_cell),
+                    # Plain strings, wrapped at spaces only: a Paragraph per cell costs
+                    # about a millisecond each (the diary has dozens).
+                    printable(day.date_text),
+                    "\n".join(wrap_lines(day.amount, REGULAR, sizes.body, dose_w - 2 * _PAD)),
                     *[TickBox("", sizes) if t in day.times else "" for t in times],
                 ]
             )
@@ -513,7 +522,7 @@ def _large_diary(
     header: list[Any] = ["", *[TimesPicture((t,), symbol) for t in times]]
     rows: list[list[Any]] = [[*header, "", *header] if columns == 2 else header]
     commands: list[tuple[Any, ...]] = [
-        ("FONT", (0, 0), (-1, -1), REGULAR, 12),
+        ("FONT", (0, 0), (-1, -1), BOLD, sizes.body, _leading(sizes)),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), _PAD),
         ("RIGHTPADDING", (0, 0), (-1, -1), _PAD),
@@ -534,7 +543,7 @@ def _large_diary(
                 row.append("")
             if k < len(diary.days):
                 day = diary.days[k]
-                row.append(Paragraph(f"<b>{esc(day.date_text)}</b>", styles.cell))
+                row.append(printable(day.date_text))
                 row.extend(TickBox("", sizes) if t in day.times else "" for t in times)
                 if day.new_step and r > 0:
                     x0 = c * (span + 1)
