@@ -73,7 +73,8 @@ def main() -> None:
         case.write_text(json.dumps(data), encoding="utf-8")
         pdf = work / "adult-spasticity-ms-es.pdf"
         handout(case, US, pdf)
-        print(f"adult-spasticity-ms-es: {pages_png(pdf, OUT / 'adult-spasticity-ms-es.png', work)} pages")
+        count = pages_png(pdf, OUT / "adult-spasticity-ms-es.png", work)
+        print(f"adult-spasticity-ms-es: {count} pages")
 
 
 if __name__ == "__main__":

@@ -66,3 +66,31 @@ def test_preview_and_print_to_a_pdf_printer(window, qtbot, monkeypatch, tmp_path
     assert window.print_handout(printer) is True
     assert out.read_bytes().startswith(b"%PDF")
     assert "printer" in window.statusBar().currentMessage()
+
+
+def test_the_clinics_policy_file_reaches_the_window(monkeypatch):
+    """BACLOFEN_CDS_POLICY (or `baclofen-cds --policy FILE`): under the window's Settings."""
+    from baclofen_cds.ui.engine import Engine
+    from tests.handout.support import POLICY_US
+
+    monkeypatch.setenv("BACLOFEN_CDS_POLICY", str(POLICY_US))
+    engine = Engine.load()
+    policy = engine.policy({})
+    assert (policy.country, policy.clinic_name) == ("US", "Lakeside Rehabilitation Clinic")
+    assert engine.policy({"clinic_phone": "555-0199"}).clinic_phone == "555-0199"
+
+
+def test_a_bad_policy_file_stops_the_window_with_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    bad = tmp_path / "p.yaml"
+    bad.write_text("schema: clinic_policy/1\ncountry: FR\n", encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "baclofen_cds", "--policy", str(bad)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert out.returncode == 2
+    assert out.stderr.strip() == (
+        f"baclofen-cds: error: policy.country: 'FR' is not one of ['GB', 'US'] (in {bad})"
+    )
