@@ -305,7 +305,10 @@ def case_facts(
         true.add("child")
     if isinstance(age, int | float) and age >= text.side_effects.older_adult_age_years:
         true.add("older_adult")
-    true.add("titrating" if len(regimen.steps) > 1 else "fixed_dose")
+    daily = [s.daily_mg for s in sorted(regimen.steps, key=lambda s: s.from_day)]
+    rises = any(b > a for a, b in itertools.pairwise(daily))
+    falls = any(b < a for a, b in itertools.pairwise(daily))
+    true.add("titrating" if rises else "dose_goes_down" if falls else "fixed_dose")
     if (case.get("dialysis") or "none") != "none" or recommendation.renal.band == "dialysis":
         true.add("dialysis")
     elif recommendation.renal.band in _RENAL_IMPAIRED:
@@ -440,7 +443,7 @@ def _dose_section(
         )
     )
     last_step, _, last_amount = described[-1]
-    if last_step.to_date is None and len(steps) > 1:
+    if last_step.to_date is None and len(steps) > 1 and "titrating" in facts:
         for line in pick(dp.keep_going, facts):
             blocks.append(
                 Para(

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 FACTS: dict[str, str] = {
     "child": "the patient is a child under 12: the leaflet speaks to the parent or carer",
     "older_adult": "the patient is 65 or over",
-    "titrating": "the dose goes up in more than one step",
-    "fixed_dose": "the dose stays the same (one step)",
+    "titrating": "the dose goes up in steps",
+    "dose_goes_down": "the dose only goes down in steps (a lower dose than now, a taper)",
+    "fixed_dose": "the dose stays the same (one step, or every step the same)",
     "dialysis": "the patient has dialysis",
     "renal_impaired": "reduced kidney function, not on dialysis",
     "hepatic_impairment": "liver impairment of any grade",

@@ -443,3 +443,16 @@ def test_prose_is_the_sentences_not_the_tables() -> None:
 
 def test_same_input_same_content() -> None:
     assert _build() == _build()
+
+
+def test_a_dose_that_goes_down_never_says_it_goes_up() -> None:
+    """A lower dose than now in steps (issue 8: the current dose tapered): its own words."""
+    rec = f.recommendation()
+    assert rec.regimen is not None
+    regimen = replace(rec.regimen, steps=f.steps(doses=(20, 15, 10)))
+    content = build_handout(replace(rec, regimen=regimen), printed_on=PRINTED)
+    text = plain_text(content)
+    assert "dose_goes_down" in content.facts
+    assert "Your dose goes down in steps. Follow the dates. Do not stop all at once." in text
+    assert "goes up" not in text and "step up" not in text
+    assert "Keep taking the last dose" not in text
