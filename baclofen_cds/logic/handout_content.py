@@ -17,6 +17,7 @@ Strings here are plain text, never markup: user text is escaped by the renderer.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -30,6 +31,8 @@ from baclofen_cds.logic.result import Recommendation, Regimen, TitrationStep
 _EPS = 1e-9
 _RENAL_IMPAIRED = frozenset({"mild", "moderate", "severe", "kidney_failure"})
 _ALCOHOL = frozenset({"alcohol_use_disorder", "alcohol_withdrawal"})
+#: The engine's packet words: "1 packet of 10 mg + 1 packet of 5 mg".
+_PACKETS = re.compile(r"(\d+) packets? of (\d+(?:\.\d+)?) mg")
 
 
 class HandoutError(ValueError):
@@ -269,7 +272,27 @@ class _Words:
             return a.tablet_half
         return a.tablet_one_half if whole == 1 else a.tablet_many_half.format(n=whole)
 
-    def amount(self, dose_mg: float, volume_ml: float | None) -> tuple[str, Picture | None]:
+    def packets(self, engine_amount: str, dose_mg: float) -> tuple[str, Picture | None]:
+        """Packets of several strengths, from the engine's words ("1 packet of 10 mg + 1
+        packet of 5 mg"), in the language, with the total dose."""
+        parts = _PACKETS.findall(engine_amount)
+        if not parts:
+            return self.fmt.mg(dose_mg), None
+        a = self.text.amounts
+        words = " + ".join(
+            a.packets_of.format(
+                packets=self.count(int(n) * 2, "packet"), strength=self.fmt.mg(float(mg))
+            )
+            for n, mg in parts
+        )
+        total = sum(int(n) for n, _ in parts)
+        return a.with_mg.format(amount=words, mg=self.fmt.mg(dose_mg)), Picture(
+            "packets", count=total
+        )
+
+    def amount(
+        self, dose_mg: float, volume_ml: float | None, engine_amount: str = ""
+    ) -> tuple[str, Picture | None]:
         a = self.text.amounts
         mg = self.fmt.mg(dose_mg)
         form = self.form
@@ -281,6 +304,8 @@ class _Words:
             words = a.liquid.format(ml=self.fmt.number(volume_ml))
             picture = Picture("syringe", ml=volume_ml, label=self.fmt.number(volume_ml))
             return a.with_mg.format(amount=words, mg=mg), picture
+        if form.unit == "packet" and not form.strength_mg:
+            return self.packets(engine_amount, dose_mg)
         if form.strength_mg:
             halves = _halves(dose_mg, form.strength_mg)
             unit: Literal["tablet", "packet"] = "tablet" if form.unit == "tablet" else "packet"
@@ -429,7 +454,7 @@ def _dose_section(
             dates = text.dates.range.format(
                 start=fmt.short_date(step.from_date), end=fmt.short_date(step.to_date)
             )
-        amount, picture = words.amount(step.dose_mg, step.volume_ml)
+        amount, picture = words.amount(step.dose_mg, step.volume_ml, step.amount)
         time_words = fmt.join([text.ums.words[t] for t in times])
         plan.append(DoseStep(dates, amount, times, time_words, picture))
         described.append((step, dates, amount))

@@ -128,6 +128,7 @@ class AmountsText(_Text):
     tablet_many_half: str
     packet_one: str
     packet_many: str
+    packets_of: str
     liquid: str
     with_mg: str
 

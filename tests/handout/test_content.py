@@ -456,3 +456,36 @@ def test_a_dose_that_goes_down_never_says_it_goes_up() -> None:
     assert "Your dose goes down in steps. Follow the dates. Do not stop all at once." in text
     assert "goes up" not in text and "step up" not in text
     assert "Keep taking the last dose" not in text
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_granules_name_each_packet_and_its_strength(language: str) -> None:
+    data = {
+        **example_case("adult-spasticity-ms"),
+        "formulation": "oral_granules",
+        "handout_language": language,
+    }
+    steps = build_handout(engine(data), printed_on=PRINTED).dose_plan.steps
+    if language == "en":
+        assert steps[2].amount == "1 packet of 10 mg + 1 packet of 5 mg (15 mg)"
+    else:
+        assert steps[2].amount == "1 sobre de 10 mg + 1 sobre de 5 mg (15 mg)"
+    assert steps[2].picture == Picture("packets", count=2)
+
+
+@pytest.mark.parametrize(
+    "form",
+    ["tablet", "oral_solution_2_mg_per_ml", "oral_suspension_5_mg_per_ml", "oral_granules"],
+)
+@pytest.mark.parametrize("country", ["GB", "US"])
+def test_every_form_and_country_builds_and_renders(form: str, country: str) -> None:
+    from baclofen_cds.handout import render_handout
+    from tests.handout.support import POLICY_GB
+
+    data = {**example_case("adult-spasticity-ms"), "formulation": form}
+    rec = engine(data, policy=POLICY_US if country == "US" else POLICY_GB)
+    content = build_handout(rec, printed_on=PRINTED)
+    assert render_handout(content).startswith(b"%PDF")
+    text = plain_text(content)
+    assert ("Call 911" in text) == (country == "US")
+    assert ("Shake the bottle well" in text) == (form == "oral_suspension_5_mg_per_ml")
