@@ -754,6 +754,15 @@ def build_handout(
     )
 
 
+def printable_languages(recommendation: Recommendation) -> tuple[str, ...]:
+    """The languages a handout may be printed in for this recommendation (the print
+    dialog's choices): the text files that exist, as far as the clinic's policy enables them."""
+    from baclofen_cds.logic.handout_text import LANGUAGES
+
+    enabled = tuple((recommendation.policy or {}).get("languages_enabled") or ("en",))
+    return tuple(code for code in LANGUAGES if code in enabled)
+
+
 def prose(content: HandoutContent) -> list[str]:
     """The handout's sentences and list items a patient reads as prose (no tables, no dates).
 

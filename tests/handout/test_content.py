@@ -489,3 +489,14 @@ def test_every_form_and_country_builds_and_renders(form: str, country: str) -> N
     text = plain_text(content)
     assert ("Call 911" in text) == (country == "US")
     assert ("Shake the bottle well" in text) == (form == "oral_suspension_5_mg_per_ml")
+
+
+def test_printable_languages_follow_the_clinics_policy() -> None:
+    from baclofen_cds.logic.handout_content import printable_languages
+
+    rec = f.recommendation()
+    assert printable_languages(rec) == ("en", "es")
+    only_en = replace(rec, policy={**rec.policy, "languages_enabled": ["en"]})
+    assert printable_languages(only_en) == ("en",)
+    content = build_handout(rec, printed_on=PRINTED, language="es")  # the dialog's choice
+    assert content.language == "es" and content.title == "Su plan de baclofeno"
