@@ -50,7 +50,11 @@ def run_check(args: argparse.Namespace) -> int:
 def _check_handout_text(kb: Any) -> int:
     """Each handout language: reviewed by whom and when, and any key another language lacks."""
     from baclofen_cds.logic.handout_countries import load_countries
-    from baclofen_cds.logic.handout_text import HandoutTextError, check_languages
+    from baclofen_cds.logic.handout_text import (
+        HandoutTextError,
+        check_languages,
+        missing_class_lines,
+    )
 
     status = 0
     try:
@@ -67,6 +71,11 @@ def _check_handout_text(kb: Any) -> int:
                 print(f"  {problem}", file=sys.stderr)
         else:
             print(f"  handout text {language}: reviewed {reviewed} by {reviewed_by}")
+            for cls in missing_class_lines(kb, language):
+                print(
+                    f"  warning: handout text {language}: medicines.by_class has no line for "
+                    f"{cls!r} (the handout says: ask your pharmacist)"
+                )
     print(f"  handout countries: {', '.join(countries)}")
     return status
 

@@ -401,9 +401,13 @@ def test_spanish_handout_with_spanish_dates_and_decimal_commas() -> None:
 
 def test_every_language_has_every_key_and_its_own_reviewer() -> None:
     from baclofen_cds.logic import load_knowledge_base
+    from baclofen_cds.logic.handout_text import missing_class_lines
 
-    results = check_languages(load_knowledge_base())  # also: a line for every medicine class
+    kb = load_knowledge_base()
+    results = check_languages(kb)
     assert [(lang, problems) for lang, _, _, problems in results] == [("en", []), ("es", [])]
+    # A line for what to do with every medicine class, in every language.
+    assert missing_class_lines(kb, "en") == missing_class_lines(kb, "es") == []
     assert all(reviewed and reviewer for _, reviewed, reviewer, _ in results)
     en, es = raw_handout_text(None, "en"), raw_handout_text(None, "es")
     del es["tests"]["working_days"]
