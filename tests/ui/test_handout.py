@@ -94,3 +94,16 @@ def test_a_bad_policy_file_stops_the_window_with_one_line(tmp_path):
     assert out.stderr.strip() == (
         f"baclofen-cds: error: policy.country: 'FR' is not one of ['GB', 'US'] (in {bad})"
     )
+
+
+def test_no_phone_no_handout_and_the_window_says_why(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    window.settings.set("clinic/phone", "")
+    window._apply_settings(form_defaults=False)
+    fill(qtbot, window, example("adult-spasticity-ms.json"))
+    answer_dialog(monkeypatch, ANSWERS)
+    said = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: said.append(args[2]))
+    assert window.handout_pdf() is None
+    assert len(said) == 1 and "no clinic phone number to call" in said[0]
