@@ -60,7 +60,8 @@ from baclofen_cds.logic.handout_content import (
 
 WARNING_SIGN = "\u26a0"  # drawn beside the words "Key facts": never colour alone
 _PAD = 4.0
-_SMALL_SECTION = 6  # flowables: a section this small is never split over two pages
+_DIARY_ROWS_ONE_PAGE = 35  # standard print: one row a day fits one page up to this
+_SMALL_SECTION = 3  # flowables: a section this small is never split over two pages
 
 
 def render_handout(
@@ -398,14 +399,17 @@ def _diary(diary: Diary, styles: Styles, width: float, large: bool) -> list[Any]
         Paragraph(esc(diary.heading), styles.title),
         Paragraph(esc(diary.intro), styles.body),
     ]
-    if large:
+    # Large print, and a titration longer than a page of rows in standard print: two days a
+    # row with tick boxes only, the amounts listed by dates above (no handout over 4 pages).
+    compact = large or len(diary.days) > _DIARY_ROWS_ONE_PAGE
+    if compact:
         head.extend(
             Paragraph(esc(line), styles.bullet, bulletText="\u2022") for line in diary.steps
         )
     head.append(Spacer(1, sizes.body * 0.3))
     times = [code for code, _ in diary.time_labels]
     labels = dict(diary.time_labels)
-    if large:
+    if compact:
         flow: list[Any] = _large_diary(diary, styles, width, times, labels)
     else:
         # Columns as wide as their longest word (no word is ever split), the amount takes

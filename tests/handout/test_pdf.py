@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from datetime import date
 from functools import cache
 
@@ -84,8 +85,8 @@ def test_page_two_has_the_rest_and_the_diary_follows_once() -> None:
     pages = pdf_pages(_pdf())
     assert len(pages) == 3  # the adult example: two pages and the diary
     second = pages[1]
+    assert "Side effects" in pages[0] + second
     for expected in (
-        "Side effects",
         "oxycodone:",
         "Xanax (alprazolam):",
         "Kidney blood test: Tue 1 Dec",
@@ -266,7 +267,9 @@ def test_clinician_summary_is_one_page(name: str) -> None:
 
 
 def test_clinician_summary_prints_acknowledgements_and_the_override() -> None:
-    from baclofen_cds.logic.result import Recommendation
+    from dataclasses import replace
+
+    from baclofen_cds.logic.result import OverrideRecord, RegimenWithheld
 
     rec = example("adult-spasticity-ms")
     summary = build_clinician_summary(
@@ -292,19 +295,16 @@ def test_clinician_summary_prints_acknowledgements_and_the_override() -> None:
     assert text.count("acknowledged: benefit outweighs risk") == 1
 
     # The issue-8 contract fields, printed under the status line.
-    class WithOverride(Recommendation):  # the fields issue 8 adds, before they land
-        pass
-
-    stand_in = WithOverride(**{k: getattr(rec, k) for k in rec.__dataclass_fields__})
-    override = {
-        "reason": "specialist_supervision",
-        "label": "Specialist supervision",
-        "clinician": "Dr B. Jones",
-        "note": "seen in clinic weekly",
-    }
-    object.__setattr__(stand_in, "override", override)
-    object.__setattr__(
-        stand_in, "regimen_withheld", {"reason": "opioid and benzodiazepine together"}
+    stand_in = replace(
+        rec,
+        override=OverrideRecord(
+            "specialist_supervision",
+            "Specialist supervision",
+            "Dr B. Jones",
+            "seen in clinic weekly",
+            applied=True,
+        ),
+        regimen_withheld=RegimenWithheld("opioid and benzodiazepine together", (), True),
     )
     summary = build_clinician_summary(stand_in, printed_on=PRINTED)
     lines = [line.text for line in summary.lines]
@@ -322,3 +322,12 @@ def test_clinician_summary_moves_weekend_due_dates_like_the_handout() -> None:
         line.text.startswith("2026-12-07: Mood") and "(due 2026-12-05, a weekend)" in line.text
         for line in summary.lines
     )
+
+
+def test_a_long_summary_keeps_to_one_page_by_printing_sources_by_id() -> None:
+    rec = example("older-adult-ckd")
+    many = replace(rec, sources=rec.sources * 2)  # twice the sources: too long with titles
+    summary = build_clinician_summary(many, printed_on=PRINTED)
+    pdf = render_clinician_summary(summary)
+    assert len(pdf_pages(pdf)) == 1
+    assert "S1 (grade A)" in pdf_text(pdf)
