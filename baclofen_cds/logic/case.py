@@ -30,6 +30,7 @@ SpasticityOrigin = Literal[
     "multiple_sclerosis", "spinal_cord", "cerebral_palsy", "stroke", "brain_injury", "other"
 ]
 Sex = Literal["female", "male"]
+HandoutLanguage = Literal["en", "es"]
 CreatinineUnit = Literal["mg/dL", "umol/L"]
 Dialysis = Literal["none", "hemodialysis", "peritoneal"]
 Hepatic = Literal["none", "mild", "moderate", "severe"]
@@ -109,6 +110,7 @@ class CaseInput(_Frozen):
     current_daily_mg: float | None = None  # already taking baclofen at this dose
     months_on_treatment: float | None = None
     intrathecal: Intrathecal = "none"
+    handout_language: HandoutLanguage = "en"  # the patient handout's language (issue 12)
 
     @field_validator("conditions", "comedications", "confirmed", mode="before")
     @classmethod
