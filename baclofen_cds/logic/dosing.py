@@ -127,6 +127,7 @@ class Context:
     values: dict[str, str]
     population: Population
     inputs: tuple[tuple[str, object], ...] = field(default=())
+    critical_hazards: frozenset[str] = frozenset()
 
 
 # ------------------------------------------------------------------ entry point
@@ -136,6 +137,8 @@ def plan_dose(
     band: RenalBand,
     form: FormulationInfo,
     alert_values: dict[str, str],
+    *,
+    critical_hazards: frozenset[str] = frozenset(),
 ) -> DosePlan:
     population = population_of(case.age_years, kb)
     inputs = (
@@ -144,7 +147,9 @@ def plan_dose(
         ("age_years", case.age_years),
         ("renal_band", band),
     )
-    ctx = Context(case, kb, band, form, alert_values, population, inputs)
+    if critical_hazards:
+        inputs = (*inputs, ("critical_hazards", tuple(sorted(critical_hazards))))
+    ctx = Context(case, kb, band, form, alert_values, population, inputs, critical_hazards)
     rules = applicable_rules(ctx)
     status = rule_status(ctx, rules)
     acc = _Acc(ctx, rules, status)
@@ -224,6 +229,7 @@ def _applies(rule: DoseRule, ctx: Context) -> bool:
         and (a.spasticity_origins is None or case.spasticity_origin in a.spasticity_origins)
         and (a.conditions is None or bool(set(a.conditions) & set(case.conditions)))
         and (a.intrathecal is None or case.intrathecal in a.intrathecal)
+        and (a.hazards is None or bool(set(a.hazards) & ctx.critical_hazards))
     )
 
 

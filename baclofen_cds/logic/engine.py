@@ -85,7 +85,10 @@ def recommend(
         "why": renal.why_unknown,
         "origin": kb.spasticity_origins.get(case.spasticity_origin or "", "").lower(),
     }
-    plan = plan_dose(case, kb, band, form, values)
+    # co-medications first: a critical hazard slows the schedule (dose rules `applies.hazards`)
+    inter = check_interactions(case, band, kb)
+    critical = frozenset(a.id for a in inter.alerts if a.indicator == "critical")
+    plan = plan_dose(case, kb, band, form, values, critical_hazards=critical)
     alerts.extend(plan.alerts)
     basis.extend(plan.basis)
     votes: list[StatusVote] = [StatusVote(plan.status, plan.status_reason, None), *plan.votes]
@@ -94,7 +97,6 @@ def recommend(
     votes.extend(more_votes)
 
     # --- co-medications: one card per hazard; a condition adding to a hazard is folded into it
-    inter = check_interactions(case, band, kb)
     folded = {f"condition.{c}" for c in inter.folded_conditions}
     alerts = [a for a in alerts if a.id not in folded]
     alerts.extend(inter.alerts)

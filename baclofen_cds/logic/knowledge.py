@@ -302,10 +302,11 @@ class Applies(_Strict):
     spasticity_origins: tuple[str, ...] | None = None
     conditions: tuple[str, ...] | None = None  # any of them
     intrathecal: tuple[str, ...] | None = None
+    hazards: tuple[str, ...] | None = None  # any of these raised at the critical tier
 
 
 class DoseRule(Rule):
-    kind: Literal["indication", "age", "origin", "renal", "condition", "intrathecal"]
+    kind: Literal["indication", "age", "origin", "renal", "condition", "intrathecal", "interaction"]
     applies: Applies
     label: str
     ladder: tuple[Rung, ...] | None = None
@@ -1001,6 +1002,10 @@ def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
         conditions_by_id=conditions_by_id,
         checker=checker,
     )
+    for rule in dosing.rules:
+        for hz in rule.applies.hazards or ():
+            if hz not in hazards_by_id:
+                raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown hazard {hz!r}")
     names = _build_names(interactions)
     for item in monitoring.items:
         checker.rule("monitoring.yaml", item)

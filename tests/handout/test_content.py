@@ -260,7 +260,9 @@ def test_storage_and_brand_lines_follow_country_and_form() -> None:
     assert "Lioresal" in _text("adult-spasticity-ms")  # UK tablets: wheat starch
     us_tablet = engine(example_case("adult-spasticity-ms"), policy=POLICY_US)
     assert "Lioresal" not in plain_text(build_handout(us_tablet, printed_on=PRINTED))
-    assert "Break the tablet on its line" in _text("adult-spasticity-ms")
+    # without the sedating medicines the adult ladder uses half tablets of 10 mg
+    halves = engine({**example_case("adult-spasticity-ms"), "comedications": []})
+    assert "Break the tablet on its line" in plain_text(build_handout(halves, printed_on=PRINTED))
     assert "Break the tablet" not in _text("dialysis")  # whole tablets only
 
 
@@ -470,6 +472,7 @@ def test_a_dose_that_goes_down_never_says_it_goes_up() -> None:
 def test_granules_name_each_packet_and_its_strength(language: str) -> None:
     data = {
         **example_case("adult-spasticity-ms"),
+        "comedications": [],  # the full 3-day adult ladder (15, 30, 45, 60 mg a day)
         "formulation": "oral_granules",
         "handout_language": language,
     }

@@ -156,6 +156,15 @@ def _not_slow(rec: Recommendation) -> None:
     assert rec.taper[-1].to_day < 28
 
 
+def _schedule(interval: int, target: float) -> Callable[[Recommendation], None]:
+    def check(rec: Recommendation) -> None:
+        assert rec.regimen is not None
+        assert rec.regimen.step_interval_days == interval
+        assert rec.regimen.target_daily_mg == target
+
+    return check
+
+
 def _notes(rec: Recommendation) -> None:
     titles = " ".join(n.title for n in rec.safety_notes)
     assert "Never stop abruptly" in titles and "Overdose" in titles
@@ -313,6 +322,21 @@ SAFETY_SCENARIOS = [
       {"indication.trigeminal_neuralgia"}),
     C("NOT: licensed spasticity stays recommended", "§2; S1 S8", {}, "recommended",
       set(), {"indication.hiccups", "indication.trigeminal_neuralgia"}),
+    # ------------------------------------------------ critical sedation: the plan follows the card
+    C("opioid with baclofen (critical card): weekly steps, dated target 30 mg a day",
+      "§13 (DERIVED schedule); S10 S8 S11",
+      {"comedications": ["oxycodone 5 mg q4h prn"]}, "use_with_caution",
+      {"hazard.cns_depression"}, start=(5, 3), check=_schedule(7, 30)),
+    C("gabapentin + diazepam + sleep apnoea: one critical card and the cautious schedule",
+      "§13 (DERIVED schedule); S35 S1",
+      {"comedications": ["gabapentin 300 mg TID", "diazepam"], "conditions": ["sleep_apnea"]},
+      "use_with_caution", {"hazard.cns_depression"}, check=_schedule(7, 30)),
+    C("NOT: one sedating antidepressant (warning only) keeps the labelled 3-day ladder",
+      "§4, §13; S1", {"comedications": ["mirtazapine 15 mg nocte"]}, "use_with_caution",
+      {"hazard.cns_depression"}, check=_schedule(3, 60)),
+    C("NOT: a non-interacting medicine changes nothing", "§4; S1",
+      {"comedications": ["omeprazole 20 mg od"]}, "recommended", set(),
+      {"hazard.cns_depression"}, check=_schedule(3, 60)),
     # ------------------------------------------------ 5. stopping safely
     C("on 60 mg a day for 2 months: taper from 60 over at least 2 weeks", "§15; S8 S10 S37",
       {"current_daily_mg": 60, "months_on_treatment": 2}, "recommended", check=_not_slow),
