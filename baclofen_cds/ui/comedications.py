@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCompleter,
@@ -28,6 +28,8 @@ from baclofen_cds.ui import style
 #: Letters typed before names are suggested: limits look-alike names on one screen
 #: (ISMP electronic naming guidance asks for several letters before matches show).
 COMPLETION_MIN_CHARS = 3
+#: Rows the list shows without scrolling.
+VISIBLE_ROWS = 5
 TEXT_ROLE = Qt.ItemDataRole.UserRole + 1
 SUGGESTION_ROLE = Qt.ItemDataRole.UserRole + 2
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -52,8 +54,8 @@ class ComedicationsEditor(QWidget):
         self.list.setObjectName("comedication_list")
         self.list.setAccessibleName("Co-medications")
         self.list.setAccessibleDescription("Delete removes the selected medicine.")
-        self.list.setMinimumHeight(self.fontMetrics().height() * 5)
         self.list.setWordWrap(True)
+        self.list.setMinimumHeight(self._rows_height(VISIBLE_ROWS))
         self.remove_button = QPushButton("&Remove", self)
         self.remove_button.setObjectName("comedication_remove")
         self.remove_button.setAccessibleName("Remove selected co-medication")
@@ -70,6 +72,9 @@ class ComedicationsEditor(QWidget):
         self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.completer.setWidget(self.input)
         self.completer.activated[str].connect(self._on_completion)  # type: ignore[index]
+        # Enter and Tab on the popup are ours: QCompleter would first hand Enter to the line
+        # edit (adding the typed text) and only then put the chosen name into the box.
+        self.completer.popup().installEventFilter(self)
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -99,6 +104,36 @@ class ComedicationsEditor(QWidget):
         remove.triggered.connect(self.remove_selected)
         self.list.addAction(remove)
 
+    def _rows_height(self, rows: int) -> int:
+        icon = self.list.style().pixelMetric(self.list.style().PixelMetric.PM_SmallIconSize)
+        row = max(self.fontMetrics().lineSpacing(), icon) + 6
+        return rows * row + 2 * self.list.frameWidth() + 4
+
+    def _fit_rows(self) -> None:
+        """At least VISIBLE_ROWS rows of the real item height are in sight."""
+        if self.list.count():
+            row = self.list.sizeHintForRow(0)
+            height = VISIBLE_ROWS * row + 2 * self.list.frameWidth() + 4
+            if height > self.list.minimumHeight():
+                self.list.setMinimumHeight(height)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        popup = self.completer.popup()
+        if watched is popup and event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab):
+                index = popup.currentIndex()
+                chosen = str(index.data()) if index.isValid() else ""
+                if key == Qt.Key.Key_Tab and not chosen:
+                    popup.hide()
+                    return False  # Tab without a highlighted name: leave the field as typed
+                popup.hide()
+                if self.add(chosen or self.input.text()):
+                    self.input.clear()
+                self.input.setFocus()
+                return True
+        return super().eventFilter(watched, event)
+
     # ------------------------------------------------------------------ data
     def set_names(self, names: list[str]) -> None:
         self._names.setStringList(list(names))
@@ -118,6 +153,8 @@ class ComedicationsEditor(QWidget):
         self.list.addItem(item)
         self._render(item)
         self.list.setCurrentItem(item)
+        self._fit_rows()
+        self.list.scrollToItem(item)
         self.changed.emit()
         return True
 
@@ -218,7 +255,9 @@ class ComedicationsEditor(QWidget):
             popup.hide()
 
     def _on_completion(self, text: str) -> None:
-        self.input.setText(text)
+        """A name chosen from the popup (a click) is added as it is, at once."""
+        if self.add(text):
+            self.input.clear()
 
     def _add_from_input(self) -> None:
         popup = self.completer.popup()
