@@ -328,6 +328,15 @@ class CaseFormWidget(QWidget):
         data["start_date"] = self.start().isoformat()
         return data, errors
 
+    def unconfirmed(self) -> tuple[str, ...]:
+        """What the clinician has neither entered nor confirmed as none, in words."""
+        out = []
+        if not self.comedications.confirmed():
+            out.append("other medicines")
+        if not self.conditions.confirmed():
+            out.append("conditions")
+        return tuple(out)
+
     def start(self) -> date:
         qd = self.start_date.date()
         return date(qd.year(), qd.month(), qd.day())

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QCompleter,
     QHBoxLayout,
     QLineEdit,
@@ -64,6 +65,13 @@ class ComedicationsEditor(QWidget):
         self.suggest_button.setAccessibleName("Replace with the suggested name")
         self.suggest_button.setEnabled(False)
         self.remove_button.setEnabled(False)
+        self.none_box = QCheckBox("No other &medicines", self)
+        self.none_box.setObjectName("comedications_none")
+        self.none_box.setAccessibleName("The patient takes no other medicines")
+        self.none_box.setAccessibleDescription(
+            "Tick once you have asked: until medicines are added or this is ticked, the"
+            " recommendation says the medicines are not confirmed."
+        )
 
         self._names = QStringListModel(self)
         self.completer = QCompleter(self._names, self)
@@ -90,6 +98,7 @@ class ComedicationsEditor(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.list)
         layout.addLayout(buttons)
+        layout.addWidget(self.none_box)
 
         self.input.textEdited.connect(self._on_edited)
         self.input.returnPressed.connect(self._add_from_input)
@@ -97,6 +106,7 @@ class ComedicationsEditor(QWidget):
         self.remove_button.clicked.connect(self.remove_selected)
         self.suggest_button.clicked.connect(self.use_suggestion)
         self.list.currentItemChanged.connect(self._update_buttons)
+        self.none_box.toggled.connect(self.changed)
         self._matches: dict[str, Any] = {}
         remove = QAction("Remove co-medication", self.list)
         remove.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
@@ -138,6 +148,18 @@ class ComedicationsEditor(QWidget):
     def set_names(self, names: list[str]) -> None:
         self._names.setStringList(list(names))
 
+    def confirmed(self) -> bool:
+        """Medicines were added, or the clinician ticked that there are none."""
+        return self.list.count() > 0 or self.none_box.isChecked()
+
+    def _sync_none(self) -> None:
+        has = self.list.count() > 0
+        if has and self.none_box.isChecked():
+            self.none_box.blockSignals(True)
+            self.none_box.setChecked(False)
+            self.none_box.blockSignals(False)
+        self.none_box.setEnabled(not has)
+
     def entries(self) -> list[str]:
         return [str(self.list.item(i).data(TEXT_ROLE)) for i in range(self.list.count())]
 
@@ -155,6 +177,7 @@ class ComedicationsEditor(QWidget):
         self.list.setCurrentItem(item)
         self._fit_rows()
         self.list.scrollToItem(item)
+        self._sync_none()
         self.changed.emit()
         return True
 
@@ -162,6 +185,10 @@ class ComedicationsEditor(QWidget):
         self.list.clear()
         self.input.clear()
         self._matches = {}
+        self.none_box.blockSignals(True)
+        self.none_box.setChecked(False)
+        self.none_box.blockSignals(False)
+        self._sync_none()
         self.changed.emit()
 
     def remove_selected(self) -> None:
@@ -169,6 +196,7 @@ class ComedicationsEditor(QWidget):
         if row < 0:
             return
         self.list.takeItem(row)
+        self._sync_none()
         self.changed.emit()
         self._update_buttons()
 

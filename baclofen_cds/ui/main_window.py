@@ -218,11 +218,13 @@ class MainWindow(RecordsActions, QMainWindow):
             f.hepatic_impairment,
             f.conditions.filter,
             f.conditions.tree,
+            f.conditions.none_box,
             f.comedications.input,
             f.comedications.add_button,
             f.comedications.list,
             f.comedications.remove_button,
             f.comedications.suggest_button,
+            f.comedications.none_box,
             f.formulation,
             f.start_date,
             self.tabs,
@@ -314,7 +316,7 @@ class MainWindow(RecordsActions, QMainWindow):
             shown = tuple(e for e in shown if e.message != "is required")
         self.form.show_errors(shown)
         self.form.comedications.set_matches(rec.comedications if rec is not None else None)
-        self.panel.show_assessment(assessment, acks)
+        self.panel.show_assessment(assessment, acks, unconfirmed=self.form.unconfirmed())
         self.basis.set_recommendation(rec)
         self._update_actions()
         self.assessed.emit(assessment)

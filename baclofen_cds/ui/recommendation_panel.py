@@ -70,6 +70,36 @@ def renal_text(renal: Any) -> str:
     return "\n".join(lines)
 
 
+def unconfirmed_text(unconfirmed: tuple[str, ...]) -> str:
+    """'Other medicines and conditions not yet confirmed: …' or ''."""
+    if not unconfirmed:
+        return ""
+    what = " and ".join(unconfirmed)
+    ticks = {
+        "other medicines": "“No other medicines”",
+        "conditions": "“None of these conditions”",
+    }
+    how = " / ".join(ticks[u] for u in unconfirmed if u in ticks)
+    return f"{what[0].upper()}{what[1:]} not yet confirmed: enter them or tick {how}."
+
+
+def banner(rec: Any, unconfirmed: tuple[str, ...] = ()) -> tuple[style.Tone, str]:
+    """The status banner: tone and text. Never the green all-clear while the medicines or
+    conditions are unconfirmed (nothing entered may mean nothing asked)."""
+    tone = style.STATUS.get(rec.status, style.STATUS["use_with_caution"])
+    reason = f" — {rec.status_reason}" if rec.status_reason else ""
+    text = f"{tone.symbol} {tone.word}{reason}"
+    if unconfirmed:
+        if rec.status == "recommended":
+            tone = style.STATUS["unconfirmed"]
+            text = (
+                f"{tone.symbol} {tone.word} — no rule raises a concern for what was entered,"
+                " but the check is not complete."
+            )
+        text += "\n" + unconfirmed_text(unconfirmed)
+    return tone, text
+
+
 def _table(name: str, label: str, model: Any) -> QTableView:
     view = QTableView()
     view.setObjectName(name)
@@ -297,7 +327,9 @@ class RecommendationPanel(QWidget):
             self.regimen_interval.blockSignals(False)
 
     # ------------------------------------------------------------------ showing
-    def show_assessment(self, assessment: Assessment, acknowledgements: Any = None) -> None:
+    def show_assessment(
+        self, assessment: Assessment, acknowledgements: Any = None, *, unconfirmed: Any = ()
+    ) -> None:
         rec = assessment.recommendation
         if rec is None:
             tone = style.STATUS["incomplete"]
@@ -319,9 +351,7 @@ class RecommendationPanel(QWidget):
             self.regimen_interval.setEnabled(False)
             self.regimen_reset.setEnabled(False)
             return
-        tone = style.STATUS.get(rec.status, style.STATUS["use_with_caution"])
-        reason = f" — {rec.status_reason}" if rec.status_reason else ""
-        self._set_banner(tone, f"{tone.symbol} {tone.word}{reason}")
+        self._set_banner(*banner(rec, tuple(unconfirmed)))
         self.renal_summary.setText(renal_text(rec.renal))
         regimen = rec.regimen
         if regimen is None:
