@@ -105,7 +105,7 @@ class MainWindow(RecordsActions, QMainWindow):
         self.basis: BasisView = BasisView()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("result_tabs")
-        self.tabs.addTab(_scroll(self.panel, "recommendation_scroll"), "&Recommendation")
+        self.tabs.addTab(self.panel, "&Recommendation")
         self.tabs.addTab(self.basis, "&Basis")
         self.history: HistoryView = HistoryView()
         self.tabs.addTab(self.history, "&History")

@@ -14,11 +14,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableView,
     QVBoxLayout,
@@ -89,6 +91,17 @@ def banner(rec: Any, unconfirmed: tuple[str, ...] = ()) -> tuple[style.Tone, str
     tone = style.STATUS.get(rec.status, style.STATUS["use_with_caution"])
     reason = f" — {rec.status_reason}" if rec.status_reason else ""
     text = f"{tone.symbol} {tone.word}{reason}"
+    critical = [a for a in rec.alerts if a.indicator == "critical"]
+    if critical and "critical" not in rec.status_reason.casefold():
+        # The engine's reason names the most severe alert and the count (contract, issue 9);
+        # until it does, the banner says it itself.
+        sev = style.SEVERITY["critical"]
+        n = len(critical)
+        first = critical[0].summary.rstrip(". ")
+        text += (
+            f"\n{sev.symbol} {n} CRITICAL alert{'s' if n != 1 else ''} shown below;"
+            f" most severe: {first}."
+        )
     if unconfirmed:
         if rec.status == "recommended":
             tone = style.STATUS["unconfirmed"]
@@ -248,7 +261,7 @@ class RecommendationPanel(QWidget):
 
         titration = QGroupBox("Titration schedule", self)
         QVBoxLayout(titration).addWidget(self.titration_table)
-        alerts = QGroupBox("Alerts", self)
+        alerts = QGroupBox("Warnings and information", self)
         QVBoxLayout(alerts).addWidget(self.alerts)
         monitoring = QGroupBox("Monitoring", self)
         QVBoxLayout(monitoring).addWidget(self.monitoring_table)
@@ -257,11 +270,25 @@ class RecommendationPanel(QWidget):
         t_layout.addWidget(self.taper_table)
         t_layout.addWidget(self.missed_dose)
 
+        # The banner and the critical alerts stay in sight; the rest scrolls under them.
+        body = QWidget(self)
+        body.setObjectName("recommendation_body")
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        for box in (kidney, regimen, alerts, titration, monitoring, taper):
+            body_layout.addWidget(box)
+        body_layout.addStretch(1)
+        self.scroll = QScrollArea(self)
+        self.scroll.setObjectName("recommendation_scroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll.setWidget(body)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 0)
         layout.addWidget(self.banner_frame)
-        for box in (kidney, regimen, titration, alerts, monitoring, taper):
-            layout.addWidget(box)
-        layout.addStretch(1)
+        layout.addWidget(self.alerts.strip)
+        layout.addWidget(self.scroll, 1)
 
         self.regimen_target.valueChanged.connect(self._choice_edited)
         self.regimen_interval.valueChanged.connect(self._choice_edited)

@@ -47,7 +47,7 @@ def test_adult_spasticity_with_opioid_and_benzodiazepine(window, qtbot):
     assert titration[0][:2] == ["Tue 2026-12-01", "Thu 2026-12-03"]
     assert titration[0][3:] == ["5 mg", "three times a day", "half of one 10 mg tablet", "15 mg"]
     assert titration[-1][1] == "until review"
-    headers = [c.header.text() for c in panel.alerts.cards()]
+    headers = [c.title.text() for c in panel.alerts.cards()]
     assert headers[0].startswith("✖ CRITICAL: ") and headers[1].startswith("✖ CRITICAL: ")
     assert any("WARNING: " in h for h in headers)
     assert len(headers) == len(expected.alerts)

@@ -62,7 +62,7 @@ def test_unknown_name_stays_marked_not_checked(window, qtbot):
     assert not item.icon().isNull()
     assert window.assessment.recommendation.unrecognized_comedications == ("Zzyxotril",)
     assert any(
-        "Zzyxotril" in c.header.text() and "WARNING" in c.header.text()
+        "Zzyxotril" in c.title.text() and "WARNING" in c.title.text()
         for c in window.panel.alerts.cards()
     )
 

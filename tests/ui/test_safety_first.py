@@ -68,3 +68,42 @@ def test_a_caution_keeps_its_tone_and_says_what_is_unconfirmed(window, qtbot):
     fill(qtbot, window, case)
     assert banner(window).startswith("⚠ USE WITH CAUTION")
     assert "Other medicines not yet confirmed" in banner(window)
+
+
+def visible_in_window(window, widget) -> bool:
+    """Inside the window's client area and not clipped by a scroll area."""
+    if not widget.isVisibleTo(window):
+        return False
+    top_left = widget.mapTo(window, widget.rect().topLeft())
+    bottom = top_left.y() + widget.height()
+    return top_left.y() >= 0 and bottom <= window.height() and not widget.visibleRegion().isEmpty()
+
+
+def test_critical_alerts_are_pinned_under_the_banner_at_1280x720(window, qtbot):
+    window.resize(1280, 720)
+    fill(qtbot, window, example("adult-spasticity-ms.json"))
+    qtbot.wait(20)
+    panel = window.panel
+    assert "2 CRITICAL alerts shown below" in banner(window)
+    assert "most severe: Benzodiazepine" in banner(window)
+    strip = panel.alerts.strip
+    critical = panel.alerts.critical_cards()
+    assert [c.alert.id for c in critical] == [
+        "interaction.benzodiazepines",
+        "interaction.opioids",
+    ]
+    for card in critical:
+        assert card.parentWidget() is strip
+        assert visible_in_window(window, card), card.alert.id
+    # warnings and info are below, in the scrolling part
+    warnings = [c for c in panel.alerts.cards() if c.alert.indicator != "critical"]
+    assert warnings and all(c.parentWidget() is panel.alerts for c in warnings)
+    assert panel.scroll.widget().isAncestorOf(panel.alerts)
+    # the strip follows the case: no critical alert, no strip
+    editor = window.form.comedications
+    for _ in range(editor.list.count()):
+        editor.list.setCurrentRow(0)
+        qtbot.mouseClick(editor.remove_button, Qt.MouseButton.LeftButton)
+    assert editor.list.count() == 0
+    assert not strip.isVisibleTo(window)
+    assert "CRITICAL" not in banner(window)
