@@ -122,6 +122,12 @@ class Engine:
             case_error=logic.CaseInputError,
         )
 
+    def supports(self, case_field: str) -> bool:
+        """Whether this engine's case contract has `case_field` (fields land one by one)."""
+        from baclofen_cds.logic.case import CaseInput
+
+        return case_field in CaseInput.model_fields
+
     def policy(self, overrides: Mapping[str, Any] | None = None) -> Any:
         return self._load_policy(self.kb, overrides=dict(overrides or {}))
 

@@ -133,6 +133,9 @@ class MainWindow(RecordsActions, QMainWindow):
         self._tab_order()
         self.form.changed.connect(self.recompute)
         self.panel.regimen_choice_changed.connect(self.recompute)
+        self.panel.override_requested.connect(self.request_override)
+        self.panel.override_withdrawn.connect(self.withdraw_override)
+        self.override: dict[str, str] | None = None  # the case's `override`, once given
         self.panel.basis_requested.connect(self.show_basis)
         self.form.patient_id.editingFinished.connect(self.refresh_history)
         self.history.open_requested.connect(self.open_saved)
@@ -297,7 +300,19 @@ class MainWindow(RecordsActions, QMainWindow):
         choice = self.panel.regimen_choice()
         if choice:
             data["regimen_choice"] = choice
+        if self.override is not None and self.engine.supports("override"):
+            data["override"] = self.override
         assessment = self.engine.assess(data, policy=self.policy, today=self.today())
+        rec = assessment.recommendation
+        if (
+            self.override is not None
+            and rec is not None
+            and getattr(rec, "regimen_withheld", None) is None
+        ):
+            # nothing is withheld any more: the override lapses, and is not sent again
+            self.override = None
+            data.pop("override", None)
+            assessment = self.engine.assess(data, policy=self.policy, today=self.today())
         if local_errors:
             merged = tuple(local_errors) + tuple(
                 e
@@ -324,7 +339,7 @@ class MainWindow(RecordsActions, QMainWindow):
 
     def _update_actions(self) -> None:
         rec = self.assessment.recommendation
-        has_regimen = rec is not None and rec.regimen is not None
+        has_regimen = rec is not None and self.panel.shown_regimen is not None
         available = self._handout_available
         for action in (self.print_action, self.export_action, self.preview_action):
             action.setEnabled(available and has_regimen)
@@ -342,7 +357,32 @@ class MainWindow(RecordsActions, QMainWindow):
         self.save_action.setEnabled(self.records is not None and rec is not None)
 
     # ------------------------------------------------------------------ actions
+    def request_override(self) -> bool:
+        """Ask for the coded reason, the clinician and a note; then recompute with them."""
+        rec = self.assessment.recommendation
+        withheld = getattr(rec, "regimen_withheld", None) if rec is not None else None
+        if withheld is None or not withheld.override_allowed:
+            return False
+        from baclofen_cds.ui.dialogs import OverrideDialog
+
+        dialog = OverrideDialog(
+            withheld,
+            clinician=self.settings.get("clinician/name"),
+            reasons=withheld.override_reasons,
+            parent=self,
+        )
+        if dialog.exec() != OverrideDialog.DialogCode.Accepted or dialog.value() is None:
+            return False
+        self.override = dialog.value()
+        self.recompute()
+        return True
+
+    def withdraw_override(self) -> None:
+        self.override = None
+        self.recompute()
+
     def new_case(self) -> None:
+        self.override = None
         self.acks.clear()
         self.saved_id = None
         self.supersedes = None
@@ -377,7 +417,7 @@ class MainWindow(RecordsActions, QMainWindow):
     def handout_pdf(self) -> bytes | None:
         """The handout for the current case, after the acknowledgements; None if refused."""
         rec = self.assessment.recommendation
-        if rec is None or rec.regimen is None or not self._handout_available:
+        if rec is None or self.panel.shown_regimen is None or not self._handout_available:
             return None
         if not self.ensure_acknowledged():
             return None

@@ -149,9 +149,44 @@ def _basis_button(output: str, label: str) -> QPushButton:
     return button
 
 
+class _Withheld:
+    """What the window shows when an engine without `regimen_withheld` says "avoid"."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        self.alert_ids: tuple[str, ...] = ()
+        self.override_allowed = False
+        self.override_reasons: tuple[Any, ...] = ()
+
+
+def withheld_and_regimen(rec: Any) -> tuple[Any, Any]:
+    """(regimen_withheld or None, the regimen to show or None).
+
+    "Avoid" is a stop: no dose is shown unless the engine applied a documented override.
+    """
+    withheld = getattr(rec, "regimen_withheld", None)
+    override = getattr(rec, "override", None)
+    if withheld is None and rec.status == "avoid" and override is None:
+        withheld = _Withheld(rec.status_reason)  # an engine from before the override contract
+    if withheld is not None and not (override is not None and getattr(override, "applied", True)):
+        return withheld, None
+    return withheld, rec.regimen
+
+
+def override_text(override: Any) -> str:
+    label = getattr(override, "label", "") or getattr(override, "reason", "")
+    note = f": {override.note}" if getattr(override, "note", "") else ""
+    return (
+        f"UNDER SPECIALIST OVERRIDE — {label} ({override.clinician}){note}."
+        " The dose below is shown only because of this override."
+    )
+
+
 class RecommendationPanel(QWidget):
     basis_requested = Signal(str)
     regimen_choice_changed = Signal()
+    override_requested = Signal()
+    override_withdrawn = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -186,6 +221,29 @@ class RecommendationPanel(QWidget):
             self.max_daily,
         ):
             label.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.override_label = QLabel(self)
+        self.override_label.setObjectName("override_label")
+        self.override_label.setWordWrap(True)
+        self.override_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.override_label.setFont(style.scaled_font(self, 1.0, bold=True))
+        avoid = style.STATUS["avoid"]
+        self.override_label.setStyleSheet(
+            f"color: {avoid.foreground}; background: {avoid.background};"
+            f" border: 2px solid {avoid.border}; padding: 4px;"
+        )
+        self.override_label.hide()
+        self.override_button = QPushButton("Proceed under specialist &override…", self)
+        self.override_button.setObjectName("override_button")
+        self.override_button.setAccessibleName("Proceed under specialist override")
+        self.override_button.hide()
+        self.override_button.clicked.connect(self.override_requested)
+        self.override_withdraw = QPushButton("&Withdraw override", self)
+        self.override_withdraw.setObjectName("override_withdraw")
+        self.override_withdraw.setAccessibleName("Withdraw the specialist override")
+        self.override_withdraw.hide()
+        self.override_withdraw.clicked.connect(self.override_withdrawn)
+        self.shown_regimen: Any = None
 
         self.regimen_target = QDoubleSpinBox(self)
         self.regimen_target.setObjectName("regimen_target")
@@ -240,11 +298,17 @@ class RecommendationPanel(QWidget):
 
         regimen = QGroupBox("Start regimen", self)
         r_layout = QVBoxLayout(regimen)
+        r_layout.addWidget(self.override_label)
         row = QHBoxLayout()
         row.addWidget(self.start_regimen, 1)
         row.addWidget(self.basis_buttons["regimen.start"], 0, Qt.AlignmentFlag.AlignTop)
         r_layout.addLayout(row)
         r_layout.addWidget(self.start_amount)
+        o_row = QHBoxLayout()
+        o_row.addWidget(self.override_button)
+        o_row.addWidget(self.override_withdraw)
+        o_row.addStretch(1)
+        r_layout.addLayout(o_row)
         row = QHBoxLayout()
         row.addWidget(self.max_daily, 1)
         row.addWidget(self.basis_buttons["regimen.max_daily_mg"], 0, Qt.AlignmentFlag.AlignTop)
@@ -365,6 +429,11 @@ class RecommendationPanel(QWidget):
             )
             self._set_banner(tone, f"{tone.symbol} {text[0].upper()}{text[1:]}")
             self.renal_summary.setText("—")
+            self._set_dose_font(large=False)
+            self.shown_regimen = None
+            self.override_label.hide()
+            self.override_button.hide()
+            self.override_withdraw.hide()
             self.start_regimen.setText("No dose is shown until the case is complete.")
             self.start_amount.setText("")
             self.max_daily.setText("")
@@ -380,12 +449,32 @@ class RecommendationPanel(QWidget):
             return
         self._set_banner(*banner(rec, tuple(unconfirmed)))
         self.renal_summary.setText(renal_text(rec.renal))
-        regimen = rec.regimen
+        withheld, regimen = withheld_and_regimen(rec)
+        self.shown_regimen = regimen
+        override = getattr(rec, "override", None)
+        applied = override is not None and getattr(override, "applied", True)
+        self._show(self.override_label, override_text(override) if applied else "")
+        self.override_button.setVisible(
+            withheld is not None and regimen is None and bool(withheld.override_allowed)
+        )
+        self.override_withdraw.setVisible(override is not None)
         if regimen is None:
-            self.start_regimen.setText("No dose suggested.")
-            self.start_amount.setText(rec.status_reason or "See the alerts for why.")
+            self._set_dose_font(large=False)
+            if withheld is not None:
+                self.start_regimen.setText("No dose is shown: specialist only.")
+                why = withheld.reason or rec.status_reason
+                how = (
+                    " A specialist may proceed under a documented override."
+                    if withheld.override_allowed
+                    else ""
+                )
+                self.start_amount.setText(f"{why}.{how}".replace("..", "."))
+            else:
+                self.start_regimen.setText("No dose suggested.")
+                self.start_amount.setText(rec.status_reason or "See the alerts for why.")
             self.max_daily.setText("")
         else:
+            self._set_dose_font(large=True)
             start = regimen.start
             self.start_regimen.setText(f"{mg(start.dose_mg)} {times_a_day(start.times_per_day)}")
             form = regimen.formulation
@@ -407,6 +496,19 @@ class RecommendationPanel(QWidget):
         self.basis_buttons["renal"].setEnabled(True)
         for key in ("regimen.start", "regimen.max_daily_mg"):
             self.basis_buttons[key].setEnabled(regimen is not None)
+
+    @staticmethod
+    def _show(label: QLabel, text: str) -> None:
+        if label.text() != text:
+            label.setText(text)
+        label.setVisible(bool(text))
+
+    def _set_dose_font(self, *, large: bool) -> None:
+        """The large bold type is for a dose only; a message reads in ordinary type."""
+        if getattr(self, "_dose_large", None) is large:
+            return
+        self._dose_large = large
+        self.start_regimen.setFont(style.scaled_font(self, 1.6 if large else 1.1, bold=True))
 
     def _set_banner(self, tone: style.Tone, text: str) -> None:
         if self.status_banner.text() != text:
