@@ -206,6 +206,8 @@ class CaseFormWidget(QWidget):
             self.egfr,
         ):
             edit.textChanged.connect(self.changed)
+        # the origin follows the indication before anyone hears of the change
+        self.indication.currentIndexChanged.connect(self._sync_origin)
         for combo in (
             self.indication,
             self.spasticity_origin,
@@ -216,7 +218,6 @@ class CaseFormWidget(QWidget):
             self.formulation,
         ):
             combo.currentIndexChanged.connect(self.changed)
-        self.indication.currentIndexChanged.connect(self._sync_origin)
         self.start_date.dateChanged.connect(self.changed)
         self.conditions.changed.connect(self.changed)
         self.comedications.changed.connect(self.changed)
@@ -377,6 +378,8 @@ class CaseFormWidget(QWidget):
             self.egfr,
         ):
             edit.clear()
+        # the origin follows the indication before anyone hears of the change
+        self.indication.currentIndexChanged.connect(self._sync_origin)
         for combo in (
             self.indication,
             self.spasticity_origin,
@@ -437,8 +440,14 @@ class CaseFormWidget(QWidget):
         self.changed.emit()
 
     def _sync_origin(self) -> None:
+        """The origin applies to spasticity only: for another indication it is cleared (not
+        just greyed out), so it can never block the result."""
         is_spasticity = self.indication.currentData() == "spasticity"
         self.spasticity_origin.setEnabled(is_spasticity)
+        if not is_spasticity and self.spasticity_origin.currentIndex() != 0:
+            self.spasticity_origin.blockSignals(True)
+            self.spasticity_origin.setCurrentIndex(0)
+            self.spasticity_origin.blockSignals(False)
 
 
 def _select(combo: QComboBox, code: str) -> None:

@@ -73,9 +73,9 @@ class MainWindow(RecordsActions, QMainWindow):
         fm = self.fontMetrics()
         width, height = fm.averageCharWidth() * 200, fm.height() * 56
         screen = QGuiApplication.primaryScreen()
-        if screen is not None:  # at most 90 % of the screen, so the frame stays visible
+        if screen is not None:  # the screen's free area, less a margin so the frame shows
             free = screen.availableGeometry()
-            width, height = min(width, free.width() * 9 // 10), min(height, free.height() * 9 // 10)
+            width, height = free.width() * 95 // 100, free.height() * 92 // 100
         self.resize(width, height)
         if deferred:
             opening = QLabel("Opening Baclofen CDS…")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QTableView,
     QVBoxLayout,
@@ -113,31 +114,91 @@ def banner(rec: Any, unconfirmed: tuple[str, ...] = ()) -> tuple[style.Tone, str
     return tone, text
 
 
+class FitTable(QTableView):
+    """A table as tall as its rows and never wider than its place: no scroll bars of its own.
+
+    Columns take their natural width when they fit; otherwise the widest are narrowed to a
+    fair share and their text wraps. Widths are measured again only when the longest text
+    of a column changes (`width_key`) or the table's width does: measuring every cell on each
+    keystroke doubled the update time.
+    """
+
+    def __init__(self, model: Any) -> None:
+        super().__init__()
+        self.setModel(model)
+        self._model = model
+        self._natural: list[int] = []
+        self._key: tuple[int, ...] | None = None
+        self._width = -1
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        model.modelReset.connect(self.refit)
+
+    def refit(self) -> None:
+        key = self._model.width_key()
+        if key != self._key or not self._natural:
+            self._key = key
+            self._natural = self._natural_widths()
+        self._lay_out()
+
+    def _natural_widths(self) -> list[int]:
+        """Each column's width without wrapping: its header, or its longest cell on one line.
+        (resizeColumnsToContents measures only the rows in sight.)"""
+        fm = self.fontMetrics()
+        header = self.horizontalHeader()
+        pad = 2 * self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin) + 10
+        table = self._model.as_text()
+        out = []
+        for col in range(self._model.columnCount()):
+            cells = max((fm.horizontalAdvance(r[col]) for r in table[1:]), default=0)
+            out.append(max(header.sectionSizeFromContents(col).width(), cells + pad))
+        return out
+
+    def _lay_out(self) -> None:
+        available = max(1, self.width() - 2 * self.frameWidth())
+        self._width = self.width()
+        widths = list(self._natural)
+        wrapped = sum(widths) > available
+        if wrapped:  # water-filling: narrow columns keep their width, wide ones share the rest
+            left, remaining = len(widths), available
+            for col in sorted(range(len(widths)), key=lambda c: self._natural[c]):
+                widths[col] = min(self._natural[col], remaining // max(1, left))
+                remaining -= widths[col]
+                left -= 1
+        for col, width in enumerate(widths):
+            self.setColumnWidth(col, width)
+        if wrapped:
+            self.resizeRowsToContents()
+        else:
+            size = self.verticalHeader().defaultSectionSize()
+            for row in range(self._model.rowCount()):
+                if self.rowHeight(row) != size:
+                    self.setRowHeight(row, size)
+        rows = sum(self.rowHeight(r) for r in range(self._model.rowCount()))
+        height = self.horizontalHeader().height() + rows + 2 * self.frameWidth()
+        if self.height() != height:
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != self._width and self._natural:
+            self._lay_out()
+
+
 def _table(name: str, label: str, model: Any) -> QTableView:
-    view = QTableView()
+    view = FitTable(model)
     view.setObjectName(name)
     view.setAccessibleName(label)
-    view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setTabKeyNavigation(False)  # Tab leaves the table: keyboard users are not trapped
     view.setWordWrap(True)
     view.verticalHeader().setVisible(False)
-    # Columns are fitted to their contents only when the longest text of a column changes:
-    # ResizeToContents re-measured every cell on each keystroke and doubled the update time.
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setMinimumHeight(view.fontMetrics().height() * 7)
-    fitted: list[tuple[int, ...]] = []
-
-    def refit() -> None:
-        key = model.width_key()
-        if not fitted or fitted[0] != key:
-            fitted[:] = [key]
-            view.resizeColumnsToContents()
-
-    model.modelReset.connect(refit)
-    refit()  # the empty table: columns as wide as their headers
+    view.refit()  # the empty table: columns as wide as their headers
     return view
 
 
