@@ -66,15 +66,24 @@ def alerts_css() -> str:
 
 
 def members_text(alert: Any) -> str:
-    """'Because of: oxycodone (opioid); alcohol use' from a hazard alert's members, or ''."""
-    members = getattr(alert, "members", None) or ()
+    """'Because of: oxycodone, alprazolam (entered as Xanax), epilepsy' from a hazard
+    alert's members, or ''. Each member's detail is in the expanded card."""
     parts = []
-    for m in members:
+    for m in getattr(alert, "members", None) or ():
         name = str(_get(m, "name") or "").strip()
-        detail = str(_get(m, "detail") or "").strip()
+        entered = [str(e) for e in (_get(m, "entered_as") or ()) if str(e) != name]
         if name:
-            parts.append(f"{name} ({detail})" if detail and detail != name else name)
-    return "Because of: " + "; ".join(parts) if parts else ""
+            parts.append(f"{name} (entered as {', '.join(entered)})" if entered else name)
+    return "Because of: " + ", ".join(parts) if parts else ""
+
+
+def members_html(alert: Any) -> str:
+    items = []
+    for m in getattr(alert, "members", None) or ():
+        name, detail = str(_get(m, "name") or ""), str(_get(m, "detail") or "")
+        if name:
+            items.append(f"<li><b>{escape(name)}</b>" + (f": {escape(detail)}" if detail else ""))
+    return "<p><b>Each contributor:</b></p><ul>" + "".join(items) + "</ul>" if items else ""
 
 
 def _get(obj: Any, key: str) -> Any:
@@ -181,6 +190,7 @@ class AlertCard(QFrame):
         return (
             f"<p><b>Why:</b> {escape(a.detail)}{marks}</p>"
             f"<p><b>What to do:</b> {escape(a.action)}</p>"
+            + members_html(a)
             + (f"<p><b>Triggered by:</b> {triggered}</p>" if triggered else "")
             + (f"<p><b>Severity based on:</b> {escape(basis)}</p>" if basis else "")
             + "<p><b>Sources:</b></p>"

@@ -63,6 +63,24 @@ def test_adding_a_medicine_or_condition_confirms_and_clears_the_none_tick(window
     assert "Other medicines not yet confirmed" in banner(window)
 
 
+def test_the_banner_counts_critical_alerts_when_the_engine_does_not(window, qtbot):
+    from types import SimpleNamespace
+
+    from baclofen_cds.ui.recommendation_panel import banner as make_banner
+
+    alerts = (
+        SimpleNamespace(indicator="critical", summary="Sedation and slowed breathing."),
+        SimpleNamespace(indicator="critical", summary="Kidney failure."),
+        SimpleNamespace(indicator="warning", summary="Epilepsy."),
+    )
+    rec = SimpleNamespace(status="use_with_caution", status_reason="Epilepsy", alerts=alerts)
+    tone, text = make_banner(rec)
+    assert text.splitlines()[1] == (
+        "✖ 2 CRITICAL alerts shown below; most severe: Sedation and slowed breathing."
+    )
+    assert tone is style.STATUS["use_with_caution"]
+
+
 def test_a_caution_keeps_its_tone_and_says_what_is_unconfirmed(window, qtbot):
     case = plain_case() | {"conditions": ["epilepsy"]}
     fill(qtbot, window, case)
@@ -84,14 +102,13 @@ def test_critical_alerts_are_pinned_under_the_banner_at_1280x720(window, qtbot):
     fill(qtbot, window, example("adult-spasticity-ms.json"))
     qtbot.wait(20)
     panel = window.panel
-    assert "2 CRITICAL alerts shown below" in banner(window)
-    assert "most severe: Benzodiazepine" in banner(window)
+    # the most severe alert and the number of critical ones (the engine's status_reason)
+    assert "Sedation and slowed breathing" in banner(window)
+    assert "1 critical alert" in banner(window)
     strip = panel.alerts.strip
     critical = panel.alerts.critical_cards()
-    assert [c.alert.id for c in critical] == [
-        "interaction.benzodiazepines",
-        "interaction.opioids",
-    ]
+    assert [c.alert.id for c in critical] == ["hazard.cns_depression"]
+    assert "Because of: oxycodone, alprazolam (entered as Xanax)" in critical[0].members.text()
     for card in critical:
         assert card.parentWidget() is strip
         assert visible_in_window(window, card), card.alert.id
