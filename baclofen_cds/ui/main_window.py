@@ -195,12 +195,116 @@ class MainWindow(RecordsActions, QMainWindow):
             self.copy_note_action,
         ):
             menu.addAction(action)
+        self._build_handout_menu(menu)
         menu.addSeparator()
         menu.addAction(self.settings_action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_action)
+
+    def _build_handout_menu(self, menu: Any) -> None:
+        """File → Handout options: large print, paper size, language (also in the print
+        dialog's options tab)."""
+        from PySide6.QtGui import QAction, QActionGroup
+
+        self.handout_paper = "a4"
+        self.handout_language = "en"
+        options = menu.addMenu("Handout &options")
+        options.setObjectName("menu_handout_options")
+        self.handout_menu = options
+        self.large_print_action = QAction("Lar&ge print (18 pt)", self)
+        self.large_print_action.setObjectName("action_large_print")
+        self.large_print_action.setCheckable(True)
+        options.addAction(self.large_print_action)
+        options.addSeparator()
+        self.paper_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        for code, text in (("a4", "&A4 paper"), ("letter", "&Letter paper")):
+            action = QAction(text, self)
+            action.setObjectName(f"action_paper_{code}")
+            action.setCheckable(True)
+            action.setChecked(code == self.handout_paper)
+            action.triggered.connect(lambda _=False, c=code: self.set_handout_paper(c))
+            group.addAction(action)
+            options.addAction(action)
+            self.paper_actions[code] = action
+        options.addSeparator()
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+
+    def set_handout_paper(self, code: str) -> None:
+        self.handout_paper = code
+        self.paper_actions[code].setChecked(True)
+
+    def set_handout_language(self, code: str) -> None:
+        self.handout_language = code
+        if code in self.language_actions:
+            self.language_actions[code].setChecked(True)
+
+    def _fill_languages(self) -> None:
+        """The handout's languages (known once the logic package is loaded)."""
+        from PySide6.QtGui import QAction
+
+        from baclofen_cds.ui.handout_bridge import LANGUAGE_NAMES, handout_languages
+
+        enabled = getattr(self.policy, "languages_enabled", None)
+        codes = [c for c in handout_languages() if not enabled or c in enabled] or ["en"]
+        for action in self.language_actions.values():
+            self.handout_menu.removeAction(action)
+            self.language_group.removeAction(action)
+        self.language_actions = {}
+        used: set[str] = {"g", "a", "l"}
+        for code in codes:
+            name = LANGUAGE_NAMES.get(code, code)
+            pos = next((i for i, ch in enumerate(name) if ch.lower() not in used), None)
+            if pos is not None:
+                used.add(name[pos].lower())
+                name = name[:pos] + "&" + name[pos:]
+            action = QAction(f"Handout in {name}" if pos is None else name, self)
+            action.setObjectName(f"action_language_{code}")
+            action.setCheckable(True)
+            action.triggered.connect(lambda _=False, c=code: self.set_handout_language(c))
+            self.language_group.addAction(action)
+            self.handout_menu.addAction(action)
+            self.language_actions[code] = action
+        if self.handout_language not in self.language_actions:
+            self.handout_language = codes[0]
+        self.language_actions[self.handout_language].setChecked(True)
+        country = getattr(self.policy, "country", None)
+        if country == "US":
+            self.set_handout_paper("letter")
+
+    def _handout_options_tab(self) -> QWidget:
+        """The print dialog's "Handout" tab: the same three choices as the menu."""
+        from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout
+
+        from baclofen_cds.ui.handout_bridge import LANGUAGE_NAMES
+
+        tab = QWidget()
+        tab.setWindowTitle("Handout")
+        form = QFormLayout(tab)
+        large = QCheckBox("Lar&ge print (18 pt)")
+        large.setChecked(self.large_print_action.isChecked())
+        large.toggled.connect(self.large_print_action.setChecked)
+        paper = QComboBox()
+        paper.setAccessibleName("Handout paper size")
+        for code, text in (("a4", "A4"), ("letter", "Letter")):
+            paper.addItem(text, code)
+        paper.setCurrentIndex(max(0, paper.findData(self.handout_paper)))
+        paper.currentIndexChanged.connect(lambda _: self.set_handout_paper(paper.currentData()))
+        language = QComboBox()
+        language.setAccessibleName("Handout language")
+        for code in self.language_actions or {"en": None}:
+            language.addItem(LANGUAGE_NAMES.get(code, code), code)
+        language.setCurrentIndex(max(0, language.findData(self.handout_language)))
+        language.currentIndexChanged.connect(
+            lambda _: self.set_handout_language(language.currentData())
+        )
+        form.addRow(large)
+        form.addRow("Paper", paper)
+        form.addRow("Language", language)
+        return tab
 
     def _tab_order(self) -> None:
         f, p = self.form, self.panel
@@ -251,6 +355,7 @@ class MainWindow(RecordsActions, QMainWindow):
         self.engine = engine
         self.form.set_knowledge_base(engine.kb)
         self._apply_settings()
+        self._fill_languages()
         self.statusBar().showMessage(
             f"Knowledge base {engine.kb.version}, reviewed {engine.kb.reviewed}", 0
         )
@@ -353,6 +458,8 @@ class MainWindow(RecordsActions, QMainWindow):
                 action.setToolTip("Critical alerts must be acknowledged first (you will be asked).")
             else:
                 action.setToolTip("")
+        if getattr(self, "_printing_busy", False):
+            self.print_action.setEnabled(False)  # one print job at a time
         self.copy_note_action.setEnabled(rec is not None)
         self.save_action.setEnabled(self.records is not None and rec is not None)
 
@@ -414,8 +521,18 @@ class MainWindow(RecordsActions, QMainWindow):
             self._update_actions()
         return not self.acks.pending(rec)
 
-    def handout_pdf(self) -> bytes | None:
-        """The handout for the current case, after the acknowledgements; None if refused."""
+    def handout_options(self) -> dict[str, Any]:
+        """The options the handout is made with (recorded with every print)."""
+        return {
+            "printed_on": self.today().isoformat(),
+            "prescriber": self.settings.get("clinician/name") or None,
+            "large_print": self.large_print_action.isChecked(),
+            "paper": self.handout_paper,
+            "language": self.handout_language,
+        }
+
+    def _prepare_handout(self) -> tuple[Any, dict[str, Any]] | None:
+        """(a function making the PDF, its options) after the acknowledgements; or None."""
         rec = self.assessment.recommendation
         if rec is None or self.panel.shown_regimen is None or not self._handout_available:
             return None
@@ -423,33 +540,104 @@ class MainWindow(RecordsActions, QMainWindow):
             return None
         from baclofen_cds.ui.handout_bridge import build_pdf
 
-        options: dict[str, Any] = {
-            "printed_on": self.today().isoformat(),
-            "prescriber": self.settings.get("clinician/name") or None,
-            "large_print": False,
-            "paper": "a4",
-        }
-        pdf = build_pdf(rec, kb=self.engine.kb if self.engine else None, **options)
+        options = self.handout_options()
+        kb = self.engine.kb if self.engine else None
+
+        def build() -> bytes:
+            return build_pdf(rec, kb=kb, **options)
+
+        return build, options
+
+    def handout_pdf(self) -> bytes | None:
+        """The handout for the current case, after the acknowledgements; None if refused."""
+        prepared = self._prepare_handout()
+        if prepared is None:
+            return None
+        build, options = prepared
+        pdf = build()
         self._last_print_options = options
         return pdf
 
     def print_handout(self, printer: Any = None) -> bool:
-        pdf = self.handout_pdf()
-        if pdf is None:
+        """Ask for the printer, then make and spool the handout in the background (as the PDF
+        itself: vector pages with their text). True when the job was started."""
+        prepared = self._prepare_handout()
+        if prepared is None:
             return False
+        build, options = prepared
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
-        from baclofen_cds.ui.handout_bridge import print_pdf
+        from baclofen_cds.ui.printing import job_for_printer
 
         if not isinstance(printer, QPrinter):
+            from PySide6.QtGui import QPageSize
+
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            size = QPageSize.PageSizeId.Letter if options["paper"] == "letter" else None
+            printer.setPageSize(QPageSize(size or QPageSize.PageSizeId.A4))
+            printer.setDocName("Baclofen handout")
             dialog = QPrintDialog(printer, self)
+            dialog.setOptionTabs([self._handout_options_tab()])
             if dialog.exec() != QPrintDialog.DialogCode.Accepted:
                 return False
-        print_pdf(pdf, printer)
-        self._record_print(pdf, self._last_print_options)
-        self.statusBar().showMessage("Handout sent to the printer.", 5000)
+            options = self.handout_options()  # as chosen in the dialog's options tab
+            rec, kb = self.assessment.recommendation, self.engine.kb if self.engine else None
+            from baclofen_cds.ui.handout_bridge import build_pdf
+
+            def build() -> bytes:
+                return build_pdf(rec, kb=kb, **options)
+
+        self._start_print(job_for_printer(printer, build, paper=options["paper"]), options)
         return True
+
+    def _start_print(self, job: Any, options: dict[str, Any]) -> None:
+        from PySide6.QtWidgets import QProgressDialog
+
+        from baclofen_cds.ui.printing import BackgroundPrinter
+
+        previous = getattr(self, "printing", None)
+        if previous is not None:
+            previous.wait()
+        printing = self.printing = BackgroundPrinter(self)
+        progress = QProgressDialog("Making the handout…", "&Cancel", 0, 0, self)
+        progress.setObjectName("print_progress")
+        progress.setWindowTitle("Printing the handout")
+        progress.setMinimumDuration(300)  # a quick job never flashes a dialog
+        progress.canceled.connect(printing.cancel)
+        self.print_progress = progress
+        self._printing_busy = True
+        self.print_action.setEnabled(False)
+
+        def done(message: str) -> None:
+            self._printing_busy = False
+            progress.reset()
+            progress.hide()
+            self._update_actions()
+            self.statusBar().showMessage(message, 8000)
+
+        def finished(pdf: bytes) -> None:
+            self._record_print(pdf, options)
+            done("Handout sent to the printer.")
+
+        def failed(message: str) -> None:
+            done(f"The handout was not printed: {message}")
+            from PySide6.QtWidgets import QMessageBox
+
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "Not printed",
+                f"The handout was not printed: {message}",
+                QMessageBox.StandardButton.Ok,
+                self,
+            )
+            box.setObjectName("print_failed")
+            box.open()  # not modal: the job ended in the background, the window goes on
+
+        printing.progress.connect(progress.setLabelText)
+        printing.finished.connect(finished)
+        printing.failed.connect(failed)
+        printing.cancelled.connect(lambda: done("Printing cancelled."))
+        printing.start(job)
 
     def export_pdf(self, path: Any = None) -> str | None:
         pdf = self.handout_pdf()
@@ -517,6 +705,9 @@ class MainWindow(RecordsActions, QMainWindow):
         AboutDialog(self.engine.kb if self.engine is not None else None, self).exec()
 
     def closeEvent(self, event: Any) -> None:
+        printing = getattr(self, "printing", None)
+        if printing is not None:
+            printing.wait()
         bridge = getattr(self, "records_bridge", None)
         if bridge is not None:
             bridge.wait()
