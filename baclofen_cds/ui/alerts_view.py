@@ -188,7 +188,8 @@ class AlertCard(QFrame):
         triggered = ", ".join(escape(str(t)) for t in a.triggered_by)
         basis = str(getattr(a, "tier_basis", "") or "")
         return (
-            f"<p><b>Why:</b> {escape(a.detail)}{marks}</p>"
+            # a hazard card's detail has one line per contributor: keep the lines
+            f"<p><b>Why:</b> {escape(a.detail).replace(chr(10), '<br>')}{marks}</p>"
             f"<p><b>What to do:</b> {escape(a.action)}</p>"
             + members_html(a)
             + (f"<p><b>Triggered by:</b> {triggered}</p>" if triggered else "")
