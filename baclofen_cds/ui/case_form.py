@@ -153,14 +153,14 @@ class CaseFormWidget(QWidget):
         self.start_date.setDate(QDate.currentDate())
 
         patient = self._group("Patient")
-        self._row(patient, "Patient &id", self.patient_id)
+        self._row(patient, "Patient i&d", self.patient_id)
         self._row(patient, "&Name", self.patient_name)
         self._row(patient, "&Indication", self.indication)
         self._row(patient, "Spasticity &origin", self.spasticity_origin)
         self._row(patient, "&Age (years)", self.age_years)
         self._row(patient, "Se&x", self.sex)
         self._row(patient, "&Weight (kg)", self.weight_kg)
-        self._row(patient, "&Height (cm)", self.height_cm)
+        self._row(patient, "Hei&ght (cm)", self.height_cm)
 
         kidney = self._group("Kidney and liver")
         scr = QWidget()
@@ -169,9 +169,9 @@ class CaseFormWidget(QWidget):
         scr_row.addWidget(self.serum_creatinine, 1)
         scr_row.addWidget(self.serum_creatinine_unit)
         self._row(kidney, "Serum &creatinine", self.serum_creatinine, container=scr)
-        self._row(kidney, "Known Cr&Cl (mL/min)", self.creatinine_clearance)
+        self._row(kidney, "&Known CrCl (mL/min)", self.creatinine_clearance)
         self._row(kidney, "Reported &eGFR", self.egfr)
-        self._row(kidney, "&Dialysis", self.dialysis)
+        self._row(kidney, "Dia&lysis", self.dialysis)
         self._row(kidney, "He&patic impairment", self.hepatic_impairment)
 
         conditions_box = QGroupBox("Conditions")
@@ -185,7 +185,7 @@ class CaseFormWidget(QWidget):
         self._fields["comedication_list"] = self.comedications.list
 
         prescription = self._group("Prescription")
-        self._row(prescription, "&Formulation", self.formulation)
+        self._row(prescription, "Form&ulation", self.formulation)
         self._row(prescription, "&Start date", self.start_date)
 
         layout = QVBoxLayout(self)

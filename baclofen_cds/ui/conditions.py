@@ -36,7 +36,7 @@ class ConditionsChecklist(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setRootIsDecorated(True)
         self.tree.setMinimumHeight(self.fontMetrics().height() * 10)
-        self.none_box = QCheckBox("None of t&hese conditions", self)
+        self.none_box = QCheckBox("None of these conditions", self)
         self.none_box.setObjectName("conditions_none")
         self.none_box.setAccessibleName("The patient has none of these conditions")
         self.none_box.setAccessibleDescription(

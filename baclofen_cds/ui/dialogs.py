@@ -29,6 +29,7 @@ from baclofen_cds.ui.acknowledgements import (
     Acknowledgement,
     make_acknowledgement,
 )
+from baclofen_cds.ui.alerts_view import members_text
 from baclofen_cds.ui.settings import AppSettings
 
 
@@ -52,9 +53,22 @@ class AcknowledgeDialog(QDialog):
         body = QWidget()
         body_layout = QVBoxLayout(body)
         for alert in self.alerts:
-            box = QGroupBox(f"{tone.symbol} {tone.word}: {alert.summary}")
-            box.setStyleSheet(f"QGroupBox {{ color: {tone.foreground}; font-weight: bold; }}")
+            box = QGroupBox()
+            box.setObjectName(f"ack_{alert.id}")
             form = QFormLayout(box)
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+            title = QLabel(f"{tone.symbol} {tone.word}: {alert.summary}")  # wraps, never clips
+            title.setObjectName("ack_title")
+            title.setWordWrap(True)
+            title.setTextFormat(Qt.TextFormat.PlainText)
+            title.setStyleSheet(f"color: {tone.foreground}; font-weight: bold;")
+            form.addRow(title)
+            members = members_text(alert)
+            if members:
+                who = QLabel(members)
+                who.setWordWrap(True)
+                who.setTextFormat(Qt.TextFormat.PlainText)
+                form.addRow(who)
             action = QLabel(f"What to do: {alert.action}")
             action.setWordWrap(True)
             action.setTextFormat(Qt.TextFormat.PlainText)
@@ -78,6 +92,7 @@ class AcknowledgeDialog(QDialog):
             body_layout.addWidget(box)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -90,6 +105,8 @@ class AcknowledgeDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
         self._update_ok()
+        fm = self.fontMetrics()
+        self.resize(fm.averageCharWidth() * 90, min(fm.height() * 40, self.sizeHint().height()))
 
     def _complete(self, alert_id: str) -> bool:
         code = self.reasons[alert_id].currentData()
@@ -168,7 +185,11 @@ class SettingsDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.intro = QLabel(self)
+        self.intro.setWordWrap(True)
+        self.intro.hide()
         layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
         layout.addLayout(form)
         layout.addWidget(buttons)
 

@@ -31,6 +31,26 @@ if TYPE_CHECKING:
     from baclofen_cds.ui.recommendation_panel import RecommendationPanel
 
 RECORDS_OPENING = "Records: opening…"
+RECORDS_LATER = "Records: opened when first needed"
+
+
+def knowledge_base_status(kb: Any) -> str:
+    """The status-bar line; it says plainly when no clinician has reviewed the content."""
+    approved = str(getattr(getattr(kb, "meta", None), "approved_by", "") or "")
+    if not approved or "not yet reviewed" in approved.casefold():
+        return (
+            f"Knowledge base {kb.version} ({kb.reviewed}): not yet clinically reviewed;"
+            " check against the current label"
+        )
+    return f"Knowledge base {kb.version}, reviewed {kb.reviewed} by {approved}"
+
+
+def first_run(window: Any) -> None:
+    """Open Settings once when the clinician, clinic or phone was never entered."""
+    settings = window.settings
+    if any(settings.get(k) for k in ("clinician/name", "clinic/name", "clinic/phone")):
+        return
+    window.open_settings(first_run=True)
 
 
 def _scroll(widget: QWidget, name: str) -> QScrollArea:
@@ -108,7 +128,7 @@ class MainWindow(RecordsActions, QMainWindow):
         self.tabs.addTab(self.panel, "&Recommendation")
         self.tabs.addTab(self.basis, "&Basis")
         self.history: HistoryView = HistoryView()
-        self.tabs.addTab(self.history, "&History")
+        self.tabs.addTab(self.history, "Histor&y")
         from PySide6.QtCore import Qt
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -120,7 +140,10 @@ class MainWindow(RecordsActions, QMainWindow):
         self.setCentralWidget(splitter)
         self.setStyleSheet(style.FOCUS_CSS)
 
-        self.records_banner = QLabel(RECORDS_OPENING)
+        self.records_url: str | None = None
+        self._after_records: list[Any] = []
+        self._records_failed = False
+        self.records_banner = QLabel(RECORDS_LATER)
         self.records_banner.setObjectName("records_banner")
         self.statusBar().addPermanentWidget(self.records_banner)
         self.saved_id: int | None = None  # the assessment the current result was saved as
@@ -138,6 +161,7 @@ class MainWindow(RecordsActions, QMainWindow):
         self.override: dict[str, str] | None = None  # the case's `override`, once given
         self.panel.basis_requested.connect(self.show_basis)
         self.form.patient_id.editingFinished.connect(self.refresh_history)
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.history.open_requested.connect(self.open_saved)
         self.history.new_from_requested.connect(self.new_case_from)
         self._update_actions()
@@ -160,7 +184,7 @@ class MainWindow(RecordsActions, QMainWindow):
         key = QKeySequence.StandardKey
         self.new_action = self._action("&New case", "action_new", self.new_case, key.New)
         self.save_action = self._action(
-            "&Save assessment", "action_save", self.save_assessment, key.Save
+            "&Save assessment", "action_save", self.save_when_ready, key.Save
         )
         self.print_action = self._action(
             "&Print handout…", "action_print", self.print_handout, key.Print
@@ -171,8 +195,11 @@ class MainWindow(RecordsActions, QMainWindow):
         self.preview_action = self._action(
             "Pre&view handout", "action_preview", self.preview_handout, "Ctrl+Shift+P"
         )
+        self.copy_short_action = self._action(
+            "&Copy note (short)", "action_copy_short_note", self.copy_short_note, "Ctrl+Alt+C"
+        )
         self.copy_note_action = self._action(
-            "&Copy clinician note", "action_copy_note", self.copy_note, "Ctrl+Shift+C"
+            "Copy f&ull clinician note", "action_copy_note", self.copy_note, "Ctrl+Shift+C"
         )
         self.settings_action = self._action(
             "Se&ttings…", "action_settings", self.open_settings, key.Preferences
@@ -192,6 +219,7 @@ class MainWindow(RecordsActions, QMainWindow):
             self.print_action,
             self.preview_action,
             self.export_action,
+            self.copy_short_action,
             self.copy_note_action,
         ):
             menu.addAction(action)
@@ -356,9 +384,7 @@ class MainWindow(RecordsActions, QMainWindow):
         self.form.set_knowledge_base(engine.kb)
         self._apply_settings()
         self._fill_languages()
-        self.statusBar().showMessage(
-            f"Knowledge base {engine.kb.version}, reviewed {engine.kb.reviewed}", 0
-        )
+        self.statusBar().showMessage(knowledge_base_status(engine.kb), 0)
         self.recompute()
 
     def show_engine_error(self, message: str) -> None:
@@ -461,9 +487,54 @@ class MainWindow(RecordsActions, QMainWindow):
         if getattr(self, "_printing_busy", False):
             self.print_action.setEnabled(False)  # one print job at a time
         self.copy_note_action.setEnabled(rec is not None)
-        self.save_action.setEnabled(self.records is not None and rec is not None)
+        self.copy_short_action.setEnabled(rec is not None)
+        self.save_action.setEnabled(not self._records_failed and rec is not None)
 
     # ------------------------------------------------------------------ actions
+    # ------------------------------------------------------------------ records, on first use
+    def ensure_records(self, then: Any = None) -> bool:
+        """True when the records are open; otherwise start opening them (in a worker) and
+        run `then` once they are. SQLAlchemy is never loaded before it is needed."""
+        if self.records is not None:
+            return True
+        if self._records_failed:
+            return False
+        if then is not None:
+            self._after_records.append(then)
+        if getattr(self, "records_bridge", None) is None:
+            self.records_banner.setText(RECORDS_OPENING)
+            self.history.message.setText("Records are being opened…")
+            self.open_records(self.records_url)
+            self.records_bridge.opened.connect(self._records_ready)
+            self.records_bridge.failed.connect(self._records_failed_now)
+        return False
+
+    def records_unavailable(self, message: str) -> None:
+        self._records_failed = True
+        super().records_unavailable(message)
+
+    def _records_ready(self, *args: Any) -> None:
+        del args
+        pending, self._after_records = self._after_records, []
+        for then in pending:
+            then()
+
+    def _records_failed_now(self, *args: Any) -> None:
+        del args
+        self._records_failed = True
+        self._after_records = []
+        self._update_actions()
+
+    def save_when_ready(self) -> None:
+        if self.ensure_records(self.save_assessment):
+            self.save_assessment()
+        else:
+            self.statusBar().showMessage("Opening the records to save…", 5000)
+
+    def _tab_shown(self, index: int) -> None:
+        if self.tabs.widget(index) is self.history:
+            self.ensure_records()
+
     def request_override(self) -> bool:
         """Ask for the coded reason, the clinician and a note; then recompute with them."""
         rec = self.assessment.recommendation
@@ -690,11 +761,37 @@ class MainWindow(RecordsActions, QMainWindow):
         self.statusBar().showMessage("Clinician note copied to the clipboard.", 5000)
         return text
 
-    def open_settings(self) -> None:
+    def copy_short_note(self) -> str:
+        """At most 15 lines for the chart: status, dose, schedule, maximum, critical alerts
+        with their acknowledgement, monitoring."""
+        rec = self.assessment.recommendation
+        if rec is None:
+            return ""
+        from baclofen_cds.ui.note import short_note
+
+        text = short_note(
+            rec,
+            self.acks.current(rec.alerts),
+            regimen=self.panel.shown_regimen,
+            clinician=self.settings.get("clinician/name"),
+            unconfirmed=self.form.unconfirmed(),
+        )
+        QGuiApplication.clipboard().setText(text)
+        self.statusBar().showMessage("Short note copied to the clipboard.", 5000)
+        return text
+
+    def open_settings(self, first_run: bool = False) -> None:
         from baclofen_cds.ui.dialogs import SettingsDialog
 
         kb = self.engine.kb if self.engine is not None else None
         dialog = SettingsDialog(self.settings, getattr(kb, "formulations", None), self)
+        if first_run:
+            dialog.setWindowTitle("Welcome: your name, clinic and phone")
+            dialog.intro.setText(
+                "Printed on every handout and saved with every assessment."
+                " They can be changed later in File → Settings."
+            )
+            dialog.intro.show()
         if dialog.exec() == SettingsDialog.DialogCode.Accepted and self.engine is not None:
             self._apply_settings(form_defaults=False)  # the case on screen keeps its units
             self.recompute()
