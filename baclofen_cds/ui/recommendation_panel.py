@@ -73,6 +73,12 @@ def renal_text(renal: Any) -> str:
     return "\n".join(lines)
 
 
+def _set_text(label: QLabel, text: str) -> None:
+    """Set a label only when its text changes (no relayout on every keystroke)."""
+    if label.text() != text:
+        label.setText(text)
+
+
 def unconfirmed_text(unconfirmed: tuple[str, ...]) -> str:
     """'Other medicines and conditions not yet confirmed: …' or ''."""
     if not unconfirmed:
@@ -448,34 +454,38 @@ class RecommendationPanel(QWidget):
     def _update_choice_ranges(self, regimen: Any) -> None:
         """Cap the target at this patient's ceiling; the interval can only get longer."""
         enabled = regimen is not None
-        self.regimen_target.setEnabled(enabled)
-        self.regimen_interval.setEnabled(enabled)
-        self.regimen_reset.setEnabled(enabled)
+        for widget in (self.regimen_target, self.regimen_interval, self.regimen_reset):
+            if widget.isEnabled() != enabled:
+                widget.setEnabled(enabled)
         if regimen is None:
             return
         chosen = self.regimen_choice() or {}
         steps = [s.daily_mg for s in regimen.steps]
         increments = [b - a for a, b in itertools.pairwise(steps) if b > a]
-        self.regimen_target.blockSignals(True)
-        self.regimen_target.setRange(0.0, float(regimen.max_daily_mg))
-        self.regimen_target.setSingleStep(
-            float(min(increments)) if increments else float(regimen.start.daily_mg)
+        target = (
+            float(regimen.max_daily_mg),
+            float(min(increments)) if increments else float(regimen.start.daily_mg),
         )
-        self.regimen_target.blockSignals(False)
+        # Only what changed is set: setting a spin box's range, suffix or value on every
+        # keystroke re-laid it out and could reset what the clinician was typing.
+        if target != getattr(self, "_target_limits", None):
+            self._target_limits = target
+            self.regimen_target.blockSignals(True)
+            self.regimen_target.setRange(0.0, target[0])
+            self.regimen_target.setSingleStep(target[1])
+            self.regimen_target.blockSignals(False)
         # The suggested interval is learnt only from a result computed without a chosen
         # interval: with a choice, the engine's interval is the chosen one.
         if "step_interval_days" not in chosen or self._suggested_interval is None:
-            self._suggested_interval = int(regimen.step_interval_days)
+            suggested = int(regimen.step_interval_days)
+            if suggested == self._suggested_interval:
+                return
+            self._suggested_interval = suggested
             self.regimen_interval.blockSignals(True)
-            self.regimen_interval.setRange(
-                self._suggested_interval,
-                max(self._suggested_interval, choice_interval_limits()[1]),
-            )
-            self.regimen_interval.setSpecialValueText(
-                f"as suggested (every {self._suggested_interval} days)"
-            )
+            self.regimen_interval.setRange(suggested, max(suggested, choice_interval_limits()[1]))
+            self.regimen_interval.setSpecialValueText(f"as suggested (every {suggested} days)")
             self.regimen_interval.setSuffix(" days between steps")
-            self.regimen_interval.setValue(self._suggested_interval)
+            self.regimen_interval.setValue(suggested)
             self.regimen_interval.blockSignals(False)
 
     # ------------------------------------------------------------------ showing
@@ -489,16 +499,16 @@ class RecommendationPanel(QWidget):
                 "incomplete: enter the indication, age and sex to see a recommendation"
             )
             self._set_banner(tone, f"{tone.symbol} {text[0].upper()}{text[1:]}")
-            self.renal_summary.setText("—")
+            _set_text(self.renal_summary, "—")
             self._set_dose_font(large=False)
             self.shown_regimen = None
             self.override_label.hide()
             self.override_button.hide()
             self.override_withdraw.hide()
-            self.start_regimen.setText("No dose is shown until the case is complete.")
-            self.start_amount.setText("")
-            self.max_daily.setText("")
-            self.missed_dose.setText("")
+            _set_text(self.start_regimen, "No dose is shown until the case is complete.")
+            _set_text(self.start_amount, "")
+            _set_text(self.max_daily, "")
+            _set_text(self.missed_dose, "")
             for model in (self.titration_model, self.taper_model, self.monitoring_model):
                 model.set_rows(())
             self.alerts.set_alerts(None)
@@ -509,7 +519,7 @@ class RecommendationPanel(QWidget):
             self.regimen_reset.setEnabled(False)
             return
         self._set_banner(*banner(rec, tuple(unconfirmed)))
-        self.renal_summary.setText(renal_text(rec.renal))
+        _set_text(self.renal_summary, renal_text(rec.renal))
         withheld, regimen = withheld_and_regimen(rec)
         self.shown_regimen = regimen
         override = getattr(rec, "override", None)
@@ -522,37 +532,38 @@ class RecommendationPanel(QWidget):
         if regimen is None:
             self._set_dose_font(large=False)
             if withheld is not None:
-                self.start_regimen.setText("No dose is shown: specialist only.")
+                _set_text(self.start_regimen, "No dose is shown: specialist only.")
                 why = withheld.reason or rec.status_reason
                 how = (
                     " A specialist may proceed under a documented override."
                     if withheld.override_allowed
                     else ""
                 )
-                self.start_amount.setText(f"{why}.{how}".replace("..", "."))
+                _set_text(self.start_amount, f"{why}.{how}".replace("..", "."))
             else:
-                self.start_regimen.setText("No dose suggested.")
-                self.start_amount.setText(rec.status_reason or "See the alerts for why.")
-            self.max_daily.setText("")
+                _set_text(self.start_regimen, "No dose suggested.")
+                _set_text(self.start_amount, rec.status_reason or "See the alerts for why.")
+            _set_text(self.max_daily, "")
         else:
             self._set_dose_font(large=True)
             start = regimen.start
-            self.start_regimen.setText(f"{mg(start.dose_mg)} {times_a_day(start.times_per_day)}")
+            _set_text(self.start_regimen, f"{mg(start.dose_mg)} {times_a_day(start.times_per_day)}")
             form = regimen.formulation
             amount = f"Each dose: {start.amount} ({form.label})"
             if start.volume_ml is not None and "mL" not in start.amount:
                 amount += f", {_num(start.volume_ml)} mL"
-            self.start_amount.setText(
+            _set_text(
+                self.start_amount,
                 f"{amount}. Daily total {mg(start.daily_mg)}; increase every"
                 f" {regimen.step_interval_days} days up to {mg(regimen.target_daily_mg)} a day."
-                + ("  Includes DERIVED numbers: see Basis." if regimen.derived else "")
+                + ("  Includes DERIVED numbers: see Basis." if regimen.derived else ""),
             )
-            self.max_daily.setText(f"Maximum for this patient: {mg(regimen.max_daily_mg)} a day")
+            _set_text(self.max_daily, f"Maximum for this patient: {mg(regimen.max_daily_mg)} a day")
         self._update_choice_ranges(regimen)
         self.titration_model.set_rows(regimen.steps if regimen is not None else ())
         self.taper_model.set_rows(rec.taper)
         self.monitoring_model.set_rows(rec.monitoring)
-        self.missed_dose.setText(f"Missed dose: {rec.missed_dose.text}")
+        _set_text(self.missed_dose, f"Missed dose: {rec.missed_dose.text}")
         self.alerts.set_alerts(rec, acknowledgements)
         self.basis_buttons["renal"].setEnabled(True)
         for key in ("regimen.start", "regimen.max_daily_mg"):
