@@ -65,6 +65,11 @@ def alerts_css() -> str:
     return "\n".join(parts)
 
 
+#: Cards of alerts that went away, kept hidden for when they come back (typing in a field
+#: moves between the same few results).
+SPARE_CARDS = 24
+
+
 def members_text(alert: Any) -> str:
     """'Because of: oxycodone, alprazolam (entered as Xanax), epilepsy' from a hazard
     alert's members, or ''. Each member's detail is in the expanded card."""
@@ -245,6 +250,7 @@ class AlertsView(QWidget):
         self._strip_layout.setSpacing(4)
         self.strip.hide()
         self._cards: list[AlertCard] = []
+        self._spare: dict[tuple[str, str], AlertCard] = {}
         css = alerts_css()
         self.setStyleSheet(css)
         self.strip.setStyleSheet(css)
@@ -266,26 +272,32 @@ class AlertsView(QWidget):
         so typing in a field does not rebuild the list."""
         acks = acknowledgements or {}
         alerts = sorted_alerts(recommendation.alerts) if recommendation is not None else []
-        existing = {c.alert.id: c for c in self._cards}
+        existing = {(c.alert.id, c.alert.indicator): c for c in self._cards}
         cards: list[AlertCard] = []
         for alert in alerts:
-            card = existing.pop(alert.id, None)
-            if card is not None and card.alert.indicator == alert.indicator:
+            key = (alert.id, alert.indicator)
+            # a card that went away a keystroke ago comes back as it was (no rebuild)
+            card = existing.pop(key, None) or self._spare.pop(key, None)
+            if card is not None:
                 card.update_alert(alert, recommendation, acks.get(alert.id))
             else:
-                if card is not None:
-                    existing[alert.id + "\0replaced"] = card
                 card = AlertCard(alert, recommendation, acks.get(alert.id))
             cards.append(card)
-        for card in existing.values():
-            card.hide()  # at once: deleteLater waits for the event loop
-            card.setParent(None)
-            card.deleteLater()
+        for key, card in existing.items():
+            card.hide()  # at once, and kept for when the alert comes back
+            self._spare[key] = card
+        if len(self._spare) > SPARE_CARDS:
+            for key in list(self._spare)[: len(self._spare) - SPARE_CARDS]:
+                old = self._spare.pop(key)
+                old.setParent(None)
+                old.deleteLater()
         if [c.alert.id for c in cards] != [c.alert.id for c in self._cards]:
             for card in cards:
                 layout = self._strip_layout if card.alert.indicator == "critical" else self._layout
                 layout.removeWidget(card)
                 layout.addWidget(card)
+        for card in cards:
+            if card.isHidden():
                 card.show()
         self._cards = cards
         critical = sum(c.alert.indicator == "critical" for c in cards)

@@ -136,6 +136,7 @@ class FitTable(QTableView):
         self._natural: list[int] = []
         self._key: tuple[int, ...] | None = None
         self._width = -1
+        self._layouts: dict[Any, tuple[list[int], list[int]]] = {}
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
@@ -167,6 +168,18 @@ class FitTable(QTableView):
     def _lay_out(self) -> None:
         available = max(1, self.width() - 2 * self.frameWidth())
         self._width = self.width()
+        key = (self._model.rows(), available)
+        cached = self._layouts.get(key)
+        if cached is not None:  # the same rows at the same width: no measuring
+            widths, heights = cached
+            for col, width in enumerate(widths):
+                if self.columnWidth(col) != width:
+                    self.setColumnWidth(col, width)
+            for row, h in enumerate(heights):
+                if self.rowHeight(row) != h:
+                    self.setRowHeight(row, h)
+            self._fix_height()
+            return
         widths = list(self._natural)
         wrapped = sum(widths) > available
         if wrapped:  # water-filling: narrow columns keep their width, wide ones share the rest
@@ -184,6 +197,13 @@ class FitTable(QTableView):
             for row in range(self._model.rowCount()):
                 if self.rowHeight(row) != size:
                     self.setRowHeight(row, size)
+        heights = [self.rowHeight(r) for r in range(self._model.rowCount())]
+        if len(self._layouts) > 32:
+            self._layouts.clear()
+        self._layouts[key] = (widths, heights)
+        self._fix_height()
+
+    def _fix_height(self) -> None:
         rows = sum(self.rowHeight(r) for r in range(self._model.rowCount()))
         height = self.horizontalHeader().height() + rows + 2 * self.frameWidth()
         if self.height() != height:
@@ -357,6 +377,14 @@ class RecommendationPanel(QWidget):
         self.banner_frame = QWidget(self)
         self.banner_frame.setObjectName("status_frame")
         self.banner_frame.setLayout(banner_row)
+        self.banner_frame.setStyleSheet(
+            "\n".join(
+                f'#status_frame[tone="{k}"] {{ background: {t.background};'
+                f" border: 2px solid {t.border}; border-radius: 4px; }}"
+                f' #status_frame[tone="{k}"] QLabel {{ color: {t.foreground}; }}'
+                for k, t in style.STATUS.items()
+            )
+        )
 
         kidney = QGroupBox("Kidney function", self)
         k_row = QHBoxLayout(kidney)
@@ -589,9 +617,12 @@ class RecommendationPanel(QWidget):
         if getattr(self, "_tone", None) is tone:
             return
         self._tone = tone
-        self.banner_frame.setStyleSheet(
-            f"#status_frame {{ background: {tone.background}; border: 2px solid {tone.border};"
-            f" border-radius: 4px; }} QLabel {{ color: {tone.foreground}; }}"
-        )
+        key = next(k for k, t in style.STATUS.items() if t is tone)
+        self.banner_frame.setProperty("tone", key)  # one style sheet, selected by tone
+        self.banner_frame.style().unpolish(self.banner_frame)
+        self.banner_frame.style().polish(self.banner_frame)
+        for child in (self.status_banner, self.status_icon):
+            child.style().unpolish(child)
+            child.style().polish(child)
         size = self.status_banner.fontMetrics().height() * 2
         self.status_icon.setPixmap(style.icon(tone.icon).pixmap(size, size))
