@@ -100,7 +100,7 @@ def recommend(
     alerts.extend(inter.alerts)
     implied = dict(inter.statuses)
     for alert in inter.alerts:
-        votes.append(StatusVote(implied[alert.id], alert.summary, None))
+        votes.append(StatusVote(implied[alert.id], alert.summary, alert.id))
 
     # --- plausibility, then the hard stop: "avoid" withholds the regimen until an override
     implausible = implausible_values(case, renal.assessment, kb)

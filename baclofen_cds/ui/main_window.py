@@ -625,7 +625,13 @@ class MainWindow(RecordsActions, QMainWindow):
         if prepared is None:
             return None
         build, options = prepared
-        pdf = build()
+        try:
+            pdf = build()
+        except ValueError as exc:  # HandoutError: no clinic phone, no country, language off
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(self, "No handout", f"{exc}. Set it in Settings.")
+            return None
         self._last_print_options = options
         return pdf
 

