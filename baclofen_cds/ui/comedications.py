@@ -82,7 +82,9 @@ class ComedicationsEditor(QWidget):
         self.completer.activated[str].connect(self._on_completion)  # type: ignore[index]
         # Enter and Tab on the popup are ours: QCompleter would first hand Enter to the line
         # edit (adding the typed text) and only then put the chosen name into the box.
-        self.completer.popup().installEventFilter(self)
+        popup = self.completer.popup()
+        assert popup is not None  # QCompleter makes its popup on first access
+        popup.installEventFilter(self)
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)

@@ -323,7 +323,7 @@ class MainWindow(RecordsActions, QMainWindow):
         paper.currentIndexChanged.connect(lambda _: self.set_handout_paper(paper.currentData()))
         language = QComboBox()
         language.setAccessibleName("Handout language")
-        for code in self.language_actions or {"en": None}:
+        for code in list(self.language_actions) or ["en"]:
             language.addItem(LANGUAGE_NAMES.get(code, code), code)
         language.setCurrentIndex(max(0, language.findData(self.handout_language)))
         language.currentIndexChanged.connect(
@@ -633,7 +633,7 @@ class MainWindow(RecordsActions, QMainWindow):
             QMessageBox.warning(self, "No handout", f"{exc}. Set it in Settings.")
             return None
         self._last_print_options = options
-        return pdf
+        return bytes(pdf)
 
     def print_handout(self, printer: Any = None) -> bool:
         """Ask for the printer, then make and spool the handout in the background (as the PDF

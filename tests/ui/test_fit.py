@@ -35,8 +35,10 @@ def test_screenshot_has_no_sideways_scrolling_and_the_critical_strip_in_sight(
     shot = window.grab()
     path = tmp_path / f"{name}-{size[0]}.png"
     assert shot.save(str(path)) and not_blank(QImage(str(path)))
-    assert not panel.scroll.horizontalScrollBar().isVisible()
-    assert panel.scroll.widget().minimumSizeHint().width() <= panel.scroll.viewport().width()
+    assert not panel.body_scroll.horizontalScrollBar().isVisible()
+    assert (
+        panel.body_scroll.widget().minimumSizeHint().width() <= panel.body_scroll.viewport().width()
+    )
     for table in (panel.titration_table, panel.monitoring_table, panel.taper_table):
         assert not table.horizontalScrollBar().isVisible(), table.objectName()
         assert not table.verticalScrollBar().isVisible(), table.objectName()

@@ -115,7 +115,7 @@ def test_critical_alerts_are_pinned_under_the_banner_at_1280x720(window, qtbot):
     # warnings and info are below, in the scrolling part
     warnings = [c for c in panel.alerts.cards() if c.alert.indicator != "critical"]
     assert warnings and all(c.parentWidget() is panel.alerts for c in warnings)
-    assert panel.scroll.widget().isAncestorOf(panel.alerts)
+    assert panel.body_scroll.widget().isAncestorOf(panel.alerts)
     # the strip follows the case: no critical alert, no strip
     editor = window.form.comedications
     for _ in range(editor.list.count()):
