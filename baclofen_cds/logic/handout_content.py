@@ -342,20 +342,7 @@ def case_facts(
         true.add("hepatic_impairment")
     if case.get("indication") in _ALCOHOL:
         true.add("alcohol_use_disorder")
-    form = regimen.formulation
-    if form.unit == "tablet":
-        true.add("tablet")
-        strength = form.strength_mg or 0
-        if strength and any((_halves(s.dose_mg, strength) or 0) % 2 for s in regimen.steps):
-            true.add("half_tablet")
-    elif form.unit == "mL":
-        true.add("liquid")
-    else:
-        true.add("granules")
-    if form.code == "oral_solution_1_mg_per_ml":
-        true.add("solution_1")
-    if form.code == "oral_suspension_5_mg_per_ml":
-        true.add("suspension")
+    true.update(_form_facts(regimen))
     if country:
         true.add(f"country_{country.lower()}")
     conditions = [str(c) for c in case.get("conditions") or ()]
@@ -370,6 +357,26 @@ def case_facts(
     if recommendation.unrecognized_comedications:
         true.add("has_unchecked_medicines")
     return Facts(frozenset(true))
+
+
+def _form_facts(regimen: Regimen) -> set[str]:
+    """Facts about the dispensed form: tablet (and halves), liquid (which one) or granules."""
+    true: set[str] = set()
+    form = regimen.formulation
+    if form.unit == "tablet":
+        true.add("tablet")
+        strength = form.strength_mg or 0
+        if strength and any((_halves(s.dose_mg, strength) or 0) % 2 for s in regimen.steps):
+            true.add("half_tablet")
+    elif form.unit == "mL":
+        true.add("liquid")
+    else:
+        true.add("granules")
+    if form.code == "oral_solution_1_mg_per_ml":
+        true.add("solution_1")
+    if form.code == "oral_suspension_5_mg_per_ml":
+        true.add("suspension")
+    return true
 
 
 # ---------------------------------------------------------------- sections
