@@ -130,6 +130,12 @@ class Engine:
             clinic_policy=logic.load_policy_file(path) if path else None,
         )
 
+    def supports(self, case_field: str) -> bool:
+        """Whether this engine's case contract has `case_field` (fields land one by one)."""
+        from baclofen_cds.logic.case import CaseInput
+
+        return case_field in CaseInput.model_fields
+
     def policy(self, overrides: Mapping[str, Any] | None = None) -> Any:
         """The clinic's policy file, then the window's Settings on top."""
         return self._load_policy(self.kb, overrides={**self.clinic_policy, **(overrides or {})})

@@ -66,6 +66,7 @@ def test_preview_and_print_to_a_pdf_printer(window, qtbot, monkeypatch, tmp_path
     out = tmp_path / "printed.pdf"
     printer.setOutputFileName(str(out))
     assert window.print_handout(printer) is True
+    qtbot.waitUntil(lambda: "printer" in window.statusBar().currentMessage(), timeout=20_000)
     assert out.read_bytes().startswith(b"%PDF")
     assert "printer" in window.statusBar().currentMessage()
 
