@@ -141,7 +141,7 @@ def plan_dose(
     critical_hazards: frozenset[str] = frozenset(),
 ) -> DosePlan:
     population = population_of(case.age_years, kb)
-    inputs = (
+    inputs: tuple[tuple[str, object], ...] = (
         ("indication", case.indication),
         ("population", population),
         ("age_years", case.age_years),
