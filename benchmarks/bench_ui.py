@@ -4,8 +4,9 @@ updated panels.
 1. `baclofen-cds --startup-check` (a fresh process each time) prints the milliseconds from
    process start to the first paint of the window. The floor is measured the same way in the
    same run: a fresh process showing an empty `QMainWindow`. Target: ratio <= 1.3.
-2. A typed change in a field (weight) to the recomputed, repainted panels, in one process,
-   with a filled case. Target: p99 <= 50 ms.
+2. A keystroke (real key events: Backspace, digit) in the weight field to the recomputed,
+   repainted panels, in one process, with a filled case: in the first second after the
+   window is ready, and then 300 more. Target: p99 <= 20 ms.
 
 Runs offscreen when there is no display.
 """
@@ -106,6 +107,38 @@ def startup() -> list[tuple[str, float, str]]:
     ]
 
 
+def _keystrokes(
+    app, window, count: int | None, seconds: float | None, field: str = "weight_kg"
+) -> list[float]:
+    """Real key events in a field (Backspace, then a digit), each timed to the recomputed
+    and repainted panels. In the weight field every other keystroke leaves a one-digit
+    weight, so the result changes at each key (the worst case of typing)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    edit = getattr(window.form, field)
+    edit.setFocus()
+    edit.end(False)
+    times: list[float] = []
+    began = time.perf_counter()
+    i = 0
+    while (count is None or i < count) and (
+        seconds is None or time.perf_counter() - began < seconds
+    ):
+        key = Qt.Key.Key_Backspace if i % 2 == 0 else getattr(Qt.Key, f"Key_{(i // 2) % 10}")
+        started = time.perf_counter()
+        QTest.keyClick(edit, key)
+        app.processEvents()  # layout and repaint of the updated panels
+        times.append((time.perf_counter() - started) * 1000)
+        i += 1
+    return times
+
+
+def _p99(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+
+
 def field_change() -> list[tuple[str, float, str]]:
     os.environ.update(_env())
     import json
@@ -123,28 +156,31 @@ def field_change() -> list[tuple[str, float, str]]:
     app = QApplication.instance() or QApplication([])
     folder = tempfile.mkdtemp(prefix="bench-ui-")
     settings = AppSettings(QSettings(f"{folder}/s.ini", QSettings.Format.IniFormat))
-    window = MainWindow(settings, today=date(2026, 12, 1))
-    window.attach_engine(Engine.load())
-    window.show()
-    app.processEvents()
     case = json.loads(
         (Path(__file__).resolve().parents[1] / "examples" / "adult-spasticity-ms.json").read_text()
     )
+    # As the application starts: the frame paints, then the form, the knowledge base and the
+    # first result; the clinician types at once (the first second after start-up).
+    window = MainWindow(settings, today=date(2026, 12, 1), deferred=True)
+    window.show()
+    app.processEvents()
+    window.build()
+    window.attach_engine(Engine.load())
+    window.records_url = f"sqlite:///{folder}/records.db"
     window.form.load_case(case)
     app.processEvents()
-    times = []
-    for i in range(CHANGES):
-        started = time.perf_counter()
-        window.form.weight_kg.setText(str(60 + i % 40))
-        app.processEvents()  # layout and repaint of the updated panels
-        times.append((time.perf_counter() - started) * 1000)
-    assert window.assessment.recommendation is not None
+    first = _keystrokes(app, window, None, 1.0)
+    steady = _keystrokes(app, window, CHANGES, None)
+    name = _keystrokes(app, window, CHANGES // 3, None, "patient_name")
+    assert window.assessment.recommendation is not None or window.assessment.errors
     window.close()
     shutil.rmtree(folder, ignore_errors=True)
-    times.sort()
     return [
-        ("field change to updated panels, median", statistics.median(times), "ms"),
-        ("field change to updated panels, p99 (target <= 50)", times[int(0.99 * len(times))], "ms"),
+        ("keystroke to updated panels, median", statistics.median(steady), "ms"),
+        ("keystroke to updated panels, p99 (target <= 20)", _p99(steady), "ms"),
+        ("keystroke in the first second after start-up, p99 (target <= 20)", _p99(first), "ms"),
+        ("keystrokes answered in the first second", float(len(first)), ""),
+        ("keystroke in the patient name (result unchanged), p99", _p99(name), "ms"),
     ]
 
 

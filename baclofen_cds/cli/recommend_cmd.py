@@ -13,7 +13,7 @@ from baclofen_cds.cli import UsageError
 
 
 def register(sub: Any) -> None:
-    from baclofen_cds.cli import handout_io, records_cmd
+    from baclofen_cds.cli import handout_io, policy_opts, records_cmd
 
     p = sub.add_parser(
         "recommend", help="recommend a regimen for a case (JSON in, JSON or text out)"
@@ -24,6 +24,7 @@ def register(sub: Any) -> None:
     p.add_argument("--format", choices=("json", "text"), default="json")
     p.add_argument("--today", default=None, help=argparse.SUPPRESS)  # tests: fixed 'today'
     handout_io.add_handout_arguments(p)
+    policy_opts.add_policy_arguments(p)
     records_cmd.add_save_arguments(p)
     p.set_defaults(handler=run)
 
@@ -74,12 +75,13 @@ def compute(data: Any, today: date, overrides: dict[str, Any] | None = None) -> 
 
 
 def run(args: argparse.Namespace) -> int:
-    from baclofen_cds.cli import handout_io, records_cmd
+    from baclofen_cds.cli import handout_io, policy_opts, records_cmd
     from baclofen_cds.logic.summary import clinician_note
 
     today = date.fromisoformat(args.today)  # set by `main` (the edge) or --today
+    overrides = policy_opts.policy_overrides(args)
     data = read_case(args.input)
-    _, case, policy, rec = compute(data, today)
+    _, case, policy, rec = compute(data, today, overrides)
     pdfs = handout_io.write_handouts(args, case, rec, policy)
     records_cmd.save_if_asked(args, rec, pdfs)
     out = rec.to_json() if args.format == "json" else clinician_note(rec)

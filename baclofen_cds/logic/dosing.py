@@ -127,6 +127,7 @@ class Context:
     values: dict[str, str]
     population: Population
     inputs: tuple[tuple[str, object], ...] = field(default=())
+    critical_hazards: frozenset[str] = frozenset()
 
 
 # ------------------------------------------------------------------ entry point
@@ -136,15 +137,19 @@ def plan_dose(
     band: RenalBand,
     form: FormulationInfo,
     alert_values: dict[str, str],
+    *,
+    critical_hazards: frozenset[str] = frozenset(),
 ) -> DosePlan:
     population = population_of(case.age_years, kb)
-    inputs = (
+    inputs: tuple[tuple[str, object], ...] = (
         ("indication", case.indication),
         ("population", population),
         ("age_years", case.age_years),
         ("renal_band", band),
     )
-    ctx = Context(case, kb, band, form, alert_values, population, inputs)
+    if critical_hazards:
+        inputs = (*inputs, ("critical_hazards", tuple(sorted(critical_hazards))))
+    ctx = Context(case, kb, band, form, alert_values, population, inputs, critical_hazards)
     rules = applicable_rules(ctx)
     status = rule_status(ctx, rules)
     acc = _Acc(ctx, rules, status)
@@ -159,6 +164,9 @@ def plan_dose(
     target = acc.take(choose_target(ctx, rules, ladder, maximum))
     interval, target_mg = acc.take(apply_choice(ctx, slowest, target, maximum))
     levels = acc.take(dispense_levels(ctx, ladder, target_mg, maximum))
+    if isinstance(levels, Stop):
+        return acc.stopped(levels)
+    levels = acc.take(continue_from_current(ctx, levels, maximum))
     if isinstance(levels, Stop):
         return acc.stopped(levels)
     acc.take(low_weight_tablets(ctx))
@@ -221,6 +229,7 @@ def _applies(rule: DoseRule, ctx: Context) -> bool:
         and (a.spasticity_origins is None or case.spasticity_origin in a.spasticity_origins)
         and (a.conditions is None or bool(set(a.conditions) & set(case.conditions)))
         and (a.intrathecal is None or case.intrathecal in a.intrathecal)
+        and (a.hazards is None or bool(set(a.hazards) & ctx.critical_hazards))
     )
 
 
@@ -293,10 +302,18 @@ def choose_ladder(ctx: Context, rules: tuple[DoseRule, ...]) -> Part[Ladder | St
         alert = _no_rule_alert(ctx)
         return Part(Stop(alert.summary, (alert.id,)), (alert,))
     order = {id(lad): i for i, lad in enumerate(ladders)}
+
+    def given(lad: Ladder) -> float:
+        # compare what can actually be measured in this form: a mg/kg start that rounds down
+        # below another rule's start is the lower one (the kidney ladder must never win with
+        # a higher dose than the child's own rounded start)
+        got = dispense(lad.levels[0], ctx.form)
+        return lad.levels[0].daily_mg if got is None else got.daily_mg
+
     best = min(
         ladders,
         key=lambda lad: (
-            lad.levels[0].daily_mg,
+            given(lad),
             lad.maximum or lad.rule.max_daily_mg or math.inf,
             order[id(lad)],
         ),
@@ -523,6 +540,60 @@ def dispense_levels(
 
 def _level_text(lv: Level) -> str:
     return f"{format_mg(lv.dose_mg)} {times_a_day(lv.times_per_day)}"
+
+
+# ------------------------------------------------------------------ 9b. already on baclofen
+def continue_from_current(
+    ctx: Context, levels: tuple[Level, ...], maximum: Limit
+) -> Part[tuple[Level, ...] | Stop]:
+    """A patient already on baclofen goes on from their dose, never from a new start.
+
+    Restarting at the start dose would cut the dose at once (withdrawal); a first step above
+    the current dose is a sudden rise (toxicity). Above this patient's maximum there is no new
+    schedule at all: the taper from the current dose is the plan.
+    """
+    current = ctx.case.current_daily_mg
+    if current is None or current <= 0:
+        return Part(levels)
+    if current > maximum.value + _EPS:
+        alert = from_template(
+            ctx.kb,
+            "dose.current_above_max",
+            triggered_by=["current_daily_mg"],
+            current=format_mg(current),
+            maximum=format_mg(maximum.value),
+        )
+        return Part(Stop(alert.summary, (alert.id,)), (alert,))
+    below = [i for i, lv in enumerate(levels) if lv.daily_mg <= current + _EPS]
+    if not below or (below[-1] == 0 and len(levels) > 1):
+        return Part(levels)
+    kept = levels[below[-1] :]
+    if len(kept) == 1 and current > kept[0].daily_mg + _EPS:
+        # at or past the dated target already: hold the current dose (rounded down to the
+        # form) rather than cut it at once to the target
+        times = kept[0].times_per_day
+        held = dispense(Level(round(current / times, 4), times), ctx.form)
+        if held is not None and held.daily_mg > kept[0].daily_mg + _EPS:
+            kept = (held,)
+    alert = from_template(
+        ctx.kb,
+        "dose.continue_from_current",
+        triggered_by=["current_daily_mg"],
+        current=format_mg(current),
+        start=format_mg(kept[0].daily_mg),
+    )
+    entry = BasisEntry(
+        output="regimen.start",
+        rule="dose.continue_from_current",
+        inputs=(("current_daily_mg", current),),
+        sources=alert.sources,
+        note=(
+            f"already on {format_mg(current)} a day: the schedule starts at the highest step "
+            f"not above it ({format_mg(kept[0].daily_mg)} a day)"
+        ),
+        derived=True,
+    )
+    return Part(kept, (alert,), (entry,))
 
 
 # ------------------------------------------------------------------ 10. tablets for small children

@@ -11,7 +11,15 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from baclofen_cds.ui import style
 
@@ -51,10 +59,40 @@ def alerts_css() -> str:
             f"{sel} {{ background: {tone.background}; border: 2px solid {tone.border};"
             f" border-radius: 4px; }}"
             f" {sel} QLabel {{ color: {tone.foreground}; }}"
-            f" {sel} QToolButton {{ color: {tone.foreground}; text-align: left; border: none; }}"
+            f" {sel} QToolButton {{ border: none; }}"
         )
     parts.append("AlertCard QToolButton:focus { border: 2px solid #1a56b0; }")
     return "\n".join(parts)
+
+
+#: Cards of alerts that went away, kept hidden for when they come back (typing in a field
+#: moves between the same few results).
+SPARE_CARDS = 24
+
+
+def members_text(alert: Any) -> str:
+    """'Because of: oxycodone, alprazolam (entered as Xanax), epilepsy' from a hazard
+    alert's members, or ''. Each member's detail is in the expanded card."""
+    parts = []
+    for m in getattr(alert, "members", None) or ():
+        name = str(_get(m, "name") or "").strip()
+        entered = [str(e) for e in (_get(m, "entered_as") or ()) if str(e) != name]
+        if name:
+            parts.append(f"{name} (entered as {', '.join(entered)})" if entered else name)
+    return "Because of: " + ", ".join(parts) if parts else ""
+
+
+def members_html(alert: Any) -> str:
+    items = []
+    for m in getattr(alert, "members", None) or ():
+        name, detail = str(_get(m, "name") or ""), str(_get(m, "detail") or "")
+        if name:
+            items.append(f"<li><b>{escape(name)}</b>" + (f": {escape(detail)}" if detail else ""))
+    return "<p><b>Each contributor:</b></p><ul>" + "".join(items) + "</ul>" if items else ""
+
+
+def _get(obj: Any, key: str) -> Any:
+    return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
 
 
 class AlertCard(QFrame):
@@ -71,16 +109,28 @@ class AlertCard(QFrame):
         self.setObjectName(f"alert_{alert.id}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setProperty("severity", alert.indicator)  # styled by AlertsView's one style sheet
+        # The header is a small toggle (icon) and the title beside it wraps: a long summary
+        # never makes the card wider than the panel.
         self.header = QToolButton(self)
         self.header.setObjectName("alert_header")
-        self.header.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.header.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.header.setIcon(style.icon(tone.icon))
         self.header.setCheckable(True)
         self.header.setAutoRaise(True)
-        self.header.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.header.setFont(style.scaled_font(self, 1.0, bold=True))
         self.header.setAccessibleDescription("Press Space to show or hide the detail.")
         self.header.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.title = QLabel(self)
+        self.title.setObjectName("alert_title")
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setFont(style.scaled_font(self, 1.0, bold=True))
+        self.title.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.title.setMinimumWidth(1)
+        self.members = QLabel(self)
+        self.members.setObjectName("alert_members")
+        self.members.setWordWrap(True)
+        self.members.setTextFormat(Qt.TextFormat.PlainText)
+        self.members.hide()
 
         self.ack_label = QLabel(self)
         self.ack_label.setObjectName("alert_acknowledgement")
@@ -95,13 +145,25 @@ class AlertCard(QFrame):
             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
         )
         self.detail.hide()
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.header, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.title, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
-        layout.addWidget(self.header)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.members)
         layout.addWidget(self.ack_label)
         layout.addWidget(self.detail)
         self.header.toggled.connect(self._on_toggled)
         self.update_alert(alert, recommendation, acknowledgement)
+
+    def mouseReleaseEvent(self, event: Any) -> None:
+        """A click anywhere on the card's title toggles its detail, like the header button."""
+        if self.title.geometry().contains(event.position().toPoint()):
+            self.header.toggle()
+        super().mouseReleaseEvent(event)
 
     def update_alert(self, alert: Any, recommendation: Any, acknowledgement: Any = None) -> None:
         """Show this (same id, same severity) alert's current wording."""
@@ -109,9 +171,13 @@ class AlertCard(QFrame):
         self.alert = alert
         self.recommendation = recommendation
         header = f"{tone.symbol} {tone.word}: {alert.summary}"
-        if self.header.text() != header:
-            self.header.setText(header)
+        if self.title.text() != header:
+            self.title.setText(header)
             self.header.setAccessibleName(f"{tone.word}: {alert.summary}")
+        members = members_text(alert)
+        if self.members.text() != members:
+            self.members.setText(members)
+            self.members.setVisible(bool(members))
         if self.expanded:  # the detail is laid out only when it is shown
             self._fill_detail()
         self.set_acknowledgement(acknowledgement)
@@ -125,11 +191,14 @@ class AlertCard(QFrame):
         a = self.alert
         marks = f" <i>({escape(a.evidence)})</i>" if a.evidence else ""
         triggered = ", ".join(escape(str(t)) for t in a.triggered_by)
+        basis = str(getattr(a, "tier_basis", "") or "")
         return (
             # a hazard card's detail has one line per contributor: keep the lines
             f"<p><b>Why:</b> {escape(a.detail).replace(chr(10), '<br>')}{marks}</p>"
             f"<p><b>What to do:</b> {escape(a.action)}</p>"
+            + members_html(a)
             + (f"<p><b>Triggered by:</b> {triggered}</p>" if triggered else "")
+            + (f"<p><b>Severity based on:</b> {escape(basis)}</p>" if basis else "")
             + "<p><b>Sources:</b></p>"
             + sources_html(recommendation, a.sources)
         )
@@ -137,12 +206,13 @@ class AlertCard(QFrame):
     def set_acknowledgement(self, ack: Any) -> None:
         if ack is None:
             needs = self.alert.indicator == "critical"
-            self.ack_label.setText("Needs acknowledgement before printing." if needs else "")
-            self.ack_label.setVisible(needs)
+            text = "Needs acknowledgement before printing." if needs else ""
         else:
             comment = f" — {ack.comment}" if ack.comment else ""
-            self.ack_label.setText(f"Acknowledged: {ack.reason_text}{comment}")
-            self.ack_label.show()
+            text = f"Acknowledged: {ack.reason_text}{comment}"
+        if self.ack_label.text() != text:
+            self.ack_label.setText(text)
+        self.ack_label.setVisible(bool(text))
 
     @property
     def expanded(self) -> bool:
@@ -159,7 +229,8 @@ class AlertCard(QFrame):
 
 
 class AlertsView(QWidget):
-    """The list of alert cards (object name `alerts`)."""
+    """The alert cards (object name `alerts`): critical ones in `strip`, which the panel pins
+    under the status banner; warnings and info in this widget, further down."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -167,14 +238,28 @@ class AlertsView(QWidget):
         self.setAccessibleName("Alerts")
         self.summary = QLabel("No alerts.", self)
         self.summary.setObjectName("alerts_summary")
+        self.summary.setWordWrap(True)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.addWidget(self.summary)
+        self.strip = QFrame()
+        self.strip.setObjectName("critical_strip")
+        self.strip.setAccessibleName("Critical alerts")
+        self._strip_layout = QVBoxLayout(self.strip)
+        self._strip_layout.setContentsMargins(0, 0, 0, 0)
+        self._strip_layout.setSpacing(4)
+        self.strip.hide()
         self._cards: list[AlertCard] = []
-        self.setStyleSheet(alerts_css())
+        self._spare: dict[tuple[str, str], AlertCard] = {}
+        css = alerts_css()
+        self.setStyleSheet(css)
+        self.strip.setStyleSheet(css)
 
     def cards(self) -> list[AlertCard]:
         return list(self._cards)
+
+    def critical_cards(self) -> list[AlertCard]:
+        return [c for c in self._cards if c.alert.indicator == "critical"]
 
     def card(self, alert_id: str) -> AlertCard:
         for card in self._cards:
@@ -187,36 +272,49 @@ class AlertsView(QWidget):
         so typing in a field does not rebuild the list."""
         acks = acknowledgements or {}
         alerts = sorted_alerts(recommendation.alerts) if recommendation is not None else []
-        existing = {c.alert.id: c for c in self._cards}
+        existing = {(c.alert.id, c.alert.indicator): c for c in self._cards}
         cards: list[AlertCard] = []
         for alert in alerts:
-            card = existing.pop(alert.id, None)
-            if card is not None and card.alert.indicator == alert.indicator:
+            key = (alert.id, alert.indicator)
+            # a card that went away a keystroke ago comes back as it was (no rebuild)
+            card = existing.pop(key, None) or self._spare.pop(key, None)
+            if card is not None:
                 card.update_alert(alert, recommendation, acks.get(alert.id))
             else:
-                if card is not None:
-                    existing[alert.id + "\0replaced"] = card
                 card = AlertCard(alert, recommendation, acks.get(alert.id))
             cards.append(card)
-        for card in existing.values():
-            self._layout.removeWidget(card)
-            card.hide()  # at once: deleteLater waits for the event loop
-            card.deleteLater()
+        for key, card in existing.items():
+            card.hide()  # at once, and kept for when the alert comes back
+            self._spare[key] = card
+        if len(self._spare) > SPARE_CARDS:
+            for key in list(self._spare)[: len(self._spare) - SPARE_CARDS]:
+                old = self._spare.pop(key)
+                old.setParent(None)
+                old.deleteLater()
         if [c.alert.id for c in cards] != [c.alert.id for c in self._cards]:
             for card in cards:
-                self._layout.removeWidget(card)
-            for card in cards:
-                self._layout.addWidget(card)
+                layout = self._strip_layout if card.alert.indicator == "critical" else self._layout
+                layout.removeWidget(card)
+                layout.addWidget(card)
+        for card in cards:
+            if card.isHidden():
+                card.show()
         self._cards = cards
+        critical = sum(c.alert.indicator == "critical" for c in cards)
+        if self.strip.isHidden() == bool(critical):
+            self.strip.setVisible(bool(critical))
         if recommendation is None:
-            self.summary.setText("No alerts: the case is incomplete.")
-            return
-        counts = {k: sum(a.indicator == k for a in alerts) for k in style.SEVERITY}
-        if alerts:
+            text = "No alerts: the case is incomplete."
+        elif alerts:
+            counts = {k: sum(a.indicator == k for a in alerts) for k in style.SEVERITY}
             words = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
-            self.summary.setText(f"{len(alerts)} alert{'s' if len(alerts) != 1 else ''}: {words}")
+            text = f"{len(alerts)} alert{'s' if len(alerts) != 1 else ''}: {words}"
+            if critical:
+                text += " (the critical ones are at the top)"
         else:
-            self.summary.setText("No alerts.")
+            text = "No alerts."
+        if self.summary.text() != text:
+            self.summary.setText(text)
 
     def set_acknowledgements(self, acknowledgements: Any) -> None:
         for card in self._cards:

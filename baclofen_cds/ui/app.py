@@ -95,7 +95,10 @@ def run(*, startup_check: bool = False, database_url: str | None = None) -> int:
                 print(f"ready after {elapsed_ms():.0f} ms", file=sys.stderr, flush=True)
             app.quit()
         elif load_engine():
-            window.open_records(database_url)
+            from baclofen_cds.ui.main_window import first_run
+
+            window.records_url = database_url  # opened on first use (Save, History)
+            QTimer.singleShot(0, lambda: first_run(window))
 
     watcher = FirstPaint(first_paint)
     window.installEventFilter(watcher)

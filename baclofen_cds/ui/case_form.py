@@ -155,14 +155,14 @@ class CaseFormWidget(QWidget):
         self.start_date.setDate(self._today_q())
 
         patient = self._group("Patient")
-        self._row(patient, "Patient &id", self.patient_id)
+        self._row(patient, "Patient i&d", self.patient_id)
         self._row(patient, "&Name", self.patient_name)
         self._row(patient, "&Indication", self.indication)
         self._row(patient, "Spasticity &origin", self.spasticity_origin)
         self._row(patient, "&Age (years)", self.age_years)
         self._row(patient, "Se&x", self.sex)
         self._row(patient, "&Weight (kg)", self.weight_kg)
-        self._row(patient, "&Height (cm)", self.height_cm)
+        self._row(patient, "Hei&ght (cm)", self.height_cm)
 
         kidney = self._group("Kidney and liver")
         scr = QWidget()
@@ -171,9 +171,9 @@ class CaseFormWidget(QWidget):
         scr_row.addWidget(self.serum_creatinine, 1)
         scr_row.addWidget(self.serum_creatinine_unit)
         self._row(kidney, "Serum &creatinine", self.serum_creatinine, container=scr)
-        self._row(kidney, "Known Cr&Cl (mL/min)", self.creatinine_clearance)
+        self._row(kidney, "&Known CrCl (mL/min)", self.creatinine_clearance)
         self._row(kidney, "Reported &eGFR", self.egfr)
-        self._row(kidney, "&Dialysis", self.dialysis)
+        self._row(kidney, "Dia&lysis", self.dialysis)
         self._row(kidney, "He&patic impairment", self.hepatic_impairment)
 
         conditions_box = QGroupBox("Conditions")
@@ -187,7 +187,7 @@ class CaseFormWidget(QWidget):
         self._fields["comedication_list"] = self.comedications.list
 
         prescription = self._group("Prescription")
-        self._row(prescription, "&Formulation", self.formulation)
+        self._row(prescription, "Form&ulation", self.formulation)
         self._row(prescription, "&Start date", self.start_date)
 
         layout = QVBoxLayout(self)
@@ -208,6 +208,8 @@ class CaseFormWidget(QWidget):
             self.egfr,
         ):
             edit.textChanged.connect(self.changed)
+        # the origin follows the indication before anyone hears of the change
+        self.indication.currentIndexChanged.connect(self._sync_origin)
         for combo in (
             self.indication,
             self.spasticity_origin,
@@ -218,7 +220,6 @@ class CaseFormWidget(QWidget):
             self.formulation,
         ):
             combo.currentIndexChanged.connect(self.changed)
-        self.indication.currentIndexChanged.connect(self._sync_origin)
         self.start_date.dateChanged.connect(self.changed)
         self.conditions.changed.connect(self.changed)
         self.comedications.changed.connect(self.changed)
@@ -330,6 +331,15 @@ class CaseFormWidget(QWidget):
         data["start_date"] = self.start().isoformat()
         return data, errors
 
+    def unconfirmed(self) -> tuple[str, ...]:
+        """What the clinician has neither entered nor confirmed as none, in words."""
+        out = []
+        if not self.comedications.confirmed():
+            out.append("other medicines")
+        if not self.conditions.confirmed():
+            out.append("conditions")
+        return tuple(out)
+
     def start(self) -> date:
         qd = self.start_date.date()
         return date(qd.year(), qd.month(), qd.day())
@@ -370,6 +380,8 @@ class CaseFormWidget(QWidget):
             self.egfr,
         ):
             edit.clear()
+        # the origin follows the indication before anyone hears of the change
+        self.indication.currentIndexChanged.connect(self._sync_origin)
         for combo in (
             self.indication,
             self.spasticity_origin,
@@ -434,8 +446,14 @@ class CaseFormWidget(QWidget):
         return QDate(day.year, day.month, day.day)
 
     def _sync_origin(self) -> None:
+        """The origin applies to spasticity only: for another indication it is cleared (not
+        just greyed out), so it can never block the result."""
         is_spasticity = self.indication.currentData() == "spasticity"
         self.spasticity_origin.setEnabled(is_spasticity)
+        if not is_spasticity and self.spasticity_origin.currentIndex() != 0:
+            self.spasticity_origin.blockSignals(True)
+            self.spasticity_origin.setCurrentIndex(0)
+            self.spasticity_origin.blockSignals(False)
 
 
 def _select(combo: QComboBox, code: str) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QCompleter,
     QHBoxLayout,
     QLineEdit,
@@ -28,6 +29,8 @@ from baclofen_cds.ui import style
 #: Letters typed before names are suggested: limits look-alike names on one screen
 #: (ISMP electronic naming guidance asks for several letters before matches show).
 COMPLETION_MIN_CHARS = 3
+#: Rows the list shows without scrolling.
+VISIBLE_ROWS = 5
 TEXT_ROLE = Qt.ItemDataRole.UserRole + 1
 SUGGESTION_ROLE = Qt.ItemDataRole.UserRole + 2
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -45,23 +48,30 @@ class ComedicationsEditor(QWidget):
             "Type a generic or brand name and press Enter to add it to the list."
         )
         self.input.setPlaceholderText("Type a medicine name, press Enter")
-        self.add_button = QPushButton("&Add", self)
+        self.add_button = QPushButton("Add", self)
         self.add_button.setObjectName("comedication_add")
         self.add_button.setAccessibleName("Add co-medication")
         self.list = QListWidget(self)
         self.list.setObjectName("comedication_list")
         self.list.setAccessibleName("Co-medications")
         self.list.setAccessibleDescription("Delete removes the selected medicine.")
-        self.list.setMinimumHeight(self.fontMetrics().height() * 5)
         self.list.setWordWrap(True)
-        self.remove_button = QPushButton("&Remove", self)
+        self.list.setMinimumHeight(self._rows_height(VISIBLE_ROWS))
+        self.remove_button = QPushButton("Remove", self)
         self.remove_button.setObjectName("comedication_remove")
         self.remove_button.setAccessibleName("Remove selected co-medication")
-        self.suggest_button = QPushButton("Use &suggestion", self)
+        self.suggest_button = QPushButton("Use suggestion", self)
         self.suggest_button.setObjectName("comedication_use_suggestion")
         self.suggest_button.setAccessibleName("Replace with the suggested name")
         self.suggest_button.setEnabled(False)
         self.remove_button.setEnabled(False)
+        self.none_box = QCheckBox("No other &medicines", self)
+        self.none_box.setObjectName("comedications_none")
+        self.none_box.setAccessibleName("The patient takes no other medicines")
+        self.none_box.setAccessibleDescription(
+            "Tick once you have asked: until medicines are added or this is ticked, the"
+            " recommendation says the medicines are not confirmed."
+        )
 
         self._names = QStringListModel(self)
         self.completer = QCompleter(self._names, self)
@@ -70,6 +80,11 @@ class ComedicationsEditor(QWidget):
         self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.completer.setWidget(self.input)
         self.completer.activated[str].connect(self._on_completion)  # type: ignore[index]
+        # Enter and Tab on the popup are ours: QCompleter would first hand Enter to the line
+        # edit (adding the typed text) and only then put the chosen name into the box.
+        popup = self.completer.popup()
+        assert popup is not None  # QCompleter makes its popup on first access
+        popup.installEventFilter(self)
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -85,6 +100,7 @@ class ComedicationsEditor(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.list)
         layout.addLayout(buttons)
+        layout.addWidget(self.none_box)
 
         self.input.textEdited.connect(self._on_edited)
         self.input.returnPressed.connect(self._add_from_input)
@@ -92,6 +108,7 @@ class ComedicationsEditor(QWidget):
         self.remove_button.clicked.connect(self.remove_selected)
         self.suggest_button.clicked.connect(self.use_suggestion)
         self.list.currentItemChanged.connect(self._update_buttons)
+        self.none_box.toggled.connect(self.changed)
         self._matches: dict[str, Any] = {}
         remove = QAction("Remove co-medication", self.list)
         remove.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
@@ -99,9 +116,51 @@ class ComedicationsEditor(QWidget):
         remove.triggered.connect(self.remove_selected)
         self.list.addAction(remove)
 
+    def _rows_height(self, rows: int) -> int:
+        icon = self.list.style().pixelMetric(self.list.style().PixelMetric.PM_SmallIconSize)
+        row = max(self.fontMetrics().lineSpacing(), icon) + 6
+        return rows * row + 2 * self.list.frameWidth() + 4
+
+    def _fit_rows(self) -> None:
+        """At least VISIBLE_ROWS rows of the real item height are in sight."""
+        if self.list.count():
+            row = self.list.sizeHintForRow(0)
+            height = VISIBLE_ROWS * row + 2 * self.list.frameWidth() + 4
+            if height > self.list.minimumHeight():
+                self.list.setMinimumHeight(height)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        popup = self.completer.popup()
+        if watched is popup and event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab):
+                index = popup.currentIndex()
+                chosen = str(index.data()) if index.isValid() else ""
+                if key == Qt.Key.Key_Tab and not chosen:
+                    popup.hide()
+                    return False  # Tab without a highlighted name: leave the field as typed
+                popup.hide()
+                if self.add(chosen or self.input.text()):
+                    self.input.clear()
+                self.input.setFocus()
+                return True
+        return super().eventFilter(watched, event)
+
     # ------------------------------------------------------------------ data
     def set_names(self, names: list[str]) -> None:
         self._names.setStringList(list(names))
+
+    def confirmed(self) -> bool:
+        """Medicines were added, or the clinician ticked that there are none."""
+        return self.list.count() > 0 or self.none_box.isChecked()
+
+    def _sync_none(self) -> None:
+        has = self.list.count() > 0
+        if has and self.none_box.isChecked():
+            self.none_box.blockSignals(True)
+            self.none_box.setChecked(False)
+            self.none_box.blockSignals(False)
+        self.none_box.setEnabled(not has)
 
     def entries(self) -> list[str]:
         return [str(self.list.item(i).data(TEXT_ROLE)) for i in range(self.list.count())]
@@ -118,6 +177,9 @@ class ComedicationsEditor(QWidget):
         self.list.addItem(item)
         self._render(item)
         self.list.setCurrentItem(item)
+        self._fit_rows()
+        self.list.scrollToItem(item)
+        self._sync_none()
         self.changed.emit()
         return True
 
@@ -125,6 +187,10 @@ class ComedicationsEditor(QWidget):
         self.list.clear()
         self.input.clear()
         self._matches = {}
+        self.none_box.blockSignals(True)
+        self.none_box.setChecked(False)
+        self.none_box.blockSignals(False)
+        self._sync_none()
         self.changed.emit()
 
     def remove_selected(self) -> None:
@@ -132,6 +198,7 @@ class ComedicationsEditor(QWidget):
         if row < 0:
             return
         self.list.takeItem(row)
+        self._sync_none()
         self.changed.emit()
         self._update_buttons()
 
@@ -218,7 +285,9 @@ class ComedicationsEditor(QWidget):
             popup.hide()
 
     def _on_completion(self, text: str) -> None:
-        self.input.setText(text)
+        """A name chosen from the popup (a click) is added as it is, at once."""
+        if self.add(text):
+            self.input.clear()
 
     def _add_from_input(self) -> None:
         popup = self.completer.popup()

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -29,10 +36,19 @@ class ConditionsChecklist(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setRootIsDecorated(True)
         self.tree.setMinimumHeight(self.fontMetrics().height() * 10)
+        self.none_box = QCheckBox("None of these conditions", self)
+        self.none_box.setObjectName("conditions_none")
+        self.none_box.setAccessibleName("The patient has none of these conditions")
+        self.none_box.setAccessibleDescription(
+            "Tick once you have checked: until a condition is ticked or this is, the"
+            " recommendation says the conditions are not confirmed."
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter)
         layout.addWidget(self.tree)
+        layout.addWidget(self.none_box)
+        self.none_box.toggled.connect(self.changed)
         self._items: dict[str, QTreeWidgetItem] = {}
         self.filter.textChanged.connect(self._apply_filter)
         self.tree.itemChanged.connect(self._on_item_changed)
@@ -81,7 +97,24 @@ class ConditionsChecklist(QWidget):
             state = Qt.CheckState.Checked if code in wanted else Qt.CheckState.Unchecked
             item.setCheckState(0, state)
         self.tree.blockSignals(False)
+        if not wanted:
+            self.none_box.blockSignals(True)
+            self.none_box.setChecked(False)
+            self.none_box.blockSignals(False)
+        self._sync_none()
         self.changed.emit()
+
+    def confirmed(self) -> bool:
+        """A condition is ticked, or the clinician ticked that there are none."""
+        return bool(self.selected()) or self.none_box.isChecked()
+
+    def _sync_none(self) -> None:
+        has = bool(self.selected())
+        if has and self.none_box.isChecked():
+            self.none_box.blockSignals(True)
+            self.none_box.setChecked(False)
+            self.none_box.blockSignals(False)
+        self.none_box.setEnabled(not has)
 
     def item(self, code: str) -> QTreeWidgetItem:
         return self._items[code]
@@ -92,6 +125,7 @@ class ConditionsChecklist(QWidget):
     def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         del column
         if item.data(0, CODE_ROLE) is not None:
+            self._sync_none()
             self.changed.emit()
 
     def _apply_filter(self, text: str) -> None:

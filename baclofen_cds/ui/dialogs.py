@@ -29,6 +29,7 @@ from baclofen_cds.ui.acknowledgements import (
     Acknowledgement,
     make_acknowledgement,
 )
+from baclofen_cds.ui.alerts_view import members_text
 from baclofen_cds.ui.settings import AppSettings
 
 
@@ -52,9 +53,22 @@ class AcknowledgeDialog(QDialog):
         body = QWidget()
         body_layout = QVBoxLayout(body)
         for alert in self.alerts:
-            box = QGroupBox(f"{tone.symbol} {tone.word}: {alert.summary}")
-            box.setStyleSheet(f"QGroupBox {{ color: {tone.foreground}; font-weight: bold; }}")
+            box = QGroupBox()
+            box.setObjectName(f"ack_{alert.id}")
             form = QFormLayout(box)
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+            title = QLabel(f"{tone.symbol} {tone.word}: {alert.summary}")  # wraps, never clips
+            title.setObjectName("ack_title")
+            title.setWordWrap(True)
+            title.setTextFormat(Qt.TextFormat.PlainText)
+            title.setStyleSheet(f"color: {tone.foreground}; font-weight: bold;")
+            form.addRow(title)
+            members = members_text(alert)
+            if members:
+                who = QLabel(members)
+                who.setWordWrap(True)
+                who.setTextFormat(Qt.TextFormat.PlainText)
+                form.addRow(who)
             action = QLabel(f"What to do: {alert.action}")
             action.setWordWrap(True)
             action.setTextFormat(Qt.TextFormat.PlainText)
@@ -78,6 +92,7 @@ class AcknowledgeDialog(QDialog):
             body_layout.addWidget(box)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -90,6 +105,8 @@ class AcknowledgeDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
         self._update_ok()
+        fm = self.fontMetrics()
+        self.resize(fm.averageCharWidth() * 90, min(fm.height() * 40, self.sizeHint().height()))
 
     def _complete(self, alert_id: str) -> bool:
         code = self.reasons[alert_id].currentData()
@@ -168,7 +185,11 @@ class SettingsDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.intro = QLabel(self)
+        self.intro.setWordWrap(True)
+        self.intro.hide()
         layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
         layout.addLayout(form)
         layout.addWidget(buttons)
 
@@ -251,3 +272,83 @@ class AboutDialog(QDialog):
         layout.addWidget(self.text)
         layout.addWidget(buttons)
         self.resize(self.fontMetrics().averageCharWidth() * 90, self.fontMetrics().height() * 34)
+
+
+class OverrideDialog(QDialog):
+    """Proceed under specialist override: a coded reason, the clinician and a note.
+
+    The reasons are the knowledge base's (`regimen_withheld.override_reasons`); the window
+    sends the answer as the case's `override`, and the engine decides what it lifts.
+    """
+
+    def __init__(
+        self, withheld: Any, *, clinician: str = "", reasons: Any = (), parent: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("override_dialog")
+        self.setWindowTitle("Proceed under specialist override")
+        intro = QLabel(
+            "No dose is shown because: "
+            + str(getattr(withheld, "reason", "") or "the case needs specialist review")
+            + "\n\nA dose is shown only under a documented override. The reason, your name"
+            " and the note are saved with the assessment and printed on the clinician summary."
+        )
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        self.reason = QComboBox()
+        self.reason.setObjectName("override_reason")
+        self.reason.setAccessibleName("Reason for the override")
+        self.reason.addItem("— choose a reason —", None)
+        for ref in reasons:
+            code = ref["code"] if isinstance(ref, dict) else ref.code
+            label = ref["label"] if isinstance(ref, dict) else ref.label
+            self.reason.addItem(str(label), str(code))
+        self.clinician = QLineEdit(clinician)
+        self.clinician.setObjectName("override_clinician")
+        self.clinician.setAccessibleName("Clinician responsible for the override")
+        self.note = QLineEdit()
+        self.note.setObjectName("override_note")
+        self.note.setAccessibleName("Note: why, and how the patient will be followed")
+        self.note.setPlaceholderText("why, and how the patient will be followed")
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for text, widget in (
+            ("&Reason", self.reason),
+            ("&Clinician", self.clinician),
+            ("&Note", self.note),
+        ):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Proceed under override")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        for signal in (
+            self.reason.currentIndexChanged,
+            self.clinician.textChanged,
+            self.note.textChanged,
+        ):
+            signal.connect(self._update_ok)
+        self._update_ok()
+        self.resize(self.fontMetrics().averageCharWidth() * 80, self.sizeHint().height())
+
+    def _update_ok(self, *args: Any) -> None:
+        del args
+        ok = self.value() is not None
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+    def value(self) -> dict[str, str] | None:
+        """The case's `override`, or None while a reason, name or note is missing."""
+        code = self.reason.currentData()
+        clinician = " ".join(self.clinician.text().split())
+        note = self.note.text().strip()
+        if not code or not clinician or not note:
+            return None
+        return {"reason": str(code), "clinician": clinician, "note": note}

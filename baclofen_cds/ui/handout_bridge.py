@@ -9,6 +9,7 @@ menus but disabled, with `UNAVAILABLE_TIP` as their tooltip.
 from __future__ import annotations
 
 import importlib
+import inspect
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -42,53 +43,35 @@ def build_pdf(
     prescriber: str | None,
     large_print: bool = False,
     paper: str = "a4",
+    language: str = "en",
 ) -> bytes:
     """The patient handout as PDF bytes; the options are those recorded with the print."""
     # Looked up by name: the handout API lands separately (branch handout2).
     content_module: Any = importlib.import_module("baclofen_cds.logic.handout_content")
     pdf_module: Any = importlib.import_module("baclofen_cds.handout")
+    extra: dict[str, Any] = {}
+    if "language" in inspect.signature(content_module.build_handout).parameters:
+        extra["language"] = language
+    elif language != "en":
+        raise ValueError(f"handouts in {language!r} are not available in this build")
     content = content_module.build_handout(
         recommendation,
         printed_on=date.fromisoformat(printed_on),
         prescriber=prescriber,
         kb=kb,
+        **extra,
     )
     return bytes(pdf_module.render_handout(content, large_print=large_print, paper=paper))
 
 
-def print_pdf(pdf: bytes, printer: Any) -> int:
-    """Paint every page of the PDF onto a QPrinter (on white). Returns pages printed."""
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
-    from PySide6.QtGui import QColor, QImage, QPainter
-    from PySide6.QtPdf import QPdfDocument
+#: The languages' own names, for the menu (the handout text says which languages exist).
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
-    buffer = QBuffer()
-    buffer.setData(QByteArray(pdf))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document = QPdfDocument()
-    document.load(buffer)
-    pages = document.pageCount()
-    if pages <= 0:
-        raise RuntimeError("the handout PDF could not be read for printing")
-    painter = QPainter()
-    if not painter.begin(printer):
-        raise RuntimeError("the printer could not be opened")
+
+def handout_languages() -> tuple[str, ...]:
+    """The languages the handout text has (English only before the handout of issue 12)."""
     try:
-        dpi = printer.resolution()
-        for page in range(pages):
-            if page:
-                printer.newPage()
-            points = document.pagePointSize(page)
-            size = QSize(round(points.width() / 72 * dpi), round(points.height() / 72 * dpi))
-            image = QImage(size, QImage.Format.Format_ARGB32)
-            image.fill(QColor("white"))
-            rendered = document.render(page, size)
-            p = QPainter(image)
-            p.drawImage(0, 0, rendered)
-            p.end()
-            target: QRect = painter.viewport()
-            scaled = size.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.drawImage(QRect(0, 0, scaled.width(), scaled.height()), image)
-    finally:
-        painter.end()
-    return pages
+        module: Any = importlib.import_module("baclofen_cds.logic.handout_text")
+    except ImportError:
+        return ("en",)
+    return tuple(getattr(module, "LANGUAGES", None) or ("en",))

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from baclofen_cds.ui.models import ROW_ROLE, HistoryTableModel
+from baclofen_cds.ui.models import ROW_ROLE, HistoryTableModel, local_time
 
 PAGE_SIZE = 20
 
@@ -52,9 +52,9 @@ class HistoryView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        self.open_button = QPushButton("&Open read-only", self)
+        self.open_button = QPushButton("Open read-only", self)
         self.open_button.setObjectName("history_open")
-        self.new_button = QPushButton("New case &from this", self)
+        self.new_button = QPushButton("New case from this", self)
         self.new_button.setObjectName("history_new_from")
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
@@ -67,7 +67,7 @@ class HistoryView(QWidget):
         self.open_button.clicked.connect(lambda: self._emit(self.open_requested))
         self.new_button.clicked.connect(lambda: self._emit(self.new_from_requested))
         self.table.doubleClicked.connect(lambda *_: self._emit(self.open_requested))
-        self.set_available(False, "Records are being opened…")
+        self.set_available(False, "The records are opened when this tab is first shown.")
 
     def set_available(self, available: bool, message: str = "") -> None:
         self.table.setEnabled(available)
@@ -109,7 +109,7 @@ class StoredAssessmentDialog(QDialog):
         self.setObjectName("stored_assessment")
         self.setWindowTitle(f"Assessment {stored.id} (read-only)")
         head = QLabel(
-            f"Saved {stored.created_at:%Y-%m-%d %H:%M} UTC by {stored.clinician};"
+            f"Saved {local_time(stored.created_at)} by {stored.clinician};"
             f" knowledge base {stored.knowledge_base_version}."
             + (
                 f"\nCorrected by assessment {stored.superseded_by_id}."

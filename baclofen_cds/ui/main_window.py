@@ -32,6 +32,26 @@ if TYPE_CHECKING:
     from baclofen_cds.ui.recommendation_panel import RecommendationPanel
 
 RECORDS_OPENING = "Records: opening…"
+RECORDS_LATER = "Records: opened when first needed"
+
+
+def knowledge_base_status(kb: Any) -> str:
+    """The status-bar line; it says plainly when no clinician has reviewed the content."""
+    approved = str(getattr(getattr(kb, "meta", None), "approved_by", "") or "")
+    if not approved or "not yet reviewed" in approved.casefold():
+        return (
+            f"Knowledge base {kb.version} ({kb.reviewed}): not yet clinically reviewed;"
+            " check against the current label"
+        )
+    return f"Knowledge base {kb.version}, reviewed {kb.reviewed} by {approved}"
+
+
+def first_run(window: Any) -> None:
+    """Open Settings once when the clinician, clinic or phone was never entered."""
+    settings = window.settings
+    if any(settings.get(k) for k in ("clinician/name", "clinic/name", "clinic/phone")):
+        return
+    window.open_settings(first_run=True)
 
 
 def _scroll(widget: QWidget, name: str) -> QScrollArea:
@@ -76,9 +96,9 @@ class MainWindow(RecordsActions, QMainWindow):
         fm = self.fontMetrics()
         width, height = fm.averageCharWidth() * 200, fm.height() * 56
         screen = QGuiApplication.primaryScreen()
-        if screen is not None:  # at most 90 % of the screen, so the frame stays visible
+        if screen is not None:  # the screen's free area, less a margin so the frame shows
             free = screen.availableGeometry()
-            width, height = min(width, free.width() * 9 // 10), min(height, free.height() * 9 // 10)
+            width, height = free.width() * 95 // 100, free.height() * 92 // 100
         self.resize(width, height)
         if deferred:
             opening = QLabel("Opening Baclofen CDS…")
@@ -108,10 +128,10 @@ class MainWindow(RecordsActions, QMainWindow):
         self.basis: BasisView = BasisView()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("result_tabs")
-        self.tabs.addTab(_scroll(self.panel, "recommendation_scroll"), "&Recommendation")
+        self.tabs.addTab(self.panel, "&Recommendation")
         self.tabs.addTab(self.basis, "&Basis")
         self.history: HistoryView = HistoryView()
-        self.tabs.addTab(self.history, "&History")
+        self.tabs.addTab(self.history, "Histor&y")
         from PySide6.QtCore import Qt
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -123,7 +143,10 @@ class MainWindow(RecordsActions, QMainWindow):
         self.setCentralWidget(splitter)
         self.setStyleSheet(style.FOCUS_CSS)
 
-        self.records_banner = QLabel(RECORDS_OPENING)
+        self.records_url: str | None = None
+        self._after_records: list[Any] = []
+        self._records_failed = False
+        self.records_banner = QLabel(RECORDS_LATER)
         self.records_banner.setObjectName("records_banner")
         self.statusBar().addPermanentWidget(self.records_banner)
         self.saved_id: int | None = None  # the assessment the current result was saved as
@@ -136,8 +159,12 @@ class MainWindow(RecordsActions, QMainWindow):
         self._tab_order()
         self.form.changed.connect(self.recompute)
         self.panel.regimen_choice_changed.connect(self.recompute)
+        self.panel.override_requested.connect(self.request_override)
+        self.panel.override_withdrawn.connect(self.withdraw_override)
+        self.override: dict[str, str] | None = None  # the case's `override`, once given
         self.panel.basis_requested.connect(self.show_basis)
         self.form.patient_id.editingFinished.connect(self.refresh_history)
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.history.open_requested.connect(self.open_saved)
         self.history.new_from_requested.connect(self.new_case_from)
         self._update_actions()
@@ -160,7 +187,7 @@ class MainWindow(RecordsActions, QMainWindow):
         key = QKeySequence.StandardKey
         self.new_action = self._action("&New case", "action_new", self.new_case, key.New)
         self.save_action = self._action(
-            "&Save assessment", "action_save", self.save_assessment, key.Save
+            "&Save assessment", "action_save", self.save_when_ready, key.Save
         )
         self.print_action = self._action(
             "&Print handout…", "action_print", self.print_handout, key.Print
@@ -171,8 +198,11 @@ class MainWindow(RecordsActions, QMainWindow):
         self.preview_action = self._action(
             "Pre&view handout", "action_preview", self.preview_handout, "Ctrl+Shift+P"
         )
+        self.copy_short_action = self._action(
+            "&Copy note (short)", "action_copy_short_note", self.copy_short_note, "Ctrl+Alt+C"
+        )
         self.copy_note_action = self._action(
-            "&Copy clinician note", "action_copy_note", self.copy_note, "Ctrl+Shift+C"
+            "Copy f&ull clinician note", "action_copy_note", self.copy_note, "Ctrl+Shift+C"
         )
         self.settings_action = self._action(
             "Se&ttings…", "action_settings", self.open_settings, key.Preferences
@@ -192,15 +222,120 @@ class MainWindow(RecordsActions, QMainWindow):
             self.print_action,
             self.preview_action,
             self.export_action,
+            self.copy_short_action,
             self.copy_note_action,
         ):
             menu.addAction(action)
+        self._build_handout_menu(menu)
         menu.addSeparator()
         menu.addAction(self.settings_action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_action)
+
+    def _build_handout_menu(self, menu: Any) -> None:
+        """File → Handout options: large print, paper size, language (also in the print
+        dialog's options tab)."""
+        from PySide6.QtGui import QAction, QActionGroup
+
+        self.handout_paper = "a4"
+        self.handout_language = "en"
+        options = menu.addMenu("Handout &options")
+        options.setObjectName("menu_handout_options")
+        self.handout_menu = options
+        self.large_print_action = QAction("Lar&ge print (18 pt)", self)
+        self.large_print_action.setObjectName("action_large_print")
+        self.large_print_action.setCheckable(True)
+        options.addAction(self.large_print_action)
+        options.addSeparator()
+        self.paper_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        for code, text in (("a4", "&A4 paper"), ("letter", "&Letter paper")):
+            action = QAction(text, self)
+            action.setObjectName(f"action_paper_{code}")
+            action.setCheckable(True)
+            action.setChecked(code == self.handout_paper)
+            action.triggered.connect(lambda _=False, c=code: self.set_handout_paper(c))
+            group.addAction(action)
+            options.addAction(action)
+            self.paper_actions[code] = action
+        options.addSeparator()
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+
+    def set_handout_paper(self, code: str) -> None:
+        self.handout_paper = code
+        self.paper_actions[code].setChecked(True)
+
+    def set_handout_language(self, code: str) -> None:
+        self.handout_language = code
+        if code in self.language_actions:
+            self.language_actions[code].setChecked(True)
+
+    def _fill_languages(self) -> None:
+        """The handout's languages (known once the logic package is loaded)."""
+        from PySide6.QtGui import QAction
+
+        from baclofen_cds.ui.handout_bridge import LANGUAGE_NAMES, handout_languages
+
+        enabled = getattr(self.policy, "languages_enabled", None)
+        codes = [c for c in handout_languages() if not enabled or c in enabled] or ["en"]
+        for action in self.language_actions.values():
+            self.handout_menu.removeAction(action)
+            self.language_group.removeAction(action)
+        self.language_actions = {}
+        used: set[str] = {"g", "a", "l"}
+        for code in codes:
+            name = LANGUAGE_NAMES.get(code, code)
+            pos = next((i for i, ch in enumerate(name) if ch.lower() not in used), None)
+            if pos is not None:
+                used.add(name[pos].lower())
+                name = name[:pos] + "&" + name[pos:]
+            action = QAction(f"Handout in {name}" if pos is None else name, self)
+            action.setObjectName(f"action_language_{code}")
+            action.setCheckable(True)
+            action.triggered.connect(lambda _=False, c=code: self.set_handout_language(c))
+            self.language_group.addAction(action)
+            self.handout_menu.addAction(action)
+            self.language_actions[code] = action
+        if self.handout_language not in self.language_actions:
+            self.handout_language = codes[0]
+        self.language_actions[self.handout_language].setChecked(True)
+        country = getattr(self.policy, "country", None)
+        if country == "US":
+            self.set_handout_paper("letter")
+
+    def _handout_options_tab(self) -> QWidget:
+        """The print dialog's "Handout" tab: the same three choices as the menu."""
+        from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout
+
+        from baclofen_cds.ui.handout_bridge import LANGUAGE_NAMES
+
+        tab = QWidget()
+        tab.setWindowTitle("Handout")
+        form = QFormLayout(tab)
+        large = QCheckBox("Lar&ge print (18 pt)")
+        large.setChecked(self.large_print_action.isChecked())
+        large.toggled.connect(self.large_print_action.setChecked)
+        paper = QComboBox()
+        paper.setAccessibleName("Handout paper size")
+        for code, text in (("a4", "A4"), ("letter", "Letter")):
+            paper.addItem(text, code)
+        paper.setCurrentIndex(max(0, paper.findData(self.handout_paper)))
+        paper.currentIndexChanged.connect(lambda _: self.set_handout_paper(paper.currentData()))
+        language = QComboBox()
+        language.setAccessibleName("Handout language")
+        for code in list(self.language_actions) or ["en"]:
+            language.addItem(LANGUAGE_NAMES.get(code, code), code)
+        language.setCurrentIndex(max(0, language.findData(self.handout_language)))
+        language.currentIndexChanged.connect(
+            lambda _: self.set_handout_language(language.currentData())
+        )
+        form.addRow(large)
+        form.addRow("Paper", paper)
+        form.addRow("Language", language)
+        return tab
 
     def _tab_order(self) -> None:
         f, p = self.form, self.panel
@@ -221,11 +356,13 @@ class MainWindow(RecordsActions, QMainWindow):
             f.hepatic_impairment,
             f.conditions.filter,
             f.conditions.tree,
+            f.conditions.none_box,
             f.comedications.input,
             f.comedications.add_button,
             f.comedications.list,
             f.comedications.remove_button,
             f.comedications.suggest_button,
+            f.comedications.none_box,
             f.formulation,
             f.start_date,
             self.tabs,
@@ -249,12 +386,8 @@ class MainWindow(RecordsActions, QMainWindow):
         self.engine = engine
         self.form.set_knowledge_base(engine.kb)
         self._apply_settings()
-        from baclofen_cds.logic.approval import sign_off_status
-
-        signed = sign_off_status(engine.kb.sha256, self.policy).text
-        self.statusBar().showMessage(
-            f"{signed} · version {engine.kb.version}, reviewed {engine.kb.reviewed}", 0
-        )
+        self._fill_languages()
+        self.statusBar().showMessage(knowledge_base_status(engine.kb), 0)
         self.recompute()
 
     def show_engine_error(self, message: str) -> None:
@@ -303,7 +436,19 @@ class MainWindow(RecordsActions, QMainWindow):
         choice = self.panel.regimen_choice()
         if choice:
             data["regimen_choice"] = choice
+        if self.override is not None and self.engine.supports("override"):
+            data["override"] = self.override
         assessment = self.engine.assess(data, policy=self.policy, today=self.today())
+        rec = assessment.recommendation
+        if (
+            self.override is not None
+            and rec is not None
+            and getattr(rec, "regimen_withheld", None) is None
+        ):
+            # nothing is withheld any more: the override lapses, and is not sent again
+            self.override = None
+            data.pop("override", None)
+            assessment = self.engine.assess(data, policy=self.policy, today=self.today())
         if local_errors:
             merged = tuple(local_errors) + tuple(
                 e
@@ -322,7 +467,7 @@ class MainWindow(RecordsActions, QMainWindow):
             shown = tuple(e for e in shown if e.message != "is required")
         self.form.show_errors(shown)
         self.form.comedications.set_matches(rec.comedications if rec is not None else None)
-        self.panel.show_assessment(assessment, acks)
+        self.panel.show_assessment(assessment, acks, unconfirmed=self.form.unconfirmed())
         self.basis.set_recommendation(rec)
         self._update_actions()
         self.assessed.emit(assessment)
@@ -330,7 +475,7 @@ class MainWindow(RecordsActions, QMainWindow):
 
     def _update_actions(self) -> None:
         rec = self.assessment.recommendation
-        has_regimen = rec is not None and rec.regimen is not None
+        has_regimen = rec is not None and self.panel.shown_regimen is not None
         available = self._handout_available
         for action in (self.print_action, self.export_action, self.preview_action):
             action.setEnabled(available and has_regimen)
@@ -344,11 +489,83 @@ class MainWindow(RecordsActions, QMainWindow):
                 action.setToolTip("Critical alerts must be acknowledged first (you will be asked).")
             else:
                 action.setToolTip("")
+        if getattr(self, "_printing_busy", False):
+            self.print_action.setEnabled(False)  # one print job at a time
         self.copy_note_action.setEnabled(rec is not None)
-        self.save_action.setEnabled(self.records is not None and rec is not None)
+        self.copy_short_action.setEnabled(rec is not None)
+        self.save_action.setEnabled(not self._records_failed and rec is not None)
 
     # ------------------------------------------------------------------ actions
+    # ------------------------------------------------------------------ records, on first use
+    def ensure_records(self, then: Any = None) -> bool:
+        """True when the records are open; otherwise start opening them (in a worker) and
+        run `then` once they are. SQLAlchemy is never loaded before it is needed."""
+        if self.records is not None:
+            return True
+        if self._records_failed:
+            return False
+        if then is not None:
+            self._after_records.append(then)
+        if getattr(self, "records_bridge", None) is None:
+            self.records_banner.setText(RECORDS_OPENING)
+            self.history.message.setText("Records are being opened…")
+            self.open_records(self.records_url)
+            self.records_bridge.opened.connect(self._records_ready)
+            self.records_bridge.failed.connect(self._records_failed_now)
+        return False
+
+    def records_unavailable(self, message: str) -> None:
+        self._records_failed = True
+        super().records_unavailable(message)
+
+    def _records_ready(self, *args: Any) -> None:
+        del args
+        pending, self._after_records = self._after_records, []
+        for then in pending:
+            then()
+
+    def _records_failed_now(self, *args: Any) -> None:
+        del args
+        self._records_failed = True
+        self._after_records = []
+        self._update_actions()
+
+    def save_when_ready(self) -> None:
+        if self.ensure_records(self.save_assessment):
+            self.save_assessment()
+        else:
+            self.statusBar().showMessage("Opening the records to save…", 5000)
+
+    def _tab_shown(self, index: int) -> None:
+        if self.tabs.widget(index) is self.history:
+            self.ensure_records()
+
+    def request_override(self) -> bool:
+        """Ask for the coded reason, the clinician and a note; then recompute with them."""
+        rec = self.assessment.recommendation
+        withheld = getattr(rec, "regimen_withheld", None) if rec is not None else None
+        if withheld is None or not withheld.override_allowed:
+            return False
+        from baclofen_cds.ui.dialogs import OverrideDialog
+
+        dialog = OverrideDialog(
+            withheld,
+            clinician=self.settings.get("clinician/name"),
+            reasons=withheld.override_reasons,
+            parent=self,
+        )
+        if dialog.exec() != OverrideDialog.DialogCode.Accepted or dialog.value() is None:
+            return False
+        self.override = dialog.value()
+        self.recompute()
+        return True
+
+    def withdraw_override(self) -> None:
+        self.override = None
+        self.recompute()
+
     def new_case(self) -> None:
+        self.override = None
         self.acks.clear()
         self.saved_id = None
         self.supersedes = None
@@ -380,42 +597,129 @@ class MainWindow(RecordsActions, QMainWindow):
             self._update_actions()
         return not self.acks.pending(rec)
 
-    def handout_pdf(self) -> bytes | None:
-        """The handout for the current case, after the acknowledgements; None if refused."""
+    def handout_options(self) -> dict[str, Any]:
+        """The options the handout is made with (recorded with every print)."""
+        return {
+            "printed_on": self.today().isoformat(),
+            "prescriber": self.settings.get("clinician/name") or None,
+            "large_print": self.large_print_action.isChecked(),
+            "paper": self.handout_paper,
+            "language": self.handout_language,
+        }
+
+    def _prepare_handout(self) -> tuple[Any, dict[str, Any]] | None:
+        """(a function making the PDF, its options) after the acknowledgements; or None."""
         rec = self.assessment.recommendation
-        if rec is None or rec.regimen is None or not self._handout_available:
+        if rec is None or self.panel.shown_regimen is None or not self._handout_available:
             return None
         if not self.ensure_acknowledged():
             return None
         from baclofen_cds.ui.handout_bridge import build_pdf
 
-        options: dict[str, Any] = {
-            "printed_on": self.today().isoformat(),
-            "prescriber": self.settings.get("clinician/name") or None,
-            "large_print": False,
-            "paper": "a4",
-        }
-        pdf = build_pdf(rec, kb=self.engine.kb if self.engine else None, **options)
+        options = self.handout_options()
+        kb = self.engine.kb if self.engine else None
+
+        def build() -> bytes:
+            return build_pdf(rec, kb=kb, **options)
+
+        return build, options
+
+    def handout_pdf(self) -> bytes | None:
+        """The handout for the current case, after the acknowledgements; None if refused."""
+        prepared = self._prepare_handout()
+        if prepared is None:
+            return None
+        build, options = prepared
+        try:
+            pdf = build()
+        except ValueError as exc:  # HandoutError: no clinic phone, no country, language off
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(self, "No handout", f"{exc}. Set it in Settings.")
+            return None
         self._last_print_options = options
-        return pdf
+        return bytes(pdf)
 
     def print_handout(self, printer: Any = None) -> bool:
-        pdf = self.handout_pdf()
-        if pdf is None:
+        """Ask for the printer, then make and spool the handout in the background (as the PDF
+        itself: vector pages with their text). True when the job was started."""
+        prepared = self._prepare_handout()
+        if prepared is None:
             return False
+        build, options = prepared
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
-        from baclofen_cds.ui.handout_bridge import print_pdf
+        from baclofen_cds.ui.printing import job_for_printer
 
         if not isinstance(printer, QPrinter):
+            from PySide6.QtGui import QPageSize
+
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            size = QPageSize.PageSizeId.Letter if options["paper"] == "letter" else None
+            printer.setPageSize(QPageSize(size or QPageSize.PageSizeId.A4))
+            printer.setDocName("Baclofen handout")
             dialog = QPrintDialog(printer, self)
+            dialog.setOptionTabs([self._handout_options_tab()])
             if dialog.exec() != QPrintDialog.DialogCode.Accepted:
                 return False
-        print_pdf(pdf, printer)
-        self._record_print(pdf, self._last_print_options)
-        self.statusBar().showMessage("Handout sent to the printer.", 5000)
+            options = self.handout_options()  # as chosen in the dialog's options tab
+            rec, kb = self.assessment.recommendation, self.engine.kb if self.engine else None
+            from baclofen_cds.ui.handout_bridge import build_pdf
+
+            def build() -> bytes:
+                return build_pdf(rec, kb=kb, **options)
+
+        self._start_print(job_for_printer(printer, build, paper=options["paper"]), options)
         return True
+
+    def _start_print(self, job: Any, options: dict[str, Any]) -> None:
+        from PySide6.QtWidgets import QProgressDialog
+
+        from baclofen_cds.ui.printing import BackgroundPrinter
+
+        previous = getattr(self, "printing", None)
+        if previous is not None:
+            previous.wait()
+        printing = self.printing = BackgroundPrinter(self)
+        progress = QProgressDialog("Making the handout…", "&Cancel", 0, 0, self)
+        progress.setObjectName("print_progress")
+        progress.setWindowTitle("Printing the handout")
+        progress.setMinimumDuration(300)  # a quick job never flashes a dialog
+        progress.canceled.connect(printing.cancel)
+        self.print_progress = progress
+        self._printing_busy = True
+        self.print_action.setEnabled(False)
+
+        def done(message: str) -> None:
+            self._printing_busy = False
+            progress.reset()
+            progress.hide()
+            self._update_actions()
+            self.statusBar().showMessage(message, 8000)
+
+        def finished(pdf: bytes) -> None:
+            self._record_print(pdf, options)
+            done("Handout sent to the printer.")
+
+        def failed(message: str) -> None:
+            done(f"The handout was not printed: {message}")
+            from PySide6.QtWidgets import QMessageBox
+
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "Not printed",
+                f"The handout was not printed: {message}",
+                QMessageBox.StandardButton.Ok,
+                self,
+            )
+            box.setObjectName("print_failed")
+            box.open()  # not modal: the job ended in the background, the window goes on
+
+        printing.progress.connect(progress.setLabelText)
+        printing.finished.connect(finished)
+        printing.failed.connect(failed)
+        printing.cancelled.connect(lambda: done("Printing cancelled."))
+        printing.start(job)
 
     def export_pdf(self, path: Any = None) -> str | None:
         pdf = self.handout_pdf()
@@ -468,11 +772,37 @@ class MainWindow(RecordsActions, QMainWindow):
         self.statusBar().showMessage("Clinician note copied to the clipboard.", 5000)
         return text
 
-    def open_settings(self) -> None:
+    def copy_short_note(self) -> str:
+        """At most 15 lines for the chart: status, dose, schedule, maximum, critical alerts
+        with their acknowledgement, monitoring."""
+        rec = self.assessment.recommendation
+        if rec is None:
+            return ""
+        from baclofen_cds.ui.note import short_note
+
+        text = short_note(
+            rec,
+            self.acks.current(rec.alerts),
+            regimen=self.panel.shown_regimen,
+            clinician=self.settings.get("clinician/name"),
+            unconfirmed=self.form.unconfirmed(),
+        )
+        QGuiApplication.clipboard().setText(text)
+        self.statusBar().showMessage("Short note copied to the clipboard.", 5000)
+        return text
+
+    def open_settings(self, first_run: bool = False) -> None:
         from baclofen_cds.ui.dialogs import SettingsDialog
 
         kb = self.engine.kb if self.engine is not None else None
         dialog = SettingsDialog(self.settings, getattr(kb, "formulations", None), self)
+        if first_run:
+            dialog.setWindowTitle("Welcome: your name, clinic and phone")
+            dialog.intro.setText(
+                "Printed on every handout and saved with every assessment."
+                " They can be changed later in File → Settings."
+            )
+            dialog.intro.show()
         if dialog.exec() == SettingsDialog.DialogCode.Accepted and self.engine is not None:
             self._apply_settings(form_defaults=False)  # the case on screen keeps its units
             self.recompute()
@@ -483,6 +813,9 @@ class MainWindow(RecordsActions, QMainWindow):
         AboutDialog(self.engine.kb if self.engine is not None else None, self).exec()
 
     def closeEvent(self, event: Any) -> None:
+        printing = getattr(self, "printing", None)
+        if printing is not None:
+            printing.wait()
         bridge = getattr(self, "records_bridge", None)
         if bridge is not None:
             bridge.wait()

@@ -207,8 +207,17 @@ class BasisTableModel(FrozenRowsModel):
     )
 
 
+def local_time(moment: Any) -> str:
+    """A stored time (UTC; naive means UTC) in the computer's local time zone."""
+    from datetime import UTC
+
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return f"{moment.astimezone():%Y-%m-%d %H:%M %Z}".strip()
+
+
 def _saved(row: Any) -> str:
-    return f"{row.created_at:%Y-%m-%d %H:%M} UTC"
+    return local_time(row.created_at)
 
 
 def _state(row: Any) -> str:

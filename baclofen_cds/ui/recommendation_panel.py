@@ -14,11 +14,14 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QTableView,
     QVBoxLayout,
@@ -70,31 +73,158 @@ def renal_text(renal: Any) -> str:
     return "\n".join(lines)
 
 
+def _set_text(label: QLabel, text: str) -> None:
+    """Set a label only when its text changes (no relayout on every keystroke)."""
+    if label.text() != text:
+        label.setText(text)
+
+
+def unconfirmed_text(unconfirmed: tuple[str, ...]) -> str:
+    """'Other medicines and conditions not yet confirmed: …' or ''."""
+    if not unconfirmed:
+        return ""
+    what = " and ".join(unconfirmed)
+    ticks = {
+        "other medicines": "“No other medicines”",
+        "conditions": "“None of these conditions”",
+    }
+    how = " / ".join(ticks[u] for u in unconfirmed if u in ticks)
+    return f"{what[0].upper()}{what[1:]} not yet confirmed: enter them or tick {how}."
+
+
+def banner(rec: Any, unconfirmed: tuple[str, ...] = ()) -> tuple[style.Tone, str]:
+    """The status banner: tone and text. Never the green all-clear while the medicines or
+    conditions are unconfirmed (nothing entered may mean nothing asked)."""
+    tone = style.STATUS.get(rec.status, style.STATUS["use_with_caution"])
+    reason = f" — {rec.status_reason}" if rec.status_reason else ""
+    text = f"{tone.symbol} {tone.word}{reason}"
+    critical = [a for a in rec.alerts if a.indicator == "critical"]
+    if critical and "critical" not in rec.status_reason.casefold():
+        # The engine's reason names the most severe alert and the count (contract, issue 9);
+        # until it does, the banner says it itself.
+        sev = style.SEVERITY["critical"]
+        n = len(critical)
+        first = critical[0].summary.rstrip(". ")
+        text += (
+            f"\n{sev.symbol} {n} CRITICAL alert{'s' if n != 1 else ''} shown below;"
+            f" most severe: {first}."
+        )
+    if unconfirmed:
+        if rec.status == "recommended":
+            tone = style.STATUS["unconfirmed"]
+            text = (
+                f"{tone.symbol} {tone.word} — no rule raises a concern for what was entered,"
+                " but the check is not complete."
+            )
+        text += "\n" + unconfirmed_text(unconfirmed)
+    return tone, text
+
+
+class FitTable(QTableView):
+    """A table as tall as its rows and never wider than its place: no scroll bars of its own.
+
+    Columns take their natural width when they fit; otherwise the widest are narrowed to a
+    fair share and their text wraps. Widths are measured again only when the longest text
+    of a column changes (`width_key`) or the table's width does: measuring every cell on each
+    keystroke doubled the update time.
+    """
+
+    def __init__(self, model: Any) -> None:
+        super().__init__()
+        self.setModel(model)
+        self._model = model
+        self._natural: list[int] = []
+        self._key: tuple[int, ...] | None = None
+        self._width = -1
+        self._layouts: dict[Any, tuple[list[int], list[int]]] = {}
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        model.modelReset.connect(self.refit)
+
+    def refit(self) -> None:
+        key = self._model.width_key()
+        if key != self._key or not self._natural:
+            self._key = key
+            self._natural = self._natural_widths()
+        self._lay_out()
+
+    def _natural_widths(self) -> list[int]:
+        """Each column's width without wrapping: its header, or its longest cell on one line.
+        (resizeColumnsToContents measures only the rows in sight.)"""
+        fm = self.fontMetrics()
+        header = self.horizontalHeader()
+        pad = 2 * self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin) + 10
+        table = self._model.as_text()
+        out = []
+        for col in range(self._model.columnCount()):
+            cells = max((fm.horizontalAdvance(r[col]) for r in table[1:]), default=0)
+            out.append(max(header.sectionSizeFromContents(col).width(), cells + pad))
+        return out
+
+    def _lay_out(self) -> None:
+        available = max(1, self.width() - 2 * self.frameWidth())
+        self._width = self.width()
+        key = (self._model.rows(), available)
+        cached = self._layouts.get(key)
+        if cached is not None:  # the same rows at the same width: no measuring
+            widths, heights = cached
+            for col, width in enumerate(widths):
+                if self.columnWidth(col) != width:
+                    self.setColumnWidth(col, width)
+            for row, h in enumerate(heights):
+                if self.rowHeight(row) != h:
+                    self.setRowHeight(row, h)
+            self._fix_height()
+            return
+        widths = list(self._natural)
+        wrapped = sum(widths) > available
+        if wrapped:  # water-filling: narrow columns keep their width, wide ones share the rest
+            left, remaining = len(widths), available
+            for col in sorted(range(len(widths)), key=lambda c: self._natural[c]):
+                widths[col] = min(self._natural[col], remaining // max(1, left))
+                remaining -= widths[col]
+                left -= 1
+        for col, width in enumerate(widths):
+            self.setColumnWidth(col, width)
+        if wrapped:
+            self.resizeRowsToContents()
+        else:
+            size = self.verticalHeader().defaultSectionSize()
+            for row in range(self._model.rowCount()):
+                if self.rowHeight(row) != size:
+                    self.setRowHeight(row, size)
+        heights = [self.rowHeight(r) for r in range(self._model.rowCount())]
+        if len(self._layouts) > 32:
+            self._layouts.clear()
+        self._layouts[key] = (widths, heights)
+        self._fix_height()
+
+    def _fix_height(self) -> None:
+        rows = sum(self.rowHeight(r) for r in range(self._model.rowCount()))
+        height = self.horizontalHeader().height() + rows + 2 * self.frameWidth()
+        if self.height() != height:
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != self._width and self._natural:
+            self._lay_out()
+
+
 def _table(name: str, label: str, model: Any) -> QTableView:
-    view = QTableView()
+    view = FitTable(model)
     view.setObjectName(name)
     view.setAccessibleName(label)
-    view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setTabKeyNavigation(False)  # Tab leaves the table: keyboard users are not trapped
     view.setWordWrap(True)
     view.verticalHeader().setVisible(False)
-    # Columns are fitted to their contents only when the longest text of a column changes:
-    # ResizeToContents re-measured every cell on each keystroke and doubled the update time.
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setMinimumHeight(view.fontMetrics().height() * 7)
-    fitted: list[tuple[int, ...]] = []
-
-    def refit() -> None:
-        key = model.width_key()
-        if not fitted or fitted[0] != key:
-            fitted[:] = [key]
-            view.resizeColumnsToContents()
-
-    model.modelReset.connect(refit)
-    refit()  # the empty table: columns as wide as their headers
+    view.refit()  # the empty table: columns as wide as their headers
     return view
 
 
@@ -106,9 +236,44 @@ def _basis_button(output: str, label: str) -> QPushButton:
     return button
 
 
+class _Withheld:
+    """What the window shows when an engine without `regimen_withheld` says "avoid"."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        self.alert_ids: tuple[str, ...] = ()
+        self.override_allowed = False
+        self.override_reasons: tuple[Any, ...] = ()
+
+
+def withheld_and_regimen(rec: Any) -> tuple[Any, Any]:
+    """(regimen_withheld or None, the regimen to show or None).
+
+    "Avoid" is a stop: no dose is shown unless the engine applied a documented override.
+    """
+    withheld = getattr(rec, "regimen_withheld", None)
+    override = getattr(rec, "override", None)
+    if withheld is None and rec.status == "avoid" and override is None:
+        withheld = _Withheld(rec.status_reason)  # an engine from before the override contract
+    if withheld is not None and not (override is not None and getattr(override, "applied", True)):
+        return withheld, None
+    return withheld, rec.regimen
+
+
+def override_text(override: Any) -> str:
+    label = getattr(override, "label", "") or getattr(override, "reason", "")
+    note = f": {override.note}" if getattr(override, "note", "") else ""
+    return (
+        f"UNDER SPECIALIST OVERRIDE — {label} ({override.clinician}){note}."
+        " The dose below is shown only because of this override."
+    )
+
+
 class RecommendationPanel(QWidget):
     basis_requested = Signal(str)
     regimen_choice_changed = Signal()
+    override_requested = Signal()
+    override_withdrawn = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -143,6 +308,29 @@ class RecommendationPanel(QWidget):
             self.max_daily,
         ):
             label.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.override_label = QLabel(self)
+        self.override_label.setObjectName("override_label")
+        self.override_label.setWordWrap(True)
+        self.override_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.override_label.setFont(style.scaled_font(self, 1.0, bold=True))
+        avoid = style.STATUS["avoid"]
+        self.override_label.setStyleSheet(
+            f"color: {avoid.foreground}; background: {avoid.background};"
+            f" border: 2px solid {avoid.border}; padding: 4px;"
+        )
+        self.override_label.hide()
+        self.override_button = QPushButton("Proceed under specialist o&verride…", self)
+        self.override_button.setObjectName("override_button")
+        self.override_button.setAccessibleName("Proceed under specialist override")
+        self.override_button.hide()
+        self.override_button.clicked.connect(self.override_requested)
+        self.override_withdraw = QPushButton("Withdraw override", self)
+        self.override_withdraw.setObjectName("override_withdraw")
+        self.override_withdraw.setAccessibleName("Withdraw the specialist override")
+        self.override_withdraw.hide()
+        self.override_withdraw.clicked.connect(self.override_withdrawn)
+        self.shown_regimen: Any = None
 
         self.regimen_target = QDoubleSpinBox(self)
         self.regimen_target.setObjectName("regimen_target")
@@ -189,6 +377,14 @@ class RecommendationPanel(QWidget):
         self.banner_frame = QWidget(self)
         self.banner_frame.setObjectName("status_frame")
         self.banner_frame.setLayout(banner_row)
+        self.banner_frame.setStyleSheet(
+            "\n".join(
+                f'#status_frame[tone="{k}"] {{ background: {t.background};'
+                f" border: 2px solid {t.border}; border-radius: 4px; }}"
+                f' #status_frame[tone="{k}"] QLabel {{ color: {t.foreground}; }}'
+                for k, t in style.STATUS.items()
+            )
+        )
 
         kidney = QGroupBox("Kidney function", self)
         k_row = QHBoxLayout(kidney)
@@ -197,11 +393,17 @@ class RecommendationPanel(QWidget):
 
         regimen = QGroupBox("Start regimen", self)
         r_layout = QVBoxLayout(regimen)
+        r_layout.addWidget(self.override_label)
         row = QHBoxLayout()
         row.addWidget(self.start_regimen, 1)
         row.addWidget(self.basis_buttons["regimen.start"], 0, Qt.AlignmentFlag.AlignTop)
         r_layout.addLayout(row)
         r_layout.addWidget(self.start_amount)
+        o_row = QHBoxLayout()
+        o_row.addWidget(self.override_button)
+        o_row.addWidget(self.override_withdraw)
+        o_row.addStretch(1)
+        r_layout.addLayout(o_row)
         row = QHBoxLayout()
         row.addWidget(self.max_daily, 1)
         row.addWidget(self.basis_buttons["regimen.max_daily_mg"], 0, Qt.AlignmentFlag.AlignTop)
@@ -209,7 +411,7 @@ class RecommendationPanel(QWidget):
         choice = QFormLayout()
         target_label = QLabel("Lower &target (optional)")
         target_label.setBuddy(self.regimen_target)
-        interval_label = QLabel("Slower &steps (optional)")
+        interval_label = QLabel("Slower steps (optional)")
         interval_label.setBuddy(self.regimen_interval)
         choice.addRow(target_label, self.regimen_target)
         choice.addRow(interval_label, self.regimen_interval)
@@ -218,7 +420,7 @@ class RecommendationPanel(QWidget):
 
         titration = QGroupBox("Titration schedule", self)
         QVBoxLayout(titration).addWidget(self.titration_table)
-        alerts = QGroupBox("Alerts", self)
+        alerts = QGroupBox("Warnings and information", self)
         QVBoxLayout(alerts).addWidget(self.alerts)
         monitoring = QGroupBox("Monitoring", self)
         QVBoxLayout(monitoring).addWidget(self.monitoring_table)
@@ -227,11 +429,25 @@ class RecommendationPanel(QWidget):
         t_layout.addWidget(self.taper_table)
         t_layout.addWidget(self.missed_dose)
 
+        # The banner and the critical alerts stay in sight; the rest scrolls under them.
+        body = QWidget(self)
+        body.setObjectName("recommendation_body")
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        for box in (kidney, regimen, alerts, titration, monitoring, taper):
+            body_layout.addWidget(box)
+        body_layout.addStretch(1)
+        self.body_scroll = QScrollArea(self)
+        self.body_scroll.setObjectName("recommendation_scroll")
+        self.body_scroll.setWidgetResizable(True)
+        self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.body_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.body_scroll.setWidget(body)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 0)
         layout.addWidget(self.banner_frame)
-        for box in (kidney, regimen, titration, alerts, monitoring, taper):
-            layout.addWidget(box)
-        layout.addStretch(1)
+        layout.addWidget(self.alerts.strip)
+        layout.addWidget(self.body_scroll, 1)
 
         self.regimen_target.valueChanged.connect(self._choice_edited)
         self.regimen_interval.valueChanged.connect(self._choice_edited)
@@ -266,38 +482,44 @@ class RecommendationPanel(QWidget):
     def _update_choice_ranges(self, regimen: Any) -> None:
         """Cap the target at this patient's ceiling; the interval can only get longer."""
         enabled = regimen is not None
-        self.regimen_target.setEnabled(enabled)
-        self.regimen_interval.setEnabled(enabled)
-        self.regimen_reset.setEnabled(enabled)
+        for widget in (self.regimen_target, self.regimen_interval, self.regimen_reset):
+            if widget.isEnabled() != enabled:
+                widget.setEnabled(enabled)
         if regimen is None:
             return
         chosen = self.regimen_choice() or {}
         steps = [s.daily_mg for s in regimen.steps]
         increments = [b - a for a, b in itertools.pairwise(steps) if b > a]
-        self.regimen_target.blockSignals(True)
-        self.regimen_target.setRange(0.0, float(regimen.max_daily_mg))
-        self.regimen_target.setSingleStep(
-            float(min(increments)) if increments else float(regimen.start.daily_mg)
+        target = (
+            float(regimen.max_daily_mg),
+            float(min(increments)) if increments else float(regimen.start.daily_mg),
         )
-        self.regimen_target.blockSignals(False)
+        # Only what changed is set: setting a spin box's range, suffix or value on every
+        # keystroke re-laid it out and could reset what the clinician was typing.
+        if target != getattr(self, "_target_limits", None):
+            self._target_limits = target
+            self.regimen_target.blockSignals(True)
+            self.regimen_target.setRange(0.0, target[0])
+            self.regimen_target.setSingleStep(target[1])
+            self.regimen_target.blockSignals(False)
         # The suggested interval is learnt only from a result computed without a chosen
         # interval: with a choice, the engine's interval is the chosen one.
         if "step_interval_days" not in chosen or self._suggested_interval is None:
-            self._suggested_interval = int(regimen.step_interval_days)
+            suggested = int(regimen.step_interval_days)
+            if suggested == self._suggested_interval:
+                return
+            self._suggested_interval = suggested
             self.regimen_interval.blockSignals(True)
-            self.regimen_interval.setRange(
-                self._suggested_interval,
-                max(self._suggested_interval, choice_interval_limits()[1]),
-            )
-            self.regimen_interval.setSpecialValueText(
-                f"as suggested (every {self._suggested_interval} days)"
-            )
+            self.regimen_interval.setRange(suggested, max(suggested, choice_interval_limits()[1]))
+            self.regimen_interval.setSpecialValueText(f"as suggested (every {suggested} days)")
             self.regimen_interval.setSuffix(" days between steps")
-            self.regimen_interval.setValue(self._suggested_interval)
+            self.regimen_interval.setValue(suggested)
             self.regimen_interval.blockSignals(False)
 
     # ------------------------------------------------------------------ showing
-    def show_assessment(self, assessment: Assessment, acknowledgements: Any = None) -> None:
+    def show_assessment(
+        self, assessment: Assessment, acknowledgements: Any = None, *, unconfirmed: Any = ()
+    ) -> None:
         rec = assessment.recommendation
         if rec is None:
             tone = style.STATUS["incomplete"]
@@ -305,11 +527,16 @@ class RecommendationPanel(QWidget):
                 "incomplete: enter the indication, age and sex to see a recommendation"
             )
             self._set_banner(tone, f"{tone.symbol} {text[0].upper()}{text[1:]}")
-            self.renal_summary.setText("—")
-            self.start_regimen.setText("No dose is shown until the case is complete.")
-            self.start_amount.setText("")
-            self.max_daily.setText("")
-            self.missed_dose.setText("")
+            _set_text(self.renal_summary, "—")
+            self._set_dose_font(large=False)
+            self.shown_regimen = None
+            self.override_label.hide()
+            self.override_button.hide()
+            self.override_withdraw.hide()
+            _set_text(self.start_regimen, "No dose is shown until the case is complete.")
+            _set_text(self.start_amount, "")
+            _set_text(self.max_daily, "")
+            _set_text(self.missed_dose, "")
             for model in (self.titration_model, self.taper_model, self.monitoring_model):
                 model.set_rows(())
             self.alerts.set_alerts(None)
@@ -319,39 +546,69 @@ class RecommendationPanel(QWidget):
             self.regimen_interval.setEnabled(False)
             self.regimen_reset.setEnabled(False)
             return
-        tone = style.STATUS.get(rec.status, style.STATUS["use_with_caution"])
-        reason = f" — {rec.status_reason}" if rec.status_reason else ""
-        self._set_banner(tone, f"{tone.symbol} {tone.word}{reason}")
-        self.renal_summary.setText(renal_text(rec.renal))
-        regimen = rec.regimen
+        self._set_banner(*banner(rec, tuple(unconfirmed)))
+        _set_text(self.renal_summary, renal_text(rec.renal))
+        withheld, regimen = withheld_and_regimen(rec)
+        self.shown_regimen = regimen
+        override = getattr(rec, "override", None)
+        applied = override is not None and getattr(override, "applied", True)
+        self._show(self.override_label, override_text(override) if applied else "")
+        self.override_button.setVisible(
+            withheld is not None and regimen is None and bool(withheld.override_allowed)
+        )
+        self.override_withdraw.setVisible(override is not None)
         if regimen is None:
-            self.start_regimen.setText("No dose suggested.")
-            withheld = getattr(rec, "regimen_withheld", None)
-            why = withheld.reason if withheld is not None else rec.status_reason
-            self.start_amount.setText(why or "See the alerts for why.")
-            self.max_daily.setText("")
+            self._set_dose_font(large=False)
+            if withheld is not None:
+                _set_text(self.start_regimen, "No dose is shown: specialist only.")
+                why = withheld.reason or rec.status_reason
+                how = (
+                    " A specialist may proceed under a documented override."
+                    if withheld.override_allowed and "override" not in why
+                    else ""
+                )
+                _set_text(self.start_amount, f"{why}.{how}".replace("..", "."))
+            else:
+                _set_text(self.start_regimen, "No dose suggested.")
+                _set_text(self.start_amount, rec.status_reason or "See the alerts for why.")
+            _set_text(self.max_daily, "")
         else:
+            self._set_dose_font(large=True)
             start = regimen.start
-            self.start_regimen.setText(f"{mg(start.dose_mg)} {times_a_day(start.times_per_day)}")
+            _set_text(self.start_regimen, f"{mg(start.dose_mg)} {times_a_day(start.times_per_day)}")
             form = regimen.formulation
             amount = f"Each dose: {start.amount} ({form.label})"
             if start.volume_ml is not None and "mL" not in start.amount:
                 amount += f", {_num(start.volume_ml)} mL"
-            self.start_amount.setText(
+            _set_text(
+                self.start_amount,
                 f"{amount}. Daily total {mg(start.daily_mg)}; increase every"
                 f" {regimen.step_interval_days} days up to {mg(regimen.target_daily_mg)} a day."
-                + ("  Includes DERIVED numbers: see Basis." if regimen.derived else "")
+                + ("  Includes DERIVED numbers: see Basis." if regimen.derived else ""),
             )
-            self.max_daily.setText(f"Maximum for this patient: {mg(regimen.max_daily_mg)} a day")
+            _set_text(self.max_daily, f"Maximum for this patient: {mg(regimen.max_daily_mg)} a day")
         self._update_choice_ranges(regimen)
         self.titration_model.set_rows(regimen.steps if regimen is not None else ())
         self.taper_model.set_rows(rec.taper)
         self.monitoring_model.set_rows(rec.monitoring)
-        self.missed_dose.setText(f"Missed dose: {rec.missed_dose.text}")
+        _set_text(self.missed_dose, f"Missed dose: {rec.missed_dose.text}")
         self.alerts.set_alerts(rec, acknowledgements)
         self.basis_buttons["renal"].setEnabled(True)
         for key in ("regimen.start", "regimen.max_daily_mg"):
             self.basis_buttons[key].setEnabled(regimen is not None)
+
+    @staticmethod
+    def _show(label: QLabel, text: str) -> None:
+        if label.text() != text:
+            label.setText(text)
+        label.setVisible(bool(text))
+
+    def _set_dose_font(self, *, large: bool) -> None:
+        """The large bold type is for a dose only; a message reads in ordinary type."""
+        if getattr(self, "_dose_large", None) is large:
+            return
+        self._dose_large = large
+        self.start_regimen.setFont(style.scaled_font(self, 1.6 if large else 1.1, bold=True))
 
     def _set_banner(self, tone: style.Tone, text: str) -> None:
         if self.status_banner.text() != text:
@@ -360,9 +617,12 @@ class RecommendationPanel(QWidget):
         if getattr(self, "_tone", None) is tone:
             return
         self._tone = tone
-        self.banner_frame.setStyleSheet(
-            f"#status_frame {{ background: {tone.background}; border: 2px solid {tone.border};"
-            f" border-radius: 4px; }} QLabel {{ color: {tone.foreground}; }}"
-        )
+        key = next(k for k, t in style.STATUS.items() if t is tone)
+        self.banner_frame.setProperty("tone", key)  # one style sheet, selected by tone
+        self.banner_frame.style().unpolish(self.banner_frame)
+        self.banner_frame.style().polish(self.banner_frame)
+        for child in (self.status_banner, self.status_icon):
+            child.style().unpolish(child)
+            child.style().polish(child)
         size = self.status_banner.fontMetrics().height() * 2
         self.status_icon.setPixmap(style.icon(tone.icon).pixmap(size, size))

@@ -42,6 +42,8 @@ STATUS: dict[str, Tone] = {
     "avoid": Tone("AVOID — SPECIALIST ONLY", "■", "#7a2e00", "#ffe9dc", "#c04a00", _WARNING),
     "contraindicated": Tone("CONTRAINDICATED", "✖", "#7a0010", "#fde8ea", "#b00020", _CRITICAL),
     "incomplete": Tone("INCOMPLETE", "…", "#2b2b2b", "#eeeeee", "#6b6b6b", _INFO),
+    # "recommended" before the medicines and conditions are confirmed: never the green all-clear
+    "unconfirmed": Tone("NOT YET CONFIRMED", "?", "#0b3c6e", "#e7f0fa", "#2a6ebb", _INFO),
 }
 
 ERROR_TEXT = "#a00018"  # field messages, on the window background

@@ -41,6 +41,7 @@ class RecordsActions(_Base):
         def _update_actions(self) -> None: ...
         def ensure_acknowledged(self) -> bool: ...
         def new_case(self) -> None: ...
+        def open_settings(self) -> None: ...
 
     # ------------------------------------------------------------------ records
     def open_records(self, database_url: str | None) -> None:
@@ -109,10 +110,19 @@ class RecordsActions(_Base):
             return None
         clinician = self.settings.get("clinician/name").strip()
         if not clinician:
-            _message_box().information(
-                self, "Clinician name needed", "Enter your name in Settings before saving."
+            box = _message_box()
+            answer = box.question(
+                self,
+                "Clinician name needed",
+                "An assessment is saved with the clinician's name. Open Settings to enter it?",
+                box.StandardButton.Open | box.StandardButton.Cancel,
+                box.StandardButton.Open,
             )
-            return None
+            if answer == box.StandardButton.Open:
+                self.open_settings()
+            if not self.settings.get("clinician/name").strip():
+                return None
+            clinician = self.settings.get("clinician/name").strip()
         if not self.ensure_acknowledged():
             return None
         try:

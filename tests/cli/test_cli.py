@@ -52,7 +52,7 @@ def test_recommend_json_follows_the_contract() -> None:
         "dose_mg": 5,
         "times_per_day": 3,
         "daily_mg": 15,
-        "amount": "half of one 10 mg tablet",
+        "amount": "1 tablet of 5 mg",  # the opioid + benzodiazepine card slows the ladder to 15 → 30
         "volume_ml": None,
     }
     assert data["regimen"]["steps"][0]["from_date"] == "2026-12-01"
@@ -78,7 +78,8 @@ def test_recommend_text_and_stdin() -> None:
         "[CRITICAL] Sedation and slowed breathing: baclofen with oxycodone and alprazolam"
         in out.stdout
     )
-    assert "2026-12-01 to 2026-12-03: 5 mg three times a day" in out.stdout
+    # the critical card slows the ladder to weekly steps (dose.interaction.cns_depression)
+    assert "2026-12-01 to 2026-12-07: 5 mg three times a day" in out.stdout
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ def sha256() -> str:
 def signed_policy(tmp_path: Path, sha: str) -> Path:
     path = tmp_path / "policy.yaml"
     path.write_text(
+        "schema: clinic_policy/1\n"
         f'approved_by: "Dr A. Reviewer"\napproved_on: 2026-12-02\napproved_sha256: {sha}\n',
         encoding="utf-8",
     )
@@ -106,7 +107,9 @@ def test_check_reads_the_policy_from_the_environment(
 
 def test_a_bad_sign_off_record_is_exit_2_naming_the_field(tmp_path: Path) -> None:
     policy = tmp_path / "policy.yaml"
-    policy.write_text('approved_by: "Dr A"\napproved_on: soon\napproved_sha256: abc\n')
+    policy.write_text(
+        'schema: clinic_policy/1\napproved_by: "Dr A"\napproved_on: soon\napproved_sha256: abc\n'
+    )
     run = cli("knowledge", "check", "--policy", str(policy))
     assert run.returncode == 2
     assert run.stderr.strip() == (

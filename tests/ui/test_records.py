@@ -11,11 +11,17 @@ from tests.ui.test_acknowledgements import FAKE_PDF, answer_dialog
 from tests.ui.test_cases import example
 
 
+def ckd_case() -> dict:
+    """The older-adult CKD example at 60 years: a regimen the form can show (at 78 years it is
+    a Beers "avoid", withheld until an override the form cannot enter yet: issue 8)."""
+    return example("older-adult-ckd.json") | {"age_years": 60}
+
+
 def test_save_is_enabled_once_records_exist(records_window, qtbot):
     win = records_window
     assert win.records_banner.text() == "Records: on"
     assert not win.save_action.isEnabled()  # nothing to save yet
-    fill(qtbot, win, example("older-adult-ckd.json") | {"comedications": []})
+    fill(qtbot, win, ckd_case() | {"comedications": []})
     assert win.save_action.isEnabled()
 
 
@@ -52,42 +58,37 @@ def test_save_with_acknowledgements_and_prints_then_history(
 
 def test_save_needs_a_patient_id(records_window, qtbot):
     win = records_window
-    case = example("older-adult-ckd.json") | {"comedications": []}
+    case = ckd_case() | {"comedications": []}
     case.pop("patient")
     fill(qtbot, win, case)
     assert win.save_assessment() is None
     assert win.form.error_text("patient_id") == "Patient id is needed to save"
 
 
-# A case with a regimen and no critical alert (since issue 8 the older adult with CKD has its
-# regimen withheld: Beers avoid), so saving needs no acknowledgement.
-WITH_REGIMEN = "adult-spasticity-ms.json"
-
-
 def test_open_read_only_and_new_case_from_an_old_one(records_window, qtbot, clock):
     win = records_window
-    fill(qtbot, win, example(WITH_REGIMEN) | {"comedications": []})
+    fill(qtbot, win, ckd_case() | {"comedications": []})
     aid = win.save_assessment()
     win.history.table.selectRow(0)
     dialog = win.open_saved(aid)
     assert dialog.text.isReadOnly()
     assert "Baclofen CDS — clinician summary" in dialog.text.toPlainText()
-    assert "5 mg three times a day" in dialog.text.toPlainText()
+    assert "2.5 mg three times a day" in dialog.text.toPlainText()
     dialog.close()
     clock.day = date(2027, 1, 4)  # the window stays open: "today" moves on
     win.new_case()
     assert win.form.age_years.text() == ""
     assert win.form.start_date.date().toString("yyyy-MM-dd") == "2027-01-04"
     win.new_case_from(aid)
-    assert win.form.age_years.text() == "45"
-    assert win.form.serum_creatinine_unit.currentData() == "mg/dL"
+    assert win.form.age_years.text() == "60"
+    assert win.form.serum_creatinine_unit.currentData() == "umol/L"
     assert win.form.start_date.date().toString("yyyy-MM-dd") == "2027-01-04"  # today, not then
-    assert win.panel.start_regimen.text() == "5 mg three times a day"
+    assert win.panel.start_regimen.text() == "2.5 mg three times a day"
 
 
 def test_history_follows_the_patient_id(records_window, qtbot):
     win = records_window
-    fill(qtbot, win, example(WITH_REGIMEN) | {"comedications": []})
+    fill(qtbot, win, ckd_case() | {"comedications": []})
     win.save_assessment()
     type_into(qtbot, win.form.patient_id, "SOMEONE-ELSE")
     win.form.patient_id.editingFinished.emit()
@@ -105,9 +106,9 @@ def test_records_unavailable_is_said_and_recommending_goes_on(window, qtbot, tmp
     assert window.records is None
     assert not window.history.table.isEnabled()
     assert window.history.message.text().startswith("Records unavailable: ")
-    fill(qtbot, window, example(WITH_REGIMEN))
+    fill(qtbot, window, ckd_case())
     assert not window.save_action.isEnabled()
-    assert window.panel.start_regimen.text() == "5 mg three times a day"
+    assert window.panel.start_regimen.text() == "2.5 mg three times a day"
 
 
 def test_sqlalchemy_is_not_loaded_before_records_are_opened():

@@ -1,0 +1,147 @@
+"""'Avoid' is a stop: no dose until a documented specialist override (contract of issue 8).
+
+Until the engine of issue 8 is in this branch, the engine is wrapped so that it answers as
+the contract says (`regimen_withheld`, `override`); with that engine the wrapper is a no-op.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from baclofen_cds.ui.dialogs import OverrideDialog
+from baclofen_cds.ui.engine import Engine
+from tests.ui.conftest import fill
+from tests.ui.test_cases import example
+
+REASONS = (
+    SimpleNamespace(code="specialist_supervision", label="Started and supervised by a specialist"),
+    SimpleNamespace(code="palliative_care", label="Palliative or end-of-life care"),
+)
+
+
+class Contract:
+    """A recommendation as the contract has it, over one from an older engine."""
+
+    def __init__(self, rec: Any, **fields: Any) -> None:
+        self._rec = rec
+        self.__dict__.update(fields)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._rec, name)
+
+
+@pytest.fixture
+def contract_engine(engine, monkeypatch):
+    """The real engine, answering "avoid" with `regimen_withheld` and honouring `override`."""
+    if engine.supports("override"):
+        return engine
+    sent: dict[str, Any] = {}
+    real_parse, real_recommend = engine._parse_case, engine._recommend
+
+    def parse_case(data, kb, *, today):
+        data = dict(data)
+        sent["override"] = data.pop("override", None)
+        return real_parse(data, kb, today=today)
+
+    def recommend(case, kb, policy):
+        rec = real_recommend(case, kb, policy)
+        if rec.status != "avoid":
+            return Contract(rec, regimen_withheld=None, override=None)
+        withheld = SimpleNamespace(
+            reason="Dialysis: specialist only",
+            alert_ids=("renal.dialysis",),
+            override_allowed=True,
+            override_reasons=REASONS,
+        )
+        ov = sent.get("override")
+        if ov is None:
+            return Contract(rec, regimen=None, regimen_withheld=withheld, override=None)
+        label = {r.code: r.label for r in REASONS}[ov["reason"]]
+        override = SimpleNamespace(**ov, label=label, applied=True)
+        return Contract(rec, regimen_withheld=withheld, override=override)
+
+    monkeypatch.setattr(engine, "_parse_case", parse_case)
+    monkeypatch.setattr(engine, "_recommend", recommend)
+    monkeypatch.setattr(Engine, "supports", lambda self, name: True)
+    return engine
+
+
+def answer_override(monkeypatch, reason: str, note: str, *, clinician: str | None = None):
+    def exec_(self):
+        self.reason.setCurrentIndex(self.reason.findData(reason))
+        if clinician is not None:
+            self.clinician.setText(clinician)
+        self.note.setFocus()
+        self.note.setText(note)
+        return QDialog.DialogCode.Accepted if self.value() else QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(OverrideDialog, "exec", exec_)
+
+
+def test_avoid_shows_no_dose_until_a_documented_override(
+    window, qtbot, contract_engine, monkeypatch
+):
+    window.settings.set("clinician/name", "Dr Renal Specialist")
+    fill(qtbot, window, example("dialysis.json"))
+    panel = window.panel
+    assert panel.status_banner.text().startswith("■ AVOID")
+    assert panel.start_regimen.text() == "No dose is shown: specialist only."
+    assert "mg" not in panel.start_regimen.text() and panel.max_daily.text() == ""
+    assert panel.titration_model.rowCount() == 0
+    assert not window.print_action.isEnabled()
+    assert panel.override_button.isVisible()
+
+    answer_override(monkeypatch, "specialist_supervision", "")  # no note: refused
+    qtbot.mouseClick(panel.override_button, Qt.MouseButton.LeftButton)
+    assert window.override is None and "mg" not in panel.start_regimen.text()
+
+    answer_override(monkeypatch, "specialist_supervision", "renal team reviews weekly")
+    qtbot.mouseClick(panel.override_button, Qt.MouseButton.LeftButton)
+    assert window.override == {
+        "reason": "specialist_supervision",
+        "clinician": "Dr Renal Specialist",
+        "note": "renal team reviews weekly",
+    }
+    assert "mg" in panel.start_regimen.text()
+    assert panel.titration_model.rowCount() > 0
+    assert panel.override_label.isVisible()
+    assert panel.override_label.text().startswith(
+        "UNDER SPECIALIST OVERRIDE — Started and supervised by a specialist"
+    )
+    assert "renal team reviews weekly" in panel.override_label.text()
+    assert not panel.override_button.isVisible()
+    # the override is part of the case: it is what is saved with the assessment
+    assert window.assessment.recommendation.override.reason == "specialist_supervision"
+
+    qtbot.mouseClick(panel.override_withdraw, Qt.MouseButton.LeftButton)
+    assert window.override is None
+    assert "mg" not in panel.start_regimen.text()
+
+
+def test_the_override_lapses_when_nothing_is_withheld(window, qtbot, contract_engine, monkeypatch):
+    window.settings.set("clinician/name", "Dr Renal Specialist")
+    fill(qtbot, window, example("dialysis.json"))
+    answer_override(monkeypatch, "palliative_care", "comfort care")
+    qtbot.mouseClick(window.panel.override_button, Qt.MouseButton.LeftButton)
+    assert window.override is not None
+    window.form.dialysis.setCurrentIndex(window.form.dialysis.findData("none"))
+    window.form.serum_creatinine.setText("0.8")
+    assert window.assessment.recommendation.status != "avoid"
+    assert window.override is None
+    assert not window.panel.override_label.isVisible()
+    window.form.dialysis.setCurrentIndex(window.form.dialysis.findData("hemodialysis"))
+    assert window.assessment.recommendation.status == "avoid"
+    assert "mg" not in window.panel.start_regimen.text()  # never silently re-applied
+
+
+def test_avoid_from_an_engine_without_the_contract_still_shows_no_dose(window, qtbot, engine):
+    if engine.supports("override"):
+        pytest.skip("the engine has the override contract")
+    fill(qtbot, window, example("dialysis.json"))
+    assert "mg" not in window.panel.start_regimen.text()
+    assert not window.print_action.isEnabled()
