@@ -95,6 +95,9 @@ class CaseInput(_Frozen):
     formulation: FormulationCode | None = None
     start_date: date
     regimen_choice: RegimenChoice | None = None
+    # where imported values came from (FHIR import, issue 13): kept with the case, never used
+    # by a rule. Shape: docs/contract.md "provenance".
+    provenance: dict[str, Any] | None = None
 
     @field_validator("conditions", "comedications", mode="before")
     @classmethod
