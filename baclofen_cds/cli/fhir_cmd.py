@@ -12,7 +12,7 @@ from typing import Any
 
 from baclofen_cds.cli import UsageError
 
-TOKEN_ENV = "BACLOFEN_CDS_FHIR_TOKEN"
+TOKEN_ENV = "BACLOFEN_CDS_FHIR_TOKEN"  # noqa: S105 - the variable's name, not a secret
 
 
 def register(sub: Any) -> None:
@@ -56,9 +56,14 @@ def read_file(path_text: str) -> Any:
         raise UsageError(f"fhir: cannot read {path_text}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise UsageError(
-            f"fhir: {path_text} is not FHIR JSON (line {exc.lineno}, column {exc.colno}: "
-            f"{exc.msg})"
+            f"fhir: {path_text} is not FHIR JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
+
+
+def check_writable(option: str, path: Path) -> None:
+    from baclofen_cds.cli import handout_io
+
+    handout_io._check_writable(option, path)
 
 
 def write_file(option: str, path: Path, data: bytes) -> None:
@@ -67,6 +72,41 @@ def write_file(option: str, path: Path, data: bytes) -> None:
 
     handout_io._check_writable(option, path)
     handout_io._write_atomically(option, path, data)
+
+
+def acknowledgements(args: argparse.Namespace) -> dict[str, Any]:
+    """`--acknowledge ALERT_ID=REASON_CODE` (issue 11) as export acknowledgements, if given."""
+    from baclofen_cds.fhir.export import Acknowledgement
+
+    out: dict[str, Any] = {}
+    for item in getattr(args, "acknowledge", None) or []:
+        alert_id, _, code = str(item).partition("=")
+        if alert_id and code:
+            out[alert_id] = Acknowledgement(code=code, label=code.replace("_", " "))
+    return out
+
+
+def write_plan(args: argparse.Namespace, rec: Any, today: date) -> None:
+    """`recommend --fhir-out FILE`: the plan as a FHIR R4 Bundle, written whole."""
+    from datetime import UTC, datetime
+
+    from baclofen_cds import __version__
+    from baclofen_cds.fhir.export import bundle_json, plan_bundle
+    from baclofen_cds.logic import load_knowledge_base
+
+    created = (
+        f"{today.isoformat()}T00:00:00+00:00"
+        if args.today
+        else datetime.now(UTC).isoformat(timespec="seconds")
+    )
+    bundle = plan_bundle(
+        rec,
+        load_knowledge_base(),
+        created=created,
+        app_version=__version__,
+        acknowledgements=acknowledgements(args),
+    )
+    write_file("--fhir-out", Path(args.fhir_out), bundle_json(bundle).encode("utf-8"))
 
 
 def bearer_token() -> str | None:
@@ -116,8 +156,7 @@ def run_import(args: argparse.Namespace) -> int:
             except FhirServerError as exc:
                 raise UsageError(f"fhir: {exc}") from None
             source = f"FHIR server {args.server} Patient/{args.patient}"
-        case = import_case(resources, kb, policy, start_date=start, source=source,
-                           skipped=skipped)
+        case = import_case(resources, kb, policy, start_date=start, source=source, skipped=skipped)
     except FhirInputError as exc:
         raise UsageError(f"fhir: {exc}") from None
     except MappingError as exc:

@@ -185,8 +185,11 @@ def _read_patient(imp: _Import, patient: Resource) -> None:
         }
         if isinstance(birth_raw, str) and len(birth_raw) < 10:
             imp.flags.append(
-                {"field": "age_years", "kind": "partial_date",
-                 "text": f"birth date given only as {birth_raw}: check the age"}
+                {
+                    "field": "age_years",
+                    "kind": "partial_date",
+                    "text": f"birth date given only as {birth_raw}: check the age",
+                }
             )
     gender = data.get("gender")
     if gender in ("female", "male"):
@@ -194,12 +197,19 @@ def _read_patient(imp: _Import, patient: Resource) -> None:
         imp.fields["sex"] = {"resource": patient.ref, "element": "gender", "value": gender}
     elif gender is None and (sex := _sex_extension(imp, data)) is not None:
         imp.case["sex"] = sex[0]
-        imp.fields["sex"] = {"resource": patient.ref, "element": "extension (US Core sex)",
-                             "code": sex[1], "value": sex[0]}
+        imp.fields["sex"] = {
+            "resource": patient.ref,
+            "element": "extension (US Core sex)",
+            "code": sex[1],
+            "value": sex[0],
+        }
     elif gender is not None:
         imp.questions.append(
-            {"field": "sex", "text": f"The record gives gender '{gender}': ask which sex to use "
-             "for the kidney-function equations."}
+            {
+                "field": "sex",
+                "text": f"The record gives gender '{gender}': ask which sex to use "
+                "for the kidney-function equations.",
+            }
         )
 
 
@@ -299,8 +309,11 @@ def _use_observations(imp: _Import, found: list[_Obs]) -> None:
         items.sort(key=lambda o: (o.when is not None, o.when or date.min), reverse=True)
         best = items[0]
         for other in items[1:]:
-            imp.note(other.res, f"an earlier {imp.maps.file.observations[best.field].label}",
-                     other.original)
+            imp.note(
+                other.res,
+                f"an earlier {imp.maps.file.observations[best.field].label}",
+                other.original,
+            )
         obs_map = imp.maps.file.observations[best.field]
         limit = (
             imp.policy.creatinine_max_age_days
@@ -324,27 +337,36 @@ def _use_observations(imp: _Import, found: list[_Obs]) -> None:
             imp.case[field_name] = best.value
         if best.when is None:
             entry["stale"] = None
-            imp.flags.append({"field": field_name, "kind": "undated",
-                              "text": f"{obs_map.label}: the record gives no date"})
+            imp.flags.append(
+                {
+                    "field": field_name,
+                    "kind": "undated",
+                    "text": f"{obs_map.label}: the record gives no date",
+                }
+            )
         else:
             age_days = (imp.start - best.when).days
             entry["age_days"] = age_days
             entry["stale"] = age_days > limit
             if age_days > limit:
-                imp.flags.append({
-                    "field": field_name,
-                    "kind": "stale",
-                    "text": f"{obs_map.label} from {best.when.isoformat()}, {age_days} days "
-                    f"before the start date (older than {limit} days): measure again",
-                })
+                imp.flags.append(
+                    {
+                        "field": field_name,
+                        "kind": "stale",
+                        "text": f"{obs_map.label} from {best.when.isoformat()}, {age_days} days "
+                        f"before the start date (older than {limit} days): measure again",
+                    }
+                )
         if best.race_based:
             entry["race_based"] = True
-            imp.flags.append({
-                "field": field_name,
-                "kind": "race_based",
-                "text": "this eGFR comes from an equation with a race term; prefer the "
-                "race-free CKD-EPI 2021 estimate from the creatinine",
-            })
+            imp.flags.append(
+                {
+                    "field": field_name,
+                    "kind": "race_based",
+                    "text": "this eGFR comes from an equation with a race term; prefer the "
+                    "race-free CKD-EPI 2021 estimate from the creatinine",
+                }
+            )
         imp.fields[field_name] = entry
 
 
@@ -378,7 +400,7 @@ def _daily_mg(dosages: Any) -> tuple[float | None, str]:
     if len(items) != 1:
         return None, "the order has no dosage" if not items else "the order has several dosages"
     d = items[0]
-    text = d.get("text") if isinstance(d.get("text"), str) else ""
+    text = str(d["text"]) if isinstance(d.get("text"), str) else ""
     rates = [r for r in d.get("doseAndRate") or [] if isinstance(r, Mapping)]
     q = rates[0].get("doseQuantity") if rates else None
     rep = (d.get("timing") or {}).get("repeat") if isinstance(d.get("timing"), Mapping) else None
@@ -429,8 +451,13 @@ def _medicine(imp: _Import, res: Resource, medications: Mapping[str, Resource]) 
         entry["medication"] = via
     if name is None:
         name = f"unnamed medicine ({res.ref})"
-        imp.flags.append({"field": "comedications", "kind": "unnamed",
-                          "text": f"{res.ref} names no medicine: check the medicines list"})
+        imp.flags.append(
+            {
+                "field": "comedications",
+                "kind": "unnamed",
+                "text": f"{res.ref} names no medicine: check the medicines list",
+            }
+        )
     words = normalise_name(name, vocab).split()
     if name == bac.display or any(w in bac.names for w in words):
         _current_baclofen(imp, res, entry)
@@ -447,16 +474,23 @@ def _current_baclofen(imp: _Import, res: Resource, entry: dict[str, Any]) -> Non
     dosages = res.data.get("dosageInstruction") or res.data.get("dosage")
     daily, why = _daily_mg(dosages)
     if "current_daily_mg" in imp.fields:
-        imp.questions.append({"field": "current_daily_mg",
-                              "text": "The record has more than one active baclofen order: "
-                              "enter the dose the patient takes."})
+        imp.questions.append(
+            {
+                "field": "current_daily_mg",
+                "text": "The record has more than one active baclofen order: "
+                "enter the dose the patient takes.",
+            }
+        )
         imp.case.pop("current_daily_mg", None)
         imp.fields.pop("current_daily_mg", None)
         return
     if daily is None:
-        imp.questions.append({"field": "current_daily_mg",
-                              "text": f"The patient already takes baclofen, but {why}: "
-                              "enter the daily dose."})
+        imp.questions.append(
+            {
+                "field": "current_daily_mg",
+                "text": f"The patient already takes baclofen, but {why}: enter the daily dose.",
+            }
+        )
         return
     value = _round(daily)
     entry = {**entry, "value": value, "unit": "mg/day", "dosage": why}
@@ -464,9 +498,13 @@ def _current_baclofen(imp: _Import, res: Resource, entry: dict[str, Any]) -> Non
         imp.case["current_daily_mg"] = value
         imp.fields["current_daily_mg"] = entry
     else:  # the field lands with issue 8; until then it is shown, not filled
-        imp.questions.append({"field": "current_daily_mg",
-                              "text": f"The patient already takes baclofen "
-                              f"{format_number(value, 2)} mg a day ({why})."})
+        imp.questions.append(
+            {
+                "field": "current_daily_mg",
+                "text": f"The patient already takes baclofen "
+                f"{format_number(value, 2)} mg a day ({why}).",
+            }
+        )
 
 
 # ------------------------------------------------------------------ conditions and allergies
@@ -503,8 +541,13 @@ def _condition(imp: _Import, res: Resource) -> None:
             if imp.case.get("dialysis", cm.dialysis) != cm.dialysis:
                 imp.case.pop("dialysis")
                 imp.fields.pop("dialysis", None)
-                imp.questions.append({"field": "dialysis", "text": "The record lists both "
-                                      "haemodialysis and peritoneal dialysis: choose one."})
+                imp.questions.append(
+                    {
+                        "field": "dialysis",
+                        "text": "The record lists both "
+                        "haemodialysis and peritoneal dialysis: choose one.",
+                    }
+                )
             else:
                 imp.case["dialysis"] = cm.dialysis
                 imp.fields["dialysis"] = entry
@@ -563,9 +606,10 @@ def import_case(
     refs = _subject_refs(patient)
     found: list[str] = []
     for r in resources:
-        if r.type != "Patient" and r.type != "Medication":
-            _check_subject(r, "patient" if r.type == "AllergyIntolerance" else "subject", refs,
-                           found)
+        if r.type not in {"Patient", "Medication"}:
+            _check_subject(
+                r, "patient" if r.type == "AllergyIntolerance" else "subject", refs, found
+            )
     if patient is not None:
         _read_patient(imp, patient)
     elif found:

@@ -72,8 +72,15 @@ READ_ELEMENTS: dict[str, tuple[str, ...]] = {
         "recordedDate",
     ),
 }
-BUNDLE_TYPES = ("collection", "searchset", "transaction", "batch", "transaction-response",
-                "batch-response", "document")
+BUNDLE_TYPES = (
+    "collection",
+    "searchset",
+    "transaction",
+    "batch",
+    "transaction-response",
+    "batch-response",
+    "document",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +176,5 @@ def read_resources(data: Any, where: str) -> tuple[list[Resource], list[str]]:
             continue
         r = validate(res, here)
         full_url = entry.get("fullUrl")
-        out.append(
-            Resource(r.type, r.id, r.data, full_url if isinstance(full_url, str) else None)
-        )
+        out.append(Resource(r.type, r.id, r.data, full_url if isinstance(full_url, str) else None))
     return out, skipped

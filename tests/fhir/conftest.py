@@ -26,7 +26,11 @@ def do_import(kb: KnowledgeBase, policy: LocalPolicy) -> Callable[..., dict[str,
     def run(data: Any, **kw: Any) -> dict[str, Any]:
         resources, skipped = read_resources(data, "test.json")
         return import_case(
-            resources, kb, policy, start_date=kw.get("start", START), source="test.json",
+            resources,
+            kb,
+            policy,
+            start_date=kw.get("start", START),
+            source="test.json",
             skipped=skipped,
         )
 

@@ -96,8 +96,10 @@ def condition(
         "id": rid,
         "clinicalStatus": {
             "coding": [
-                {"system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
-                 "code": clinical}
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                    "code": clinical,
+                }
             ]
         },
         "code": {"coding": [{"system": system, "code": code}], "text": text},
@@ -106,8 +108,10 @@ def condition(
     if verification:
         out["verificationStatus"] = {
             "coding": [
-                {"system": "http://terminology.hl7.org/CodeSystem/condition-ver-status",
-                 "code": verification}
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+                    "code": verification,
+                }
             ]
         }
     return out

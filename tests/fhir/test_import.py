@@ -71,18 +71,22 @@ def test_imported_case_recommends_once_the_indication_is_entered(do_import: Any,
     ids = {a.id for a in rec.alerts}
     assert "renal.creatinine_stale" in ids  # the 2005 creatinine is flagged by the engine too
     assert "condition.peptic_ulcer_active" in ids
-    assert any(m.status == "unrecognized" and m.text == "Tylenol PM Pill" for m in rec.comedications)
+    assert any(
+        m.status == "unrecognized" and m.text == "Tylenol PM Pill" for m in rec.comedications
+    )
     assert rec.case["provenance"]["source"] == "test.json"  # kept with the assessment
 
 
 # ------------------------------------------------------------------ observations
 def test_latest_final_value_is_used_and_earlier_ones_listed(do_import: Any) -> None:
-    case = do_import(bundle(
-        hl7("Patient-example.json"),
-        obs("w-old", "29463-7", 70, "kg", when="2026-10-01"),
-        obs("w-new", "29463-7", 72, "kg", when="2026-11-25", status="amended"),
-        obs("w-prelim", "29463-7", 99, "kg", when="2026-11-30", status="preliminary"),
-    ))
+    case = do_import(
+        bundle(
+            hl7("Patient-example.json"),
+            obs("w-old", "29463-7", 70, "kg", when="2026-10-01"),
+            obs("w-new", "29463-7", 72, "kg", when="2026-11-25", status="amended"),
+            obs("w-prelim", "29463-7", 99, "kg", when="2026-11-30", status="preliminary"),
+        )
+    )
     assert case["weight_kg"] == 72
     assert case["provenance"]["fields"]["weight_kg"]["stale"] is False
     used_not = {n["resource"]: n["why"] for n in case["provenance"]["not_used"]}
@@ -109,7 +113,11 @@ def test_units_are_converted(
 
 def test_creatinine_in_umol_and_mmol(do_import: Any) -> None:
     umol = do_import(bundle(obs("c1", "14682-9", 88.4, "umol/L")))
-    assert umol["serum_creatinine"] == {"value": 88.4, "unit": "umol/L", "measured_on": "2026-11-20"}
+    assert umol["serum_creatinine"] == {
+        "value": 88.4,
+        "unit": "umol/L",
+        "measured_on": "2026-11-20",
+    }
     mmol = do_import(bundle(obs("c2", "14682-9", 0.0884, "mmol/L")))
     assert mmol["serum_creatinine"]["value"] == pytest.approx(88.4)
     assert mmol["serum_creatinine"]["unit"] == "umol/L"
@@ -143,10 +151,12 @@ def test_stale_creatinine_uses_the_clinic_policy_window(do_import: Any, policy: 
 # ------------------------------------------------------------------ medicines
 def test_coded_opioid_is_found_and_raises_the_critical_alert(do_import: Any, kb: Any) -> None:
     """The point of the issue: a missed opioid is a missed critical alert."""
-    case = do_import(bundle(
-        hl7("Patient-example.json"),
-        med_request("m1", "OxyContin 10 MG Extended Release Oral Tablet", rxcui="7804"),
-    ))
+    case = do_import(
+        bundle(
+            hl7("Patient-example.json"),
+            med_request("m1", "OxyContin 10 MG Extended Release Oral Tablet", rxcui="7804"),
+        )
+    )
     assert case["comedications"] == ["oxycodone"]
     assert case["provenance"]["fields"]["comedications/oxycodone"]["code"] == f"{RXNORM}|7804"
     case["indication"] = "spasticity"
@@ -157,10 +167,12 @@ def test_coded_opioid_is_found_and_raises_the_critical_alert(do_import: Any, kb:
 def test_uncoded_medicine_is_matched_by_name_and_stopped_orders_are_not_used(
     do_import: Any,
 ) -> None:
-    case = do_import(bundle(
-        med_request("m1", "Xanax 0.5 mg tablet"),
-        med_request("m2", "morphine 10 mg", rxcui="7052", status="stopped"),
-    ))
+    case = do_import(
+        bundle(
+            med_request("m1", "Xanax 0.5 mg tablet"),
+            med_request("m2", "morphine 10 mg", rxcui="7052", status="stopped"),
+        )
+    )
     assert case["comedications"] == ["Xanax 0.5 mg tablet"]
     assert any(n["resource"] == "MedicationRequest/m2" for n in case["provenance"]["not_used"])
 
@@ -168,8 +180,13 @@ def test_uncoded_medicine_is_matched_by_name_and_stopped_orders_are_not_used(
 def test_medication_reference_contained_and_in_bundle(do_import: Any) -> None:
     contained = med_request("m1", "x")
     del contained["medicationCodeableConcept"]
-    contained["contained"] = [{"resourceType": "Medication", "id": "med",
-                               "code": {"coding": [{"system": RXNORM, "code": "25480"}]}}]
+    contained["contained"] = [
+        {
+            "resourceType": "Medication",
+            "id": "med",
+            "code": {"coding": [{"system": RXNORM, "code": "25480"}]},
+        }
+    ]
     contained["medicationReference"] = {"reference": "#med"}
     referenced = med_request("m2", "x")
     del referenced["medicationCodeableConcept"]
@@ -184,12 +201,22 @@ def _baclofen_order(dosage: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def test_active_baclofen_order_is_the_current_dose_not_a_comedication(do_import: Any) -> None:
-    dosage = [{
-        "text": "10 mg three times a day",
-        "timing": {"repeat": {"frequency": 3, "period": 1, "periodUnit": "d"}},
-        "doseAndRate": [{"doseQuantity": {"value": 10, "unit": "mg", "system":
-                                          "http://unitsofmeasure.org", "code": "mg"}}],
-    }]
+    dosage = [
+        {
+            "text": "10 mg three times a day",
+            "timing": {"repeat": {"frequency": 3, "period": 1, "periodUnit": "d"}},
+            "doseAndRate": [
+                {
+                    "doseQuantity": {
+                        "value": 10,
+                        "unit": "mg",
+                        "system": "http://unitsofmeasure.org",
+                        "code": "mg",
+                    }
+                }
+            ],
+        }
+    ]
     case = do_import(bundle(_baclofen_order(dosage)))
     assert "comedications" not in case
     if "current_daily_mg" in CaseInput.model_fields:
@@ -209,13 +236,15 @@ def test_unstructured_baclofen_order_is_asked_not_guessed(do_import: Any) -> Non
 
 # ------------------------------------------------------------------ conditions, allergies
 def test_conditions_map_by_snomed_and_icd10_prefix(do_import: Any) -> None:
-    case = do_import(bundle(
-        condition("c1", ICD10, "G40.909", "Epilepsy, unspecified"),
-        condition("c2", SNOMED, "77386006", "Pregnancy"),
-        condition("c3", SNOMED, "38341003", "Hypertension"),  # not a contract condition
-        condition("c4", SNOMED, "49049000", "Parkinson's", verification="provisional"),
-        condition("c5", SNOMED, "73430006", "Sleep apnoea", clinical="resolved"),
-    ))
+    case = do_import(
+        bundle(
+            condition("c1", ICD10, "G40.909", "Epilepsy, unspecified"),
+            condition("c2", SNOMED, "77386006", "Pregnancy"),
+            condition("c3", SNOMED, "38341003", "Hypertension"),  # not a contract condition
+            condition("c4", SNOMED, "49049000", "Parkinson's", verification="provisional"),
+            condition("c5", SNOMED, "73430006", "Sleep apnoea", clinical="resolved"),
+        )
+    )
     assert case["conditions"] == ["epilepsy", "pregnancy"]
     why = {n["resource"]: n["why"] for n in case["provenance"]["not_used"]}
     assert "no matching" in why["Condition/c3"]
@@ -247,9 +276,18 @@ def test_baclofen_allergy_is_hypersensitivity(do_import: Any) -> None:
         ({"hello": "world"}, "not FHIR JSON"),
         ({"resourceType": "Encounter", "id": "e"}, "Encounter resource cannot be imported"),
         ({"resourceType": "Bundle", "type": "history"}, "Bundle.type"),
-        (bundle({"resourceType": "Observation", "id": "x", "status": "final",
-                 "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]},
-                 "valueQuantity": {"value": "heavy"}}), "Observation/x valueQuantity.value"),
+        (
+            bundle(
+                {
+                    "resourceType": "Observation",
+                    "id": "x",
+                    "status": "final",
+                    "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]},
+                    "valueQuantity": {"value": "heavy"},
+                }
+            ),
+            "Observation/x valueQuantity.value",
+        ),
     ],
 )
 def test_bad_input_names_what_and_where(do_import: Any, data: Any, words: str) -> None:
@@ -265,8 +303,12 @@ def test_two_patients_or_a_stray_subject_stop_the_import(do_import: Any) -> None
     with pytest.raises(FhirInputError, match="more than one patient"):
         do_import(bundle(hl7("Patient-example.json"), other))
     with pytest.raises(FhirInputError, match="another patient"):
-        do_import(bundle(hl7("Patient-example.json"),
-                         obs("w", "29463-7", 70, "kg", patient="Patient/someone-else")))
+        do_import(
+            bundle(
+                hl7("Patient-example.json"),
+                obs("w", "29463-7", 70, "kg", patient="Patient/someone-else"),
+            )
+        )
 
 
 # ------------------------------------------------------------------ safety invariant
