@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from baclofen_cds.cli import UsageError
-
-TOKEN_ENV = "BACLOFEN_CDS_FHIR_TOKEN"  # noqa: S105 - the variable's name, not a secret
 
 
 def register(sub: Any) -> None:
@@ -109,22 +106,6 @@ def write_plan(args: argparse.Namespace, rec: Any, today: date) -> None:
     write_file("--fhir-out", Path(args.fhir_out), bundle_json(bundle).encode("utf-8"))
 
 
-def bearer_token() -> str | None:
-    """The server token: the environment first, then the system keyring when one is installed."""
-    token = os.environ.get(TOKEN_ENV)
-    if token:
-        return token
-    try:
-        import keyring  # optional: not a dependency
-    except ImportError:
-        return None
-    try:
-        value = keyring.get_password("baclofen-cds", "fhir-token")
-    except Exception:  # a keyring without a backend
-        return None
-    return value or None
-
-
 def run_import(args: argparse.Namespace) -> int:
     from baclofen_cds.fhir import FhirInputError, MappingError
     from baclofen_cds.fhir.importer import import_case
@@ -147,7 +128,7 @@ def run_import(args: argparse.Namespace) -> int:
             resources, skipped = read_resources(data, args.file)
             source = f"FHIR file {Path(args.file).name}"
         else:
-            from baclofen_cds.fhir.client import FhirServerError, fetch_patient
+            from baclofen_cds.fhir.client import FhirServerError, bearer_token, fetch_patient
 
             try:
                 resources, skipped = fetch_patient(

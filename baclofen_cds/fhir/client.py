@@ -11,6 +11,7 @@ when given, and 401/403, 404, time-outs and unreachable servers are one clear li
 from __future__ import annotations
 
 import ipaddress
+import os
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,7 +23,25 @@ from baclofen_cds.fhir.resources import Resource, read_resources
 from baclofen_cds.logic.knowledge import KnowledgeBase
 
 MAX_PAGES = 20
+TOKEN_ENV = "BACLOFEN_CDS_FHIR_TOKEN"  # noqa: S105 - the variable's name, not a secret
 FHIR_JSON = "application/fhir+json"
+
+
+def bearer_token() -> str | None:
+    """The server token for the program's edges (CLI, window): the environment first, then the
+    system keyring when the optional `keyring` package is installed. Never logged."""
+    token = os.environ.get(TOKEN_ENV)
+    if token:
+        return token
+    try:
+        import keyring
+    except ImportError:
+        return None
+    try:
+        value = keyring.get_password("baclofen-cds", "fhir-token")
+    except Exception:  # a keyring package without a usable backend
+        return None
+    return str(value) if value else None
 
 
 class FhirServerError(RuntimeError):

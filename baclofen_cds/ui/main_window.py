@@ -196,6 +196,9 @@ class MainWindow(RecordsActions, QMainWindow):
         menu.addAction(self.settings_action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
+        from baclofen_cds.ui import fhir_actions  # File → Import from FHIR…, Export FHIR…
+
+        self.fhir = fhir_actions.install(self, menu, before=self.settings_action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_action)
 

@@ -1,0 +1,126 @@
+"""The window's FHIR menu items: imported values marked, typed values never silently replaced."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QLabel, QMessageBox
+
+from baclofen_cds.ui.main_window import MainWindow
+from tests.fhir.helpers import bundle, hl7_bundle, obs
+
+
+@pytest.fixture
+def record(tmp_path: Path) -> Path:
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(hl7_bundle()), encoding="utf-8")
+    return path
+
+
+def _mark(window: MainWindow, name: str) -> QLabel | None:
+    return window.findChild(QLabel, f"{name}_from_record")
+
+
+def _fresh(window: MainWindow) -> None:
+    window.form.start_date.setDate(QDate(2026, 12, 1))
+
+
+def test_file_menu_has_import_and_export(window: MainWindow) -> None:
+    texts = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
+    assert "&Import from FHIR…" in texts and "Export &FHIR…" in texts
+
+
+def test_import_fills_empty_fields_and_marks_them(window: MainWindow, record: Path) -> None:
+    _fresh(window)
+    filled = window.fhir.import_from(("file", str(record)))
+    assert filled is not None
+    form = window.form
+    assert form.age_years.text() == "39"
+    assert form.sex.currentData() == "female"
+    assert form.weight_kg.text() == "20.0941"
+    assert form.conditions.selected() == ["peptic_ulcer_active"]
+    assert form.comedications.entries() == ["Tylenol PM Pill"]
+    weight = _mark(window, "weight_kg")
+    assert weight is not None and weight.isVisibleTo(window)
+    assert weight.text() == "⚠ From the record, 1999-07-02: old, measure again"  # stale: words
+    age = _mark(window, "age_years")
+    assert age is not None and age.text() == "From the record, 1987-02-20"
+    assert "Not in the record: indication" in window.fhir.last_summary
+
+
+def test_typed_value_is_kept_unless_the_clinician_says_so(
+    window: MainWindow, tmp_path: Path
+) -> None:
+    _fresh(window)
+    window.form.weight_kg.setText("70")
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(bundle(obs("w", "29463-7", 72, "kg", when="2026-11-28"))))
+    asked: list[Any] = []
+
+    def keep(conflicts: list[Any]) -> bool:
+        asked.extend(conflicts)
+        return False
+
+    window.fhir.import_from(("file", str(path)), ask=keep)
+    assert [c.field for c in asked] == ["weight_kg"]
+    assert "typed 70" in asked[0].text() and "record 72" in asked[0].text()
+    assert window.form.weight_kg.text() == "70"
+    assert _mark(window, "weight_kg") is None
+    window.fhir.import_from(("file", str(path)), ask=lambda _c: True)
+    assert window.form.weight_kg.text() == "72"
+    mark = _mark(window, "weight_kg")
+    assert mark is not None and mark.text() == "From the record, 2026-11-28"
+
+
+def test_typing_over_an_imported_value_removes_its_mark(
+    window: MainWindow, record: Path, qtbot: Any
+) -> None:
+    _fresh(window)
+    window.fhir.import_from(("file", str(record)))
+    window.form.weight_kg.clear()
+    qtbot.keyClicks(window.form.weight_kg, "21")
+    qtbot.waitUntil(lambda: _mark(window, "weight_kg") is None)
+
+
+def test_bad_file_changes_nothing(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    window.form.weight_kg.setText("70")
+    path = tmp_path / "bad.json"
+    path.write_text('{"resourceType": "Encounter", "id": "e"}')
+    assert window.fhir.import_from(("file", str(path))) is None
+    assert window.form.weight_kg.text() == "70"
+    assert shown and "Nothing was imported" in shown[0] and "Encounter" in shown[0]
+
+
+def test_export_after_import_refers_to_the_record_patient(
+    window: MainWindow, record: Path, tmp_path: Path, qtbot: Any
+) -> None:
+    _fresh(window)
+    window.fhir.import_from(("file", str(record)))
+    index = window.form.indication.findData("spasticity")
+    window.form.indication.setCurrentIndex(index)
+    qtbot.waitUntil(lambda: window.assessment.recommendation is not None)
+    out = tmp_path / "plan.json"
+    assert window.fhir.export_fhir(str(out), created="2026-12-01T10:00:00+00:00") == str(out)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    Bundle.model_validate(data)
+    orders = [
+        e["resource"] for e in data["entry"] if e["resource"]["resourceType"] == "MedicationRequest"
+    ]
+    assert orders and all(o["subject"]["reference"] == "Patient/example" for o in orders)
+
+
+def test_new_case_forgets_the_record(window: MainWindow, record: Path) -> None:
+    _fresh(window)
+    window.fhir.import_from(("file", str(record)))
+    window.new_action.trigger()
+    assert window.fhir.provenance is None
+    assert _mark(window, "weight_kg") is None
