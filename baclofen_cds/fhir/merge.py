@@ -7,6 +7,7 @@ co-medications from the record are added to the typed ones, never removed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -67,9 +68,10 @@ def _set(case: dict[str, Any], field: str, value: Any) -> None:
 
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, Mapping) and isinstance(b, Mapping):
-        return bool(a.get("value") == b.get("value") and a.get("unit") == b.get("unit"))
+        return _same(a.get("value"), b.get("value")) and a.get("unit") == b.get("unit")
     if isinstance(a, int | float) and isinstance(b, int | float):
-        return abs(float(a) - float(b)) < 1e-9
+        # the form shows 6 significant digits: 20.0941 on screen is the record's 20.09414
+        return math.isclose(float(a), float(b), rel_tol=1e-5)
     return bool(a == b)
 
 
@@ -114,4 +116,47 @@ def take_record_values(
     out = dict(merged)
     for c in conflicts:
         _set(out, c.field, _get(imported, c.field))
+    return out
+
+
+def current_provenance(
+    case: Mapping[str, Any], provenance: Mapping[str, Any] | None
+) -> dict[str, Any] | None:
+    """The provenance of the values still on screen: a field the clinician has since changed
+    (or a condition or medicine removed) no longer claims to come from the record."""
+    if not provenance:
+        return None
+    fields = provenance.get("fields") or {}
+    kept: dict[str, Any] = {}
+    for key, entry in fields.items():
+        if "/" in key:
+            group, item = key.split("/", 1)
+            if item.casefold() in {str(x).casefold() for x in case.get(group) or []}:
+                kept[key] = entry
+            continue
+        value = _get(case, key)
+        if key == "serum_creatinine":
+            if isinstance(value, Mapping) and _same(
+                value, {"value": entry.get("value"), "unit": entry.get("unit")}
+            ):
+                kept[key] = entry
+        elif value is not None and _same(value, entry.get("value")):
+            kept[key] = entry
+    return {**provenance, "fields": kept}
+
+
+def with_record_context(
+    case: Mapping[str, Any], provenance: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The case with its current provenance and, when the creatinine on screen is still the
+    record's, the date it was measured (so the engine can say it is stale)."""
+    out = dict(case)
+    current = current_provenance(case, provenance)
+    if current is None:
+        return out
+    out["provenance"] = current
+    scr_entry = current["fields"].get("serum_creatinine")
+    scr = out.get("serum_creatinine")
+    if scr_entry and isinstance(scr, Mapping) and isinstance(scr_entry.get("date"), str):
+        out["serum_creatinine"] = {**scr, "measured_on": scr_entry["date"][:10]}
     return out

@@ -287,13 +287,22 @@ class FhirActions(QObject):
         self.clear_marks()
         self.provenance = None
 
-    def _provenance_applies(self, rec: Any) -> bool:
+    def _provenance_applies(self, case: dict[str, Any]) -> bool:
         """The imported record still describes the patient on screen (same id)."""
         if self.provenance is None:
             return False
         record_id = ((self.provenance.get("fields") or {}).get("patient.id") or {}).get("value")
-        shown = (rec.case.get("patient") or {}).get("id")
+        shown = (case.get("patient") or {}).get("id")
         return record_id is None or record_id == shown
+
+    def decorate(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The form's case with the record's provenance for the values still on screen and the
+        creatinine's measurement date (the engine then flags a stale result itself)."""
+        if not self._provenance_applies(data):
+            return data
+        from baclofen_cds.fhir.merge import with_record_context
+
+        return with_record_context(data, self.provenance)
 
     # ------------------------------------------------------------------ export
     def export_fhir(self, path: Any = None, *, created: str | None = None) -> str | None:
@@ -317,10 +326,6 @@ class FhirActions(QObject):
             a.alert_id: Acknowledgement(a.reason_code, a.reason_text, a.comment, a.clinician)
             for a in self.window.acks.for_output(rec)
         }
-        if self._provenance_applies(rec) and not rec.case.get("provenance"):
-            from dataclasses import replace
-
-            rec = replace(rec, case={**rec.case, "provenance": self.provenance})
         bundle = plan_bundle(
             rec,
             engine.kb,

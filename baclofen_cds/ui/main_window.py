@@ -295,6 +295,7 @@ class MainWindow(RecordsActions, QMainWindow):
         if self.engine is None:
             return self.assessment
         data, local_errors = self.form.form_data()
+        data = self.fhir.decorate(data)  # values imported from a FHIR record: where from, when
         choice = self.panel.regimen_choice()
         if choice:
             data["regimen_choice"] = choice

@@ -124,3 +124,23 @@ def test_new_case_forgets_the_record(window: MainWindow, record: Path) -> None:
     window.new_action.trigger()
     assert window.fhir.provenance is None
     assert _mark(window, "weight_kg") is None
+
+
+def test_record_context_reaches_the_engine_until_values_are_changed(
+    window: MainWindow, record: Path, qtbot: Any
+) -> None:
+    _fresh(window)
+    window.fhir.import_from(("file", str(record)))
+    window.form.indication.setCurrentIndex(window.form.indication.findData("spasticity"))
+    qtbot.waitUntil(lambda: window.assessment.recommendation is not None)
+    rec = window.assessment.recommendation
+    assert "renal.creatinine_stale" in {a.id for a in rec.alerts}  # the 2005 creatinine
+    assert rec.case["serum_creatinine"]["measured_on"] == "2005-07-05"
+    assert "weight_kg" in rec.case["provenance"]["fields"]
+    window.form.serum_creatinine.setText("0.8")  # measured today, typed by the clinician
+    window.form.weight_kg.setText("64")
+    rec = window.recompute().recommendation
+    assert "renal.creatinine_stale" not in {a.id for a in rec.alerts}
+    assert rec.case["serum_creatinine"].get("measured_on") is None
+    assert "weight_kg" not in rec.case["provenance"]["fields"]
+    assert "age_years" in rec.case["provenance"]["fields"]
