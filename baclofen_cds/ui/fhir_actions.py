@@ -346,6 +346,29 @@ class FhirActions(QObject):
         return str(path)
 
 
+def record_html(recommendation: Any, entry: Any) -> str:
+    """For the basis view: which inputs of `entry` came from the FHIR record, from where, when."""
+    from html import escape
+
+    fields = ((recommendation.case.get("provenance") or {}).get("fields")) or {}
+    if not fields:
+        return ""
+    lines = []
+    for name, _value in entry.inputs:
+        key = next((f for f in fields if str(name) == f or str(name).startswith(f"{f}_")), None)
+        if key is None:
+            continue
+        item = fields[key]
+        when = f", {str(item['date'])[:10]}" if item.get("date") else ""
+        old = " — old: measure again" if item.get("stale") else ""
+        lines.append(
+            f"{escape(str(name))}: {escape(str(item.get('resource', '')))}{escape(when)}{old}"
+        )
+    if not lines:
+        return ""
+    return "<p><b>From the record:</b><br>" + "<br>".join(lines) + "</p>"
+
+
 def _policy(kb: Any) -> Any:
     from baclofen_cds.logic import load_policy
 

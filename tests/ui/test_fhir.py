@@ -144,3 +144,19 @@ def test_record_context_reaches_the_engine_until_values_are_changed(
     assert rec.case["serum_creatinine"].get("measured_on") is None
     assert "weight_kg" not in rec.case["provenance"]["fields"]
     assert "age_years" in rec.case["provenance"]["fields"]
+
+
+def test_basis_says_which_inputs_came_from_the_record(
+    window: MainWindow, record: Path, qtbot: Any
+) -> None:
+    from baclofen_cds.ui.basis_view import basis_html
+
+    _fresh(window)
+    window.fhir.import_from(("file", str(record)))
+    window.form.indication.setCurrentIndex(window.form.indication.findData("spasticity"))
+    qtbot.waitUntil(lambda: window.assessment.recommendation is not None)
+    rec = window.assessment.recommendation
+    cg = next(b for b in rec.basis if "weight_kg" in dict(b.inputs))
+    html = basis_html(rec, cg)
+    assert "From the record" in html
+    assert "weight_kg: Observation/weight, 1999-07-02 — old: measure again" in html
