@@ -130,7 +130,7 @@ def _round(value: float) -> float:
 def _subject_refs(patient: Resource | None) -> set[str]:
     if patient is None:
         return set()
-    refs = {patient.ref}
+    refs = {patient.ref} if patient.id else set()
     if patient.full_url:
         refs.add(patient.full_url)
     return refs
@@ -157,7 +157,7 @@ def _check_subject(res: Resource, key: str, refs: set[str], found: list[str]) ->
 
 def _read_patient(imp: _Import, patient: Resource) -> None:
     data = patient.data
-    pid = patient.id
+    pid: str | None = patient.id or None  # a resource being created has only a fullUrl
     id_source = "id"
     for ident in data.get("identifier") or []:
         coding = _codings(ident.get("type")) if isinstance(ident, Mapping) else []
@@ -166,7 +166,8 @@ def _read_patient(imp: _Import, patient: Resource) -> None:
             break
     name = _patient_name(data.get("name") or [])
     imp.case["patient"] = {"id": pid, "name": name}
-    imp.fields["patient.id"] = {"resource": patient.ref, "element": id_source, "value": pid}
+    if pid:
+        imp.fields["patient.id"] = {"resource": patient.ref, "element": id_source, "value": pid}
     if name:
         imp.fields["patient.name"] = {"resource": patient.ref, "element": "name", "value": name}
     birth_raw = data.get("birthDate")
@@ -615,7 +616,7 @@ def import_case(
     elif found:
         imp.case["patient"] = {"id": found[0].split("/", 1)[1], "name": None}
     imp.case["start_date"] = start_date.isoformat()
-    medications = {r.ref: r for r in resources if r.type == "Medication"}
+    medications = {r.ref: r for r in resources if r.type == "Medication" and r.id}
     medications.update({r.full_url: r for r in resources if r.type == "Medication" and r.full_url})
     observations: list[_Obs] = []
     for r in resources:

@@ -94,6 +94,9 @@ class Resource:
 
     @property
     def ref(self) -> str:
+        """How provenance names it: Type/id, or the entry's fullUrl when it has no id yet."""
+        if not self.id and self.full_url:
+            return self.full_url
         return f"{self.type}/{self.id}"
 
 
@@ -110,8 +113,10 @@ def _element_path(loc: Iterable[Any]) -> str:
     return out or "(resource)"
 
 
-def validate(raw: Mapping[str, Any], where: str) -> Resource:
-    """Validate the elements read of one resource; FhirInputError names the bad element."""
+def validate(raw: Mapping[str, Any], where: str, full_url: str | None = None) -> Resource:
+    """Validate the elements read of one resource; FhirInputError names the bad element.
+
+    A resource needs an id, or (in a transaction being created) its entry's fullUrl."""
     rtype = raw.get("resourceType")
     keep = READ_ELEMENTS[str(rtype)]
     projection: dict[str, Any] = {"resourceType": rtype}
@@ -124,16 +129,18 @@ def validate(raw: Mapping[str, Any], where: str) -> Resource:
             if isinstance(c, Mapping) and c.get("resourceType") == "Medication"
         ]
     rid = raw.get("id")
-    name = f"{rtype}/{rid}" if rid else f"{rtype} ({where})"
+    name = f"{rtype}/{rid}" if rid else (full_url or f"{rtype} ({where})")
     if not isinstance(rid, str) or not rid:
-        raise FhirInputError(name, "has no id (provenance needs one)")
+        if not full_url:
+            raise FhirInputError(name, "has no id (provenance needs one)")
+        rid = ""
     try:
         _model(str(rtype)).model_validate(projection)
     except ValidationError as exc:
         err = exc.errors()[0]
         msg = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
         raise FhirInputError(f"{name} {_element_path(err.get('loc', ()))}", msg) from None
-    return Resource(type=str(rtype), id=rid, data=projection)
+    return Resource(type=str(rtype), id=rid, data=projection, full_url=full_url)
 
 
 def read_resources(data: Any, where: str) -> tuple[list[Resource], list[str]]:
@@ -174,7 +181,6 @@ def read_resources(data: Any, where: str) -> tuple[list[Resource], list[str]]:
         if res["resourceType"] not in READ_ELEMENTS:
             skipped.append(str(res["resourceType"]))
             continue
-        r = validate(res, here)
         full_url = entry.get("fullUrl")
-        out.append(Resource(r.type, r.id, r.data, full_url if isinstance(full_url, str) else None))
+        out.append(validate(res, here, full_url if isinstance(full_url, str) else None))
     return out, skipped
