@@ -82,6 +82,9 @@ class FhirImportDialog(QDialog):
             "Imported values fill empty fields; you are asked before any typed value changes."
         )
         note.setWordWrap(True)
+        self.path.textEdited.connect(lambda _t: self.from_file.setChecked(True))
+        self.server.textEdited.connect(lambda _t: self.from_server.setChecked(True))
+        self.patient.textEdited.connect(lambda _t: self.from_server.setChecked(True))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -173,10 +176,17 @@ class FhirActions(QObject):
                 _, url, pid = choice
                 if not url or not pid:
                     raise FhirInputError("server", "give the server address and the patient id")
+                from PySide6.QtCore import Qt
+                from PySide6.QtWidgets import QApplication
+
+                QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+                self.window.statusBar().showMessage(f"Reading Patient/{pid} from {url}…")
                 try:
                     resources, skipped = fetch_patient(url, pid, kb, token=bearer_token())
                 except FhirServerError as exc:
                     raise FhirInputError("server", str(exc)) from None
+                finally:
+                    QApplication.restoreOverrideCursor()
                 source = f"FHIR server {url} Patient/{pid}"
             return import_case(
                 resources,

@@ -160,3 +160,18 @@ def test_basis_says_which_inputs_came_from_the_record(
     html = basis_html(rec, cg)
     assert "From the record" in html
     assert "weight_kg: Observation/weight, 1999-07-02 — old: measure again" in html
+
+
+def test_import_from_a_server(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.fhir.replay import Replay, serve
+    from tests.fhir.test_server import recording
+
+    _fresh(window)
+    monkeypatch.setenv("BACLOFEN_CDS_FHIR_TOKEN", "t0ken")
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    with serve(Replay(recording(window.engine.kb), token="t0ken")) as base:
+        assert window.fhir.import_from(("server", base, "example")) is not None
+        assert window.form.age_years.text() == "39"
+        assert window.fhir.import_from(("server", base, "nobody")) is None
+    assert shown and "not found (404)" in shown[0]
