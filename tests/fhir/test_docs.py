@@ -18,7 +18,7 @@ def test_every_code_of_fhir_yaml_is_in_the_doc(kb: Any) -> None:
         codes.update(c.icd10cm)
         if c.condition:
             codes.add(f"`{c.condition}`")
-    codes.update(f"| {rxcui} | {name} |" for rxcui, name in maps.file.rxnorm_ingredients.items())
+    codes.update(f"| {rxcui} | {name} |" for rxcui, name in maps.ingredients.items())
     for items in maps.file.export.monitoring_codes.values():
         codes.update(i.loinc for i in items)
     missing = sorted(c for c in codes if c not in DOC)

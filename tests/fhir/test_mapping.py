@@ -21,7 +21,7 @@ KB_DIR = Path(__file__).parents[2] / "baclofen_cds" / "resources" / "knowledge"
     ("old", "new", "words"),
     [
         ("{condition: epilepsy,", "{condition: epilepsyy,", "unknown condition 'epilepsyy'"),
-        ('"7804": oxycodone', '"7804": oxycodon', "unknown medicine 'oxycodon'"),
+        ('"787390": tapentadol', '"787390": tapentadl', "unknown medicine 'tapentadl'"),
         (
             '"2160-0", display: "Creatinine [Mass/volume] in Serum or Plasma"}\n      - {loinc: "14682-9"',
             '"29463-7", display: "x"}\n      - {loinc: "14682-9"',
