@@ -71,9 +71,12 @@ def test_imported_case_recommends_once_the_indication_is_entered(do_import: Any,
     ids = {a.id for a in rec.alerts}
     assert "renal.creatinine_stale" in ids  # the 2005 creatinine is flagged by the engine too
     assert "condition.peptic_ulcer_active" in ids
-    assert any(
-        m.status == "unrecognized" and m.text == "Tylenol PM Pill" for m in rec.comedications
-    )
+    # HL7's self-prescribed "Tylenol PM Pill" holds diphenhydramine: a sedation hazard
+    (tylenol,) = [m for m in rec.comedications if m.text == "Tylenol PM Pill"]
+    assert tylenol.status == "matched"
+    assert "diphenhydramine" in tylenol.name
+    sedation = next(a for a in rec.alerts if a.id == "hazard.cns_depression")
+    assert "Tylenol PM Pill" in sedation.triggered_by
     assert rec.case["provenance"]["source"] == "test.json"  # kept with the assessment
 
 
