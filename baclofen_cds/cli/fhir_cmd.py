@@ -26,6 +26,12 @@ def register(sub: Any) -> None:
         "--start-date", default=None, metavar="YYYY-MM-DD", help="start date (default: today)"
     )
     imp.add_argument(
+        "--indication",
+        default=None,
+        metavar="CODE",
+        help="add the indication (a record does not hold it), e.g. spasticity",
+    )
+    imp.add_argument(
         "--timeout", type=float, default=20.0, metavar="SECONDS", help="server timeout"
     )
     imp.add_argument("--output", default=None, metavar="FILE", help="write the case here")
@@ -142,6 +148,13 @@ def run_import(args: argparse.Namespace) -> int:
         raise UsageError(f"fhir: {exc}") from None
     except MappingError as exc:
         raise UsageError(f"knowledge base is broken, nothing imported: {exc}") from None
+    if args.indication is not None:
+        if args.indication not in kb.indications:
+            raise UsageError(
+                f"--indication: {args.indication!r} is not one of {', '.join(kb.indications)}"
+            )
+        case["indication"] = args.indication
+        case["provenance"]["missing"].remove("indication")
     text = json.dumps(case, indent=2, ensure_ascii=False) + "\n"
     if args.output:
         write_file("--output", Path(args.output), text.encode("utf-8"))

@@ -220,3 +220,34 @@ def test_cli_fhir_out_to_missing_folder_writes_nothing(tmp_path: Path) -> None:
     got = _cli("recommend", "--input", str(example), "--fhir-out", str(tmp_path / "no" / "b.json"))
     assert got.returncode == 2 and "--fhir-out" in got.stderr
     assert got.stdout == ""
+
+
+def test_cli_import_with_indication_pipes_into_recommend(tmp_path: Path) -> None:
+    from tests.fhir.helpers import hl7_bundle
+
+    src = tmp_path / "record.json"
+    src.write_text(json.dumps(hl7_bundle()), encoding="utf-8")
+    case = _cli("fhir", "import", str(src), "--today", "2026-12-01", "--indication", "spasticity")
+    assert case.returncode == 0, case.stderr
+    assert "indication" not in json.loads(case.stdout)["provenance"]["missing"]
+    rec = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "baclofen_cds",
+            "recommend",
+            "--input",
+            "-",
+            "--today",
+            "2026-12-01",
+        ],
+        input=case.stdout,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert rec.returncode == 0, rec.stderr
+    assert json.loads(rec.stdout)["case"]["provenance"]["fields"]["age_years"]["value"] == 39
+    bad = _cli("fhir", "import", str(src), "--indication", "headache")
+    assert bad.returncode == 2 and "--indication" in bad.stderr
