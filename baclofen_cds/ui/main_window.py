@@ -342,6 +342,8 @@ class MainWindow(RecordsActions, QMainWindow):
                 action.setToolTip("")
         self.copy_note_action.setEnabled(rec is not None)
         self.save_action.setEnabled(self.records is not None and rec is not None)
+        if hasattr(self, "fhir"):
+            self.fhir.export_action.setEnabled(rec is not None)
 
     # ------------------------------------------------------------------ actions
     def new_case(self) -> None:

@@ -175,3 +175,14 @@ def test_import_from_a_server(window: MainWindow, monkeypatch: pytest.MonkeyPatc
         assert window.form.age_years.text() == "39"
         assert window.fhir.import_from(("server", base, "nobody")) is None
     assert shown and "not found (404)" in shown[0]
+
+
+def test_export_is_enabled_only_with_a_recommendation(
+    window: MainWindow, record: Path, qtbot: Any
+) -> None:
+    assert not window.fhir.export_action.isEnabled()
+    _fresh(window)
+    window.fhir.import_from(("file", str(record)))
+    assert not window.fhir.export_action.isEnabled()  # no indication yet
+    window.form.indication.setCurrentIndex(window.form.indication.findData("spasticity"))
+    qtbot.waitUntil(window.fhir.export_action.isEnabled)
