@@ -333,3 +333,58 @@ def test_missing_is_never_zero(files: set[str]) -> None:
         else:
             assert field in case["provenance"]["missing"]
     assert json.loads(json.dumps(case)) == case
+
+
+statuses = st.sampled_from(
+    ["final", "amended", "corrected", "preliminary", "cancelled", "entered-in-error"]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 400), st.floats(20, 200), statuses),
+        min_size=1,
+        max_size=6,
+        unique_by=lambda t: t[0],
+    )
+)
+def test_latest_usable_weight_is_chosen_and_staleness_is_exact(
+    readings: list[tuple[int, float, str]],
+) -> None:
+    """Whatever the record holds, the weight used is the latest final one, and it is flagged
+    stale exactly when it is older than the window; none usable -> missing, not zero."""
+    from datetime import timedelta
+
+    from baclofen_cds.fhir.importer import import_case
+    from baclofen_cds.fhir.mapping import load_mappings
+    from baclofen_cds.fhir.resources import read_resources
+    from baclofen_cds.logic import load_knowledge_base, load_policy
+
+    kb = load_knowledge_base()
+    window = load_mappings(kb).file.observations["weight_kg"].max_age_days
+    entries = [
+        obs(
+            f"w{i}",
+            "29463-7",
+            value,
+            "kg",
+            when=(START - timedelta(days=age)).isoformat(),
+            status=status,
+        )
+        for i, (age, value, status) in enumerate(readings)
+    ]
+    resources, _ = read_resources(bundle(*entries), "t")
+    case = import_case(resources, kb, load_policy(kb), start_date=START, source="t")
+    usable = [
+        (age, value)
+        for age, value, status in readings
+        if status in ("final", "amended", "corrected")
+    ]
+    if not usable:
+        assert "weight_kg" not in case
+        assert "weight_kg" in case["provenance"]["missing"]
+        return
+    age, value = min(usable)
+    assert case["weight_kg"] == pytest.approx(value)
+    assert case["provenance"]["fields"]["weight_kg"]["stale"] is (age > window)
