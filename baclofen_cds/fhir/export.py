@@ -160,7 +160,20 @@ def _medication_request(  # noqa: PLR0917 - one call site, all keyed by position
         "intent": "proposal",
         "groupIdentifier": {"system": "urn:ietf:rfc:3986", "value": group},
         "medicationCodeableConcept": {
-            "coding": [{"system": maps.systems.rxnorm, "code": bac.rxcui, "display": bac.display}],
+            "coding": [
+                {"system": maps.systems.rxnorm, "code": bac.rxcui, "display": bac.display},
+                *(
+                    [
+                        {
+                            "system": maps.systems.rxnorm,
+                            "code": product.code,
+                            "display": product.display,
+                        }
+                    ]
+                    if (product := ex.products.get(reg.formulation.code)) is not None
+                    else []
+                ),
+            ],
             "text": ex.medication_text.format(form=reg.formulation.label.removeprefix("baclofen ")),
         },
         "subject": subject,

@@ -103,6 +103,8 @@ class ExportMap(_Strict):
     dose_unit: DoseUnit
     medication_text: str
     monitoring_codes: dict[str, tuple[LoincCode, ...]]
+    #: formulation code -> RxNorm product (SCD) coding, added beside the ingredient when known
+    products: dict[str, Coded] = Field(default_factory=dict)
 
 
 class PatientSex(_Strict):
@@ -208,6 +210,9 @@ def load_mappings(kb: KnowledgeBase) -> Mappings:
     for item in parsed.export.monitoring_codes:
         if item not in {m.id for m in kb.monitoring.items}:
             raise MappingError(f"fhir.yaml: export.monitoring_codes: unknown item {item!r}")
+    for form in parsed.export.products:
+        if form not in kb.formulations:
+            raise MappingError(f"fhir.yaml: export.products: unknown formulation {form!r}")
     return Mappings(file=parsed, by_loinc=by_loinc, ingredients=ingredients)
 
 

@@ -85,3 +85,37 @@ def test_transaction_with_urn_uuid_references(do_import: Any) -> None:
     assert case["weight_kg"] == 70
     assert case["provenance"]["fields"]["weight_kg"]["resource"] == "urn:uuid:obs-1"
     assert case["provenance"]["fields"]["age_years"]["resource"] == "urn:uuid:pat-1"
+
+
+def test_product_code_is_sent_beside_the_ingredient_when_listed(tmp_path: Path) -> None:
+    import json
+
+    from baclofen_cds.fhir.export import plan_bundle
+    from baclofen_cds.logic import parse_case, recommend
+    from tests.fhir.helpers import START
+
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(KB_DIR, kb_dir)
+    (kb_dir / "knowledge.bundle.json").unlink()
+    path = kb_dir / "fhir.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "  products: {}", '  products: {tablet: {code: "999999", display: "test product"}}'
+        ),
+        encoding="utf-8",
+    )
+    kb = load_knowledge_base(kb_dir)
+    example = Path(__file__).parents[2] / "examples" / "adult-spasticity-ms.json"
+    rec = recommend(parse_case(json.loads(example.read_text()), kb, today=START), kb)
+    bundle = plan_bundle(rec, kb, created="2026-12-01T00:00:00+00:00", app_version="0")
+    order = next(
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "MedicationRequest"
+    )
+    assert [c["code"] for c in order["medicationCodeableConcept"]["coding"]] == ["1292", "999999"]
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("tablet: {", "tablett: {"), encoding="utf-8"
+    )
+    with pytest.raises(MappingError, match="unknown formulation 'tablett'"):
+        load_mappings(load_knowledge_base(kb_dir))
