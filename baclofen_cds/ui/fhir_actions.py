@@ -201,13 +201,23 @@ class FhirActions(QObject):
             return None
 
     def apply(
-        self, imported: dict[str, Any], ask: Callable[[list[Any]], bool] | None = None
-    ) -> list[str]:
+        self,
+        imported: dict[str, Any],
+        ask: Callable[[list[Any]], bool] | None = None,
+        ask_patient: Callable[[str, dict[str, Any]], bool] | None = None,
+    ) -> list[str] | None:
         """Merge into the form (asking before replacing typed values) and mark what came in."""
         from baclofen_cds.fhir.merge import merge, take_record_values
 
         form = self.window.form
         typed, _ = form.form_data()
+        typed_id = ((typed.get("patient") or {}).get("id") or "").strip()
+        record_id = (imported.get("patient") or {}).get("id")
+        other_patient = bool(typed_id and record_id and typed_id != record_id)
+        # another patient's record: nothing is merged unless the clinician says so
+        if other_patient and not (ask_patient or self._ask_patient)(typed_id, imported):
+            self.window.statusBar().showMessage("Nothing imported: another patient.", 8000)
+            return None
         merged, conflicts, filled = merge(typed, imported)
         if conflicts:
             use_record = (ask or self._ask)(conflicts)
@@ -223,6 +233,19 @@ class FhirActions(QObject):
                 self._mark(name, fields[name])
         self._summary(imported, filled)
         return filled
+
+    def _ask_patient(self, typed_id: str, imported: dict[str, Any]) -> bool:
+        patient = imported.get("patient") or {}
+        who = f"{patient.get('id')}" + (f" ({patient['name']})" if patient.get("name") else "")
+        answer = QMessageBox.warning(
+            self.window,
+            "Import from FHIR",
+            f"This record is for patient {who}, but the form shows patient {typed_id}.\n\n"
+            "Import it into this case anyway? (Usually: No, then File → New case first.)",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _ask(self, conflicts: list[Any]) -> bool:
         text = "\n".join(c.text() for c in conflicts)

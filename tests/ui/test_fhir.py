@@ -186,3 +186,30 @@ def test_export_is_enabled_only_with_a_recommendation(
     assert not window.fhir.export_action.isEnabled()  # no indication yet
     window.form.indication.setCurrentIndex(window.form.indication.findData("spasticity"))
     qtbot.waitUntil(window.fhir.export_action.isEnabled)
+
+
+def test_another_patients_record_is_not_merged_without_consent(
+    window: MainWindow, record: Path
+) -> None:
+    from baclofen_cds.fhir.importer import import_case
+    from baclofen_cds.fhir.resources import read_resources
+    from tests.fhir.helpers import START
+
+    _fresh(window)
+    window.form.patient_id.setText("MRN-9")
+    window.form.weight_kg.setText("70")
+    resources, _ = read_resources(json.loads(record.read_text()), "r")
+    imported = import_case(resources, window.engine.kb, window.policy, start_date=START, source="r")
+    seen: list[str] = []
+
+    def refuse(typed_id: str, _imp: Any) -> bool:
+        seen.append(typed_id)
+        return False
+
+    assert window.fhir.apply(imported, ask_patient=refuse) is None
+    assert seen == ["MRN-9"]
+    assert window.form.age_years.text() == "" and window.form.weight_kg.text() == "70"
+    assert window.fhir.provenance is None
+    filled = window.fhir.apply(imported, ask=lambda _c: False, ask_patient=lambda *_a: True)
+    assert filled is not None and window.form.age_years.text() == "39"
+    assert window.form.patient_id.text() == "MRN-9"  # typed id kept (the conflict was refused)
