@@ -98,18 +98,21 @@ def _subject(rec: Recommendation, seed: str) -> tuple[dict[str, Any], dict[str, 
 
 
 def _override_note(rec: Recommendation) -> str | None:
+    """The clinician's override of a stop (issue 8), when one was applied to this regimen."""
     override = getattr(rec, "override", None)
     if override is None:
         return None
-    data = override if isinstance(override, Mapping) else getattr(override, "__dict__", {})
-    label = data.get("label") or data.get("reason") or ""
-    who = data.get("clinician") or ""
-    note = data.get("note") or ""
-    text = f"Override: {label}"
-    if who:
-        text += f", by {who}"
-    if note:
-        text += f". {note}"
+    data: Mapping[str, Any] = override.to_dict() if hasattr(override, "to_dict") else dict(override)
+    if not data.get("applied", True):
+        return None
+    text = f"Override: {data.get('label') or data.get('reason') or ''}"
+    if data.get("clinician"):
+        text += f", by {data['clinician']}"
+    if data.get("note"):
+        text += f". {data['note']}"
+    withheld = getattr(rec, "regimen_withheld", None)
+    if withheld is not None and getattr(withheld, "reason", None):
+        text += f" (without it: {withheld.reason})"
     return text
 
 

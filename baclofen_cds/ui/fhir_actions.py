@@ -309,6 +309,12 @@ class FhirActions(QObject):
             lines.append("Check: " + "; ".join(flags) + ".")
         if questions:
             lines.append("Ask: " + " ".join(questions))
+        current = imported.get("current_daily_mg")
+        if current is not None and not hasattr(self.window.form, "current_daily_mg"):
+            lines.append(
+                f"The record shows baclofen {current:g} mg a day already: this form has no field "
+                "for it, so it is not used here; plan the switch with the clinician summary."
+            )
         missing = [m for m in prov.get("missing") or [] if m != "hepatic_impairment"]
         if missing:
             lines.append("Not in the record: " + ", ".join(m.replace("_", " ") for m in missing))

@@ -12,7 +12,7 @@ from typing import Any
 
 from baclofen_cds.fhir.mapping import load_mappings
 from baclofen_cds.logic import KnowledgeBase
-from tests.fhir.helpers import ICD10, LOINC, SNOMED, UCUM, bundle
+from tests.fhir.helpers import ICD10, LOINC, RXNORM, SNOMED, UCUM, bundle
 
 MEASURED = timedelta(days=10)  # the record's measurements are 10 days old on the start date
 
@@ -71,6 +71,37 @@ def record_for(case: dict[str, Any], kb: KnowledgeBase) -> dict[str, Any]:
                 "status": "active",
                 "medicationCodeableConcept": {"text": name},
                 "subject": subject,
+            }
+        )
+    if case.get("current_daily_mg"):
+        daily = case["current_daily_mg"]
+        out.append(
+            {
+                "resourceType": "MedicationRequest",
+                "id": "bac",
+                "status": "active",
+                "intent": "order",
+                "medicationCodeableConcept": {
+                    "coding": [{"system": RXNORM, "code": "1292"}],
+                    "text": "baclofen 10 mg tablet",
+                },
+                "subject": subject,
+                "dosageInstruction": [
+                    {
+                        "text": f"{daily / 3:g} mg three times a day",
+                        "timing": {"repeat": {"frequency": 3, "period": 1, "periodUnit": "d"}},
+                        "doseAndRate": [
+                            {
+                                "doseQuantity": {
+                                    "value": daily / 3,
+                                    "unit": "mg",
+                                    "system": UCUM,
+                                    "code": "mg",
+                                }
+                            }
+                        ],
+                    }
+                ],
             }
         )
     targets = [("condition", c) for c in case.get("conditions") or []]

@@ -22,7 +22,17 @@ from tests.fhir.record import record_for
 
 EXAMPLES = sorted((Path(__file__).parents[2] / "examples").glob("*.json"))
 CREATED = "2026-12-01T09:30:00+00:00"
-NOT_FROM_RECORD = ("indication", "spasticity_origin", "hepatic_impairment", "formulation")
+#: What the clinician adds to an imported case (a record does not hold it).
+NOT_FROM_RECORD = (
+    "indication",
+    "spasticity_origin",
+    "hepatic_impairment",
+    "formulation",
+    "override",
+    "confirmed",
+    "months_on_treatment",
+    "intrathecal",
+)
 
 
 def _resources(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
@@ -110,6 +120,25 @@ def test_acknowledged_critical_alert_is_final_with_coded_mitigation(kb: Any) -> 
     }
 
 
+def test_withheld_regimen_exports_no_dose_and_an_override_travels_with_it(kb: Any) -> None:
+    data = json.loads((EXAMPLES[0].parent / "dialysis.json").read_text(encoding="utf-8"))
+    assert data.get("override"), "the dialysis example documents an override"
+    with_override = _rec(kb, data)
+    bundle = plan_bundle(with_override, kb, created=CREATED, app_version="0")
+    orders = _resources(bundle, "MedicationRequest")
+    assert orders
+    for order in orders:
+        (note,) = order["note"]
+        assert note["text"].startswith("Override: Started and supervised by a specialist, by ")
+        assert "without it: Avoid baclofen" in note["text"]
+    del data["override"]
+    withheld = _rec(kb, data)
+    assert withheld.regimen is None and withheld.regimen_withheld is not None
+    bundle = plan_bundle(withheld, kb, created=CREATED, app_version="0")
+    Bundle.model_validate(bundle)
+    assert _resources(bundle, "MedicationRequest") == []
+
+
 def test_contraindicated_case_exports_no_dose(kb: Any) -> None:
     data = json.loads(EXAMPLES[0].read_text(encoding="utf-8"))
     data["conditions"] = ["baclofen_hypersensitivity"]
@@ -151,6 +180,7 @@ def test_round_trip_record_import_recommend_export(kb: Any, policy: Any, path: P
     assert imported.get("conditions", []) == typed.get("conditions", [])
     assert imported.get("comedications", []) == typed.get("comedications", [])
     assert imported.get("dialysis", "none") == typed.get("dialysis", "none")
+    assert imported.get("current_daily_mg") == typed.get("current_daily_mg")
     for key in NOT_FROM_RECORD:
         if key in typed:
             imported[key] = typed[key]
@@ -251,3 +281,17 @@ def test_cli_import_with_indication_pipes_into_recommend(tmp_path: Path) -> None
     assert json.loads(rec.stdout)["case"]["provenance"]["fields"]["age_years"]["value"] == 39
     bad = _cli("fhir", "import", str(src), "--indication", "headache")
     assert bad.returncode == 2 and "--indication" in bad.stderr
+
+
+def test_round_trip_keeps_the_current_baclofen_dose(kb: Any, policy: Any) -> None:
+    typed = json.loads(EXAMPLES[0].read_text(encoding="utf-8"))
+    typed["current_daily_mg"] = 30
+    resources, _ = read_resources(record_for(typed, kb), "record.json")
+    imported = import_case(resources, kb, policy, start_date=START, source="record.json")
+    assert imported["current_daily_mg"] == 30
+    assert "baclofen" not in " ".join(imported.get("comedications", [])).casefold()
+    for key in NOT_FROM_RECORD:
+        if key in typed:
+            imported[key] = typed[key]
+    a, b = _rec(kb, typed), _rec(kb, imported)
+    assert a.regimen == b.regimen and [x.id for x in a.alerts] == [x.id for x in b.alerts]
