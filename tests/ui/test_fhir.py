@@ -112,10 +112,18 @@ def test_export_after_import_refers_to_the_record_patient(
     assert window.fhir.export_fhir(str(out), created="2026-12-01T10:00:00+00:00") == str(out)
     data = json.loads(out.read_text(encoding="utf-8"))
     Bundle.model_validate(data)
-    orders = [
-        e["resource"] for e in data["entry"] if e["resource"]["resourceType"] == "MedicationRequest"
+    refs = [
+        e["resource"].get("subject") or e["resource"].get("patient")
+        for e in data["entry"]
+        if e["resource"]["resourceType"] != "Provenance"
     ]
-    assert orders and all(o["subject"]["reference"] == "Patient/example" for o in orders)
+    assert refs and all(r["reference"] == "Patient/example" for r in refs)
+    # this record's patient has an active peptic ulcer and severe kidney impairment: the
+    # regimen is withheld, so the plan carries no dose (monitoring and the issues only)
+    rec = window.assessment.recommendation
+    assert rec.regimen is None and rec.regimen_withheld is not None
+    kinds = {e["resource"]["resourceType"] for e in data["entry"]}
+    assert "MedicationRequest" not in kinds and "DetectedIssue" in kinds
 
 
 def test_new_case_forgets_the_record(window: MainWindow, record: Path) -> None:
