@@ -8,10 +8,18 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 cli=.venv/bin/baclofen-cds
 [ -x "$cli" ] || cli="baclofen-cds"
+# A handout needs the clinic's phone and country: the example clinic's policy file.
+policy=examples/policy/riverside-gb.yaml
 "$cli" recommend --input examples/adult-spasticity-ms.json --handout "$out/x.pdf" \
-  --clinician-summary "$out/summary.pdf" >/dev/null
+  --clinician-summary "$out/summary.pdf" --policy "$policy" >/dev/null
 "$cli" recommend --input examples/child-cerebral-palsy.json --handout "$out/large.pdf" \
-  --large-print >/dev/null
+  --large-print --policy "$policy" >/dev/null
+# Without a phone to call, no handout: exit 2 and nothing written.
+if "$cli" recommend --input examples/dialysis.json --handout "$out/none.pdf" --country GB \
+  >/dev/null 2>&1; then
+  echo "handout-smoke: a handout was printed without a clinic phone" >&2; exit 1
+fi
+[ ! -e "$out/none.pdf" ] || { echo "handout-smoke: a refused handout was written" >&2; exit 1; }
 for pdf in x summary large; do
   pdftoppm -png -r 80 -f 1 -l 1 "$out/$pdf.pdf" "$out/$pdf"
   png="$(ls "$out/$pdf"-*1.png)"

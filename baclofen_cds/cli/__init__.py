@@ -40,6 +40,9 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
         help="records database (default: SQLite in the user's data folder; "
         "or set BACLOFEN_CDS_DATABASE_URL)",
     )
+    from baclofen_cds.cli import policy_opts
+
+    policy_opts.add_policy_file_argument(parser)
     if not with_commands:
         parser.set_defaults(command=None)
         parser.epilog = f"commands: {', '.join(COMMANDS)} (see baclofen-cds COMMAND --help)"

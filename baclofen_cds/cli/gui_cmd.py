@@ -16,6 +16,15 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    import os
+
+    from baclofen_cds.cli import policy_opts
+    from baclofen_cds.logic.policy import ENV_VAR
+
+    path = policy_opts.policy_file(args)  # --policy, else BACLOFEN_CDS_POLICY
+    if path is not None:
+        policy_opts.policy_overrides(args)  # a bad file: exit 2 with one line, no window
+        os.environ[ENV_VAR] = str(path)  # the window's engine reads it at start-up
     from baclofen_cds.ui.app import run as run_app
 
     return run_app(

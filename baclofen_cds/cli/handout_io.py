@@ -40,6 +40,9 @@ def add_handout_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--paper", choices=PAPERS, default="a4", help="paper size (default a4)")
     group.add_argument(
+        "--no-diary", action="store_true", help="leave out the dose diary (the two pages only)"
+    )
+    group.add_argument(
         "--prescriber",
         default=None,
         metavar="NAME",
@@ -80,13 +83,16 @@ def write_handouts(
         except HandoutError as exc:
             raise UsageError(f"--handout: {exc}") from None
         large = bool(getattr(args, "large_print", False))
-        pdf = render_handout(content, large_print=large, paper=paper)
+        diary = not getattr(args, "no_diary", False)
+        pdf = render_handout(content, large_print=large, paper=paper, diary=diary)
         options = {
             "printed_on": printed_on.isoformat(),
             "prescriber": prescriber,
             "large_print": large,
             "paper": paper,
         }
+        if not diary:
+            options["diary"] = False  # recorded only when not the default: old reprints match
         printed.append(("patient", pdf, options))
         outputs.append(("--handout", handout_path, pdf))
         missing = unprintable_characters(f"{content.patient_name} {prescriber or ''}")

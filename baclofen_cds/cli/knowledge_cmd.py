@@ -13,6 +13,12 @@ def register(sub: Any) -> None:
     ksub = p.add_subparsers(dest="knowledge_command", metavar="ACTION", required=True)
     check = ksub.add_parser("check", help="validate the knowledge base (the packaged one, or DIR)")
     check.add_argument("directory", nargs="?", type=Path, default=None, metavar="DIR")
+    check.add_argument(
+        "--policy",
+        default=argparse.SUPPRESS,
+        metavar="FILE",
+        help="also validate this clinic policy file (default: $BACLOFEN_CDS_POLICY, if set)",
+    )
     check.set_defaults(handler=run_check)
     bundle = ksub.add_parser(
         "bundle",
@@ -46,6 +52,60 @@ def run_check(args: argparse.Namespace) -> int:
         f"  {len(rules)} rules ({derived} DERIVED, {unverified} UNVERIFIED), "
         f"{len(kb.sources)} sources, {len(kb.comedication_names())} medicine names\n"
         f"  {fhir_line}"
+    )
+    return _check_handout_text(kb) | _check_policy(args, kb)
+
+
+def _check_handout_text(kb: Any) -> int:
+    """Each handout language: reviewed by whom and when, and any key another language lacks."""
+    from baclofen_cds.logic.handout_countries import load_countries
+    from baclofen_cds.logic.handout_text import (
+        HandoutTextError,
+        check_languages,
+        missing_class_lines,
+    )
+
+    status = 0
+    try:
+        languages = check_languages(kb)
+        countries = sorted(load_countries(kb).countries)
+    except HandoutTextError as exc:
+        print(f"handout text INVALID: {exc}", file=sys.stderr)
+        return 1
+    for language, reviewed, reviewed_by, problems in languages:
+        if problems:
+            status = 1
+            print(f"handout text {language} INVALID:", file=sys.stderr)
+            for problem in problems:
+                print(f"  {problem}", file=sys.stderr)
+        else:
+            print(f"  handout text {language}: reviewed {reviewed} by {reviewed_by}")
+            for cls in missing_class_lines(kb, language):
+                print(
+                    f"  warning: handout text {language}: medicines.by_class has no line for "
+                    f"{cls!r} (the handout says: ask your pharmacist)"
+                )
+    print(f"  handout countries: {', '.join(countries)}")
+    return status
+
+
+def _check_policy(args: argparse.Namespace, kb: Any) -> int:
+    """The clinic's policy file (--policy or BACLOFEN_CDS_POLICY), when one is named."""
+    from baclofen_cds.cli import UsageError, policy_opts
+    from baclofen_cds.logic import CaseInputError, load_policy
+
+    try:
+        path = policy_opts.policy_file(args)
+        if path is None:
+            return 0
+        policy = load_policy(kb, policy_opts.policy_overrides(args))
+    except (UsageError, CaseInputError) as exc:
+        print(f"policy INVALID: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"  policy {path}: country {policy.country or 'not set'}, clinic "
+        f"{policy.clinic_name or 'not named'}, phone {policy.clinic_phone or 'not set'}, "
+        f"languages {', '.join(policy.languages_enabled)}"
     )
     return 0
 

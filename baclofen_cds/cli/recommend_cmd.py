@@ -27,7 +27,7 @@ DEMO_CASE: dict[str, Any] = {
 
 
 def register(sub: Any) -> None:
-    from baclofen_cds.cli import handout_io, records_cmd
+    from baclofen_cds.cli import handout_io, policy_opts, records_cmd
 
     p = sub.add_parser(
         "recommend", help="recommend a regimen for a case (JSON in, JSON or text out)"
@@ -45,6 +45,7 @@ def register(sub: Any) -> None:
         "DetectedIssues, Provenance)",
     )
     handout_io.add_handout_arguments(p)
+    policy_opts.add_policy_arguments(p)
     records_cmd.add_save_arguments(p)
     p.set_defaults(handler=run)
 
@@ -95,12 +96,13 @@ def compute(data: Any, today: date, overrides: dict[str, Any] | None = None) -> 
 
 
 def run(args: argparse.Namespace) -> int:
-    from baclofen_cds.cli import handout_io, records_cmd
+    from baclofen_cds.cli import handout_io, policy_opts, records_cmd
     from baclofen_cds.logic.summary import clinician_note
 
     today = date.fromisoformat(args.today) if args.today else date.today()
+    overrides = policy_opts.policy_overrides(args)
     data = read_case(args.input)
-    _, case, policy, rec = compute(data, today)
+    _, case, policy, rec = compute(data, today, overrides)
     if args.fhir_out:
         from baclofen_cds.cli import fhir_cmd
 

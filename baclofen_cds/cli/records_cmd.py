@@ -334,12 +334,19 @@ def render_patient_handout(
         "large_print": bool(options.get("large_print", False)),
         "paper": options.get("paper", "a4"),
     }
+    if options.get("diary") is False:
+        used["diary"] = False
     content = build_handout(
         recommendation,
         printed_on=date.fromisoformat(printed_on),
         prescriber=used["prescriber"],
     )
-    pdf = render_handout(content, large_print=used["large_print"], paper=used["paper"])
+    pdf = render_handout(
+        content,
+        large_print=used["large_print"],
+        paper=used["paper"],
+        diary=used.get("diary", True),
+    )
     return pdf, used
 
 

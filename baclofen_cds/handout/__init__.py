@@ -17,13 +17,28 @@ if TYPE_CHECKING:
     from baclofen_cds.logic.handout_summary import ClinicianSummary
 
 
+#: The print options the window's print dialog offers (issue 10): paper sizes, and languages
+#: (a language is printable only when the clinic's policy lists it in `languages_enabled`).
+PAPERS: tuple[str, ...] = ("a4", "letter")
+LANGUAGES: tuple[str, ...] = ("en", "es")
+
+
 def render_handout(
-    content: HandoutContent, *, large_print: bool = False, paper: str = "a4"
+    content: HandoutContent,
+    *,
+    large_print: bool = False,
+    paper: str = "a4",
+    diary: bool = True,
 ) -> bytes:
-    """The patient handout as PDF bytes (`large_print`: body text 18 pt)."""
+    """The patient handout as PDF bytes.
+
+    `large_print`: 18 pt text, tables reflowed to stacked rows; `paper`: "a4" or "letter";
+    `diary`: add the dose diary (once, after the two pages). The language is the content's
+    (`build_handout(..., language=...)`, default the case's `handout_language`).
+    """
     from baclofen_cds.handout.pdf import render_handout as _render
 
-    return _render(content, large_print=large_print, paper=paper)
+    return _render(content, large_print=large_print, paper=paper, diary=diary)
 
 
 def render_clinician_summary(summary: ClinicianSummary, *, paper: str = "a4") -> bytes:
@@ -33,4 +48,4 @@ def render_clinician_summary(summary: ClinicianSummary, *, paper: str = "a4") ->
     return _render(summary, paper=paper)
 
 
-__all__ = ["render_clinician_summary", "render_handout"]
+__all__ = ["LANGUAGES", "PAPERS", "render_clinician_summary", "render_handout"]

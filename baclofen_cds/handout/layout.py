@@ -108,10 +108,10 @@ class Sizes:
 
 
 NORMAL = Sizes(
-    body=12, small=12, heading=15, title=21, footer=10, box=16, margin=16 * mm, leading_factor=1.3
+    body=12, small=12, heading=14, title=20, footer=10, box=14, margin=14 * mm, leading_factor=1.27
 )
 LARGE = Sizes(
-    body=18, small=18, heading=22, title=28, footer=14, box=24, margin=13 * mm, leading_factor=1.5
+    body=18, small=18, heading=21, title=25, footer=13, box=22, margin=13 * mm, leading_factor=1.5
 )
 SUMMARY = Sizes(
     body=7,
@@ -120,8 +120,8 @@ SUMMARY = Sizes(
     title=13,
     footer=7.5,
     box=8.5,
-    margin=10 * mm,
-    leading_factor=1.2,
+    margin=9 * mm,
+    leading_factor=1.17,
 )
 
 
@@ -144,16 +144,16 @@ class Styles:
                 **kw,
             )
 
-        self.body = style("body", sizes.body, spaceAfter=sizes.body * 0.35)
-        self.strong = style("strong", sizes.body, BOLD, spaceAfter=sizes.body * 0.35)
+        self.body = style("body", sizes.body, spaceAfter=sizes.body * 0.25)
+        self.strong = style("strong", sizes.body, BOLD, spaceAfter=sizes.body * 0.25)
         self.note = style("note", sizes.small, spaceAfter=sizes.small * 0.35)
         self.title = style("title", sizes.title, BOLD, spaceAfter=sizes.body * 0.5)
         self.heading = style(
             "heading",
             sizes.heading,
             BOLD,
-            spaceBefore=sizes.body * 0.9,
-            spaceAfter=sizes.body * 0.3,
+            spaceBefore=sizes.body * 0.7,
+            spaceAfter=sizes.body * 0.25,
             keepWithNext=1,
         )
         self.bullet = style(
@@ -163,8 +163,19 @@ class Styles:
             bulletIndent=sizes.body * 0.2,
             bulletFontName=REGULAR,
             bulletFontSize=sizes.body,
+            spaceAfter=sizes.body * 0.1,
+        )
+        self.bullet_strong = style(
+            "bullet_strong",
+            sizes.body,
+            BOLD,
+            leftIndent=sizes.body * 1.3,
+            bulletIndent=sizes.body * 0.2,
+            bulletFontName=BOLD,
+            bulletFontSize=sizes.body,
             spaceAfter=sizes.body * 0.2,
         )
+        self.big = style("big", sizes.heading, BOLD, spaceAfter=sizes.body * 0.2)
         self.cell = style("cell", sizes.body)
         self.cell_bold = style("cell_bold", sizes.body, BOLD)
         self.small_cell = style("small_cell", sizes.small)
@@ -241,6 +252,8 @@ def build_pdf(
     footer: str,
     on_page: Callable[[Canvas, Any], None] | None = None,
     columns: int = 1,
+    page_word: str = "Page",
+    of_word: str = "of",
 ) -> bytes:
     """Lay out a story on numbered pages and return the PDF bytes (byte-identical per input)."""
     register_fonts()
@@ -287,7 +300,7 @@ def build_pdf(
         for i in range(columns)
     ]
     doc.addPageTemplates([PageTemplate(id="page", frames=frames, onPage=on_page or _nothing)])
-    doc.build(list(story), canvasmaker=numbered_canvas(footer, sizes))
+    doc.build(list(story), canvasmaker=numbered_canvas(footer, sizes, page_word, of_word))
     return buffer.getvalue()
 
 

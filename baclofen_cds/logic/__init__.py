@@ -4,7 +4,7 @@ from baclofen_cds.logic.case import CaseInput, CaseInputError, parse_case
 from baclofen_cds.logic.engine import recommend
 from baclofen_cds.logic.formatting import format_mg, format_ml, format_number, times_a_day
 from baclofen_cds.logic.knowledge import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
-from baclofen_cds.logic.policy import LocalPolicy, load_policy
+from baclofen_cds.logic.policy import LocalPolicy, load_policy, load_policy_file
 from baclofen_cds.logic.result import (
     Alert,
     AlertMember,
@@ -50,6 +50,7 @@ __all__ = [
     "format_number",
     "load_knowledge_base",
     "load_policy",
+    "load_policy_file",
     "parse_case",
     "recommend",
     "taper_from_dose",

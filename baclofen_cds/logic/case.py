@@ -30,6 +30,7 @@ SpasticityOrigin = Literal[
     "multiple_sclerosis", "spinal_cord", "cerebral_palsy", "stroke", "brain_injury", "other"
 ]
 Sex = Literal["female", "male"]
+HandoutLanguage = Literal["en", "es"]
 CreatinineUnit = Literal["mg/dL", "umol/L"]
 Dialysis = Literal["none", "hemodialysis", "peritoneal"]
 Hepatic = Literal["none", "mild", "moderate", "severe"]
@@ -109,6 +110,7 @@ class CaseInput(_Frozen):
     current_daily_mg: float | None = None  # already taking baclofen at this dose
     months_on_treatment: float | None = None
     intrathecal: Intrathecal = "none"
+    handout_language: HandoutLanguage = "en"  # the patient handout's language (issue 12)
     # where imported values came from (FHIR import, issue 13): kept with the case, never used
     # by a rule. Shape: docs/contract.md "provenance".
     provenance: dict[str, Any] | None = None
@@ -168,6 +170,30 @@ def parse_case(data: Any, kb: KnowledgeBase, *, today: date) -> CaseInput:
         first = exc.errors()[0]
         raise CaseInputError(_field_of(first), _message_of(first)) from None
 
+    _check_numbers(case, kb)
+    if case.spasticity_origin is not None and case.indication != "spasticity":
+        raise CaseInputError("spasticity_origin", "applies only when the indication is spasticity")
+    known = kb.condition_ids
+    seen: set[str] = set()
+    for code in case.conditions:
+        if code not in known:
+            raise CaseInputError("conditions", f"{code!r} is not a known condition code")
+        if code in seen:
+            raise CaseInputError("conditions", f"{code!r} is listed twice")
+        seen.add(code)
+    _check_safety_fields(case, kb)
+    if case.regimen_choice is not None and case.regimen_choice.target_daily_mg is not None:
+        ceiling = kb.hard_ceiling_mg_per_day
+        if case.regimen_choice.target_daily_mg > ceiling:
+            raise CaseInputError(
+                "regimen_choice.target_daily_mg",
+                f"must not be above the {_fmt(ceiling)} mg a day ceiling",
+            )
+    return case
+
+
+def _check_numbers(case: CaseInput, kb: KnowledgeBase) -> None:
+    """Every number within its physically possible range (kb.yaml `input_limits`)."""
     limits = kb.input_limits
     _check_range("age_years", case.age_years, limits.age_years, "years")
     if case.weight_kg is not None:
@@ -195,25 +221,6 @@ def parse_case(data: Any, kb: KnowledgeBase, *, today: date) -> CaseInput:
             )
         else:
             _check_range("serum_creatinine.value", scr.value, (low, high), "mg/dL")
-    if case.spasticity_origin is not None and case.indication != "spasticity":
-        raise CaseInputError("spasticity_origin", "applies only when the indication is spasticity")
-    known = kb.condition_ids
-    seen: set[str] = set()
-    for code in case.conditions:
-        if code not in known:
-            raise CaseInputError("conditions", f"{code!r} is not a known condition code")
-        if code in seen:
-            raise CaseInputError("conditions", f"{code!r} is listed twice")
-        seen.add(code)
-    _check_safety_fields(case, kb)
-    if case.regimen_choice is not None and case.regimen_choice.target_daily_mg is not None:
-        ceiling = kb.hard_ceiling_mg_per_day
-        if case.regimen_choice.target_daily_mg > ceiling:
-            raise CaseInputError(
-                "regimen_choice.target_daily_mg",
-                f"must not be above the {_fmt(ceiling)} mg a day ceiling",
-            )
-    return case
 
 
 #: Fields a clinician may list in `confirmed` (values a plausibility check can question).

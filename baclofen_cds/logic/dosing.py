@@ -161,6 +161,9 @@ def plan_dose(
     levels = acc.take(dispense_levels(ctx, ladder, target_mg, maximum))
     if isinstance(levels, Stop):
         return acc.stopped(levels)
+    levels = acc.take(continue_from_current(ctx, levels, maximum))
+    if isinstance(levels, Stop):
+        return acc.stopped(levels)
     acc.take(low_weight_tablets(ctx))
     regimen = acc.take(dated_regimen(ctx, rules, levels, maximum, interval))
     return acc.done(regimen, levels)
@@ -293,10 +296,18 @@ def choose_ladder(ctx: Context, rules: tuple[DoseRule, ...]) -> Part[Ladder | St
         alert = _no_rule_alert(ctx)
         return Part(Stop(alert.summary, (alert.id,)), (alert,))
     order = {id(lad): i for i, lad in enumerate(ladders)}
+
+    def given(lad: Ladder) -> float:
+        # compare what can actually be measured in this form: a mg/kg start that rounds down
+        # below another rule's start is the lower one (the kidney ladder must never win with
+        # a higher dose than the child's own rounded start)
+        got = dispense(lad.levels[0], ctx.form)
+        return lad.levels[0].daily_mg if got is None else got.daily_mg
+
     best = min(
         ladders,
         key=lambda lad: (
-            lad.levels[0].daily_mg,
+            given(lad),
             lad.maximum or lad.rule.max_daily_mg or math.inf,
             order[id(lad)],
         ),
@@ -523,6 +534,60 @@ def dispense_levels(
 
 def _level_text(lv: Level) -> str:
     return f"{format_mg(lv.dose_mg)} {times_a_day(lv.times_per_day)}"
+
+
+# ------------------------------------------------------------------ 9b. already on baclofen
+def continue_from_current(
+    ctx: Context, levels: tuple[Level, ...], maximum: Limit
+) -> Part[tuple[Level, ...] | Stop]:
+    """A patient already on baclofen goes on from their dose, never from a new start.
+
+    Restarting at the start dose would cut the dose at once (withdrawal); a first step above
+    the current dose is a sudden rise (toxicity). Above this patient's maximum there is no new
+    schedule at all: the taper from the current dose is the plan.
+    """
+    current = ctx.case.current_daily_mg
+    if current is None or current <= 0:
+        return Part(levels)
+    if current > maximum.value + _EPS:
+        alert = from_template(
+            ctx.kb,
+            "dose.current_above_max",
+            triggered_by=["current_daily_mg"],
+            current=format_mg(current),
+            maximum=format_mg(maximum.value),
+        )
+        return Part(Stop(alert.summary, (alert.id,)), (alert,))
+    below = [i for i, lv in enumerate(levels) if lv.daily_mg <= current + _EPS]
+    if not below or (below[-1] == 0 and len(levels) > 1):
+        return Part(levels)
+    kept = levels[below[-1] :]
+    if len(kept) == 1 and current > kept[0].daily_mg + _EPS:
+        # at or past the dated target already: hold the current dose (rounded down to the
+        # form) rather than cut it at once to the target
+        times = kept[0].times_per_day
+        held = dispense(Level(round(current / times, 4), times), ctx.form)
+        if held is not None and held.daily_mg > kept[0].daily_mg + _EPS:
+            kept = (held,)
+    alert = from_template(
+        ctx.kb,
+        "dose.continue_from_current",
+        triggered_by=["current_daily_mg"],
+        current=format_mg(current),
+        start=format_mg(kept[0].daily_mg),
+    )
+    entry = BasisEntry(
+        output="regimen.start",
+        rule="dose.continue_from_current",
+        inputs=(("current_daily_mg", current),),
+        sources=alert.sources,
+        note=(
+            f"already on {format_mg(current)} a day: the schedule starts at the highest step "
+            f"not above it ({format_mg(kept[0].daily_mg)} a day)"
+        ),
+        derived=True,
+    )
+    return Part(kept, (alert,), (entry,))
 
 
 # ------------------------------------------------------------------ 10. tablets for small children

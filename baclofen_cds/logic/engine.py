@@ -11,8 +11,8 @@ from functools import lru_cache
 
 from baclofen_cds.logic.alerts import from_template
 from baclofen_cds.logic.case import CaseInput
-from baclofen_cds.logic.dosing import DosePlan, StatusVote, plan_dose
-from baclofen_cds.logic.formatting import format_mg, format_number
+from baclofen_cds.logic.dosing import StatusVote, plan_dose
+from baclofen_cds.logic.formatting import format_number
 from baclofen_cds.logic.interactions import check_interactions
 from baclofen_cds.logic.knowledge import FormulationInfo, KnowledgeBase
 from baclofen_cds.logic.monitoring import plan_monitoring
@@ -100,7 +100,7 @@ def recommend(
     alerts.extend(inter.alerts)
     implied = dict(inter.statuses)
     for alert in inter.alerts:
-        votes.append(StatusVote(implied[alert.id], alert.summary, None))
+        votes.append(StatusVote(implied[alert.id], alert.summary, alert.id))
 
     # --- plausibility, then the hard stop: "avoid" withholds the regimen until an override
     implausible = implausible_values(case, renal.assessment, kb)
@@ -113,9 +113,6 @@ def recommend(
     )
     regimen = decision.regimen
     basis.extend(decision.basis)
-    above = _current_above_max(case, plan, kb)
-    if above is not None:
-        alerts.append(above)
 
     # --- taper and missed dose
     taper = plan_taper(case, regimen, plan.levels if regimen is not None else (), form, kb)
@@ -214,20 +211,6 @@ def _case_alerts(
     if concentrate is not None:
         alerts.append(concentrate)
     return alerts, votes
-
-
-def _current_above_max(case: CaseInput, plan: DosePlan, kb: KnowledgeBase) -> Alert | None:
-    """The patient already takes more than this patient's maximum."""
-    current, regimen = case.current_daily_mg, plan.regimen
-    if current is None or regimen is None or current <= regimen.max_daily_mg:
-        return None
-    return from_template(
-        kb,
-        "dose.current_above_max",
-        triggered_by=["current_daily_mg"],
-        current=format_mg(current),
-        maximum=format_mg(regimen.max_daily_mg),
-    )
 
 
 def _creatinine_dates(case: CaseInput, kb: KnowledgeBase, policy: LocalPolicy) -> Alert | None:

@@ -2,59 +2,41 @@
 
 Pure and deterministic: the same recommendation, names and date always give the same
 content, and the renderer (the `handout` package, one floor up) only lays it out. Every
-dose, date and amount comes from the engine's result (`recommendation.regimen.steps`, `.taper`,
-`.monitoring`, `.missed_dose`, the interaction alerts), so the handout cannot contradict
-the clinician's screen. The words around them come from `handout_text.yaml`.
+dose, date and amount comes from the engine's result (`recommendation.regimen.steps`,
+`.monitoring`, the matched medicines); the words around them come from the handout text of
+the patient's language, each sentence chosen by its rule on this case (`handout_rules`).
 
-Strings here are plain text, never markup: user text (names, medicines as typed) is kept
-as typed and escaped by the renderer.
+Page 1 is the handout: the medicine and what it is for, a key-facts box (do not stop
+suddenly, the most in a day, when to call the emergency number, the clinic's phone) and the
+dose plan as steps. Page 2: side effects, the patient's own medicines, their health, tests
+with due dates, a missed dose, storage. The dose diary is optional and printed once.
+
+Strings here are plain text, never markup: user text is escaped by the renderer.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from baclofen_cds.logic.formatting import format_mg, format_ml
-from baclofen_cds.logic.handout_text import HandoutText, load_handout_text
-from baclofen_cds.logic.result import Alert, Recommendation, Regimen, TitrationStep
+from baclofen_cds.logic.handout_locale import LocaleFormat
+from baclofen_cds.logic.handout_rules import Facts
+from baclofen_cds.logic.handout_text import HandoutText, load_handout_text, pick
+from baclofen_cds.logic.result import Recommendation, Regimen, TitrationStep
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+_EPS = 1e-9
+_RENAL_IMPAIRED = frozenset({"mild", "moderate", "severe", "kidney_failure"})
+_ALCOHOL = frozenset({"alcohol_use_disorder", "alcohol_withdrawal"})
+#: The engine's packet words: "1 packet of 10 mg + 1 packet of 5 mg".
+_PACKETS = re.compile(r"(\d+) packets? of (\d+(?:\.\d+)?) mg")
 
 
 class HandoutError(ValueError):
     """No handout can be built from this recommendation: one clear sentence why."""
-
-
-# ---------------------------------------------------------------- formatting
-
-
-def long_date(value: date) -> str:
-    """ "Tuesday 1 December 2026": words, so day and month cannot be swapped."""
-    return f"{_WEEKDAYS[value.weekday()]} {value.day} {_MONTHS[value.month - 1]} {value.year}"
-
-
-def short_date(value: date) -> str:
-    """ "Tue 1 Dec 2026"."""
-    return (
-        f"{_WEEKDAYS[value.weekday()][:3]} {value.day} {_MONTHS[value.month - 1][:3]} {value.year}"
-    )
 
 
 # ---------------------------------------------------------------- content blocks
@@ -62,7 +44,7 @@ def short_date(value: date) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Para:
-    """One paragraph. `kind`: body text, strong (bold) or note (smaller print)."""
+    """One paragraph. `kind`: body text, strong (bold) or note."""
 
     text: str
     kind: Literal["body", "strong", "note"] = "body"
@@ -75,58 +57,56 @@ class Bullets:
 
 @dataclass(frozen=True, slots=True)
 class NamedItems:
-    """Term and explanation: this patient's medicines and what to watch for."""
+    """Term and explanation, one line each: a medicine and what to do, a test and its date."""
 
     items: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
-class Table:
-    """A plain table; `kind` tells the renderer which column widths to use."""
+class Picture:
+    """What the renderer draws beside a dose: tablets (halves), a filled syringe, packets."""
 
-    kind: str
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class DoseTime:
-    time: str  # Universal Medication Schedule code: morning | midday | evening | bedtime
-    label: str  # "Morning"
-    amount: str  # in the dispensed form, e.g. "1 tablet (5 mg)"
+    kind: Literal["tablets", "syringe", "packets"]
+    count: float = 0  # tablets or packets, in halves
+    ml: float = 0  # syringe: the fill line
+    label: str = ""  # the syringe's scale end, e.g. "5 mL"
 
 
 @dataclass(frozen=True, slots=True)
-class CalendarDay:
-    day: int  # 1-based day of the titration
-    date: date
-    date_text: str
-    doses: tuple[DoseTime, ...]
-    daily_mg: float
-    daily_total: str  # "15 mg" (liquids: "15 mg (15 mL)")
-    new_dose: bool  # first day of a titration step
-
-    def amount_at(self, time: str) -> str | None:
-        for dose in self.doses:
-            if dose.time == time:
-                return dose.amount
-        return None
+class DoseStep:
+    dates: str  # "Tue 1 Dec to Thu 3 Dec", or "From Thu 10 Dec"
+    amount: str  # "half a tablet (5 mg)"
+    times: tuple[str, ...]  # Universal Medication Schedule codes
+    time_words: str  # "morning, midday and evening"
+    picture: Picture | None
 
 
 @dataclass(frozen=True, slots=True)
-class DoseCalendar:
-    """One row per day; one column per dose time used anywhere in the calendar."""
-
-    times: tuple[str, ...]
-    time_labels: tuple[str, ...]
-    day_label: str
-    date_label: str
-    total_label: str
-    no_dose: str
-    days: tuple[CalendarDay, ...]
+class DosePlan:
+    header: tuple[str, str, str]
+    steps: tuple[DoseStep, ...]
+    time_labels: tuple[tuple[str, str], ...]  # (code, label) in schedule order
 
 
-Block = Para | Bullets | NamedItems | Table | DoseCalendar
+@dataclass(frozen=True, slots=True)
+class KeyFacts:
+    """The boxed facts on page 1: never split, drawn with a warning sign and words."""
+
+    heading: str
+    lines: tuple[str, ...]
+    help_intro: str  # "Call 999 now if:"
+    help_signs: tuple[str, ...]
+    contact: tuple[str, ...]  # the clinic's phone, the urgent-advice or poison line
+
+
+@dataclass(frozen=True, slots=True)
+class QandA:
+    """Question-and-answer items (the parent and carer sections)."""
+
+    items: tuple[tuple[str, str], ...]
+
+
+Block = Para | Bullets | NamedItems | DosePlan | KeyFacts | QandA
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +114,7 @@ class Section:
     id: str
     heading: str
     blocks: tuple[Block, ...]
-    urgent: bool = False  # drawn in a box with a warning sign and the heading in words
+    page: int = 2  # 1: the first page (medicine, key facts, doses); 2: the rest
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,19 +125,20 @@ class Field:
 
 @dataclass(frozen=True, slots=True)
 class DiaryDay:
-    day: int
     date_text: str
-    cells: tuple[str, ...]  # amount per dose time; "" where no dose is due
+    amount: str
+    times: tuple[str, ...]
+    new_step: bool
 
 
 @dataclass(frozen=True, slots=True)
 class Diary:
     heading: str
     intro: str
-    day_label: str
+    steps: tuple[str, ...]  # "Tue 1 Dec to Thu 3 Dec: half a tablet (5 mg) each time"
     date_label: str
-    time_labels: tuple[str, ...]
-    box: str
+    amount_label: str
+    time_labels: tuple[tuple[str, str], ...]
     days: tuple[DiaryDay, ...]
     notes_heading: str
     notes_intro: str
@@ -180,6 +161,9 @@ class HandoutContent:
     diary: Diary
     footer: str
     blank: str  # what a blank field shows
+    page_word: str = "Page"
+    of_word: str = "of"
+    facts: frozenset[str] = frozenset()  # the rule facts true of this patient (for tests/basis)
 
     def section(self, section_id: str) -> Section:
         for section in self.sections:
@@ -187,24 +171,22 @@ class HandoutContent:
                 return section
         raise KeyError(section_id)
 
+    def has_section(self, section_id: str) -> bool:
+        return any(s.id == section_id for s in self.sections)
+
     @property
-    def calendar(self) -> DoseCalendar:
-        for block in self.section("calendar").blocks:
-            if isinstance(block, DoseCalendar):
+    def dose_plan(self) -> DosePlan:
+        for block in self.section("doses").blocks:
+            if isinstance(block, DosePlan):
                 return block
-        raise KeyError("calendar")
+        raise KeyError("doses")
 
 
-# ---------------------------------------------------------------- builder
+# ---------------------------------------------------------------- helpers
 
 
-def _clean(value: str | None) -> str:
+def _clean(value: object) -> str:
     return "" if value is None else " ".join(str(value).split())
-
-
-def _case_patient(case: dict[str, Any]) -> dict[str, Any]:
-    patient = case.get("patient")
-    return patient if isinstance(patient, dict) else {}
 
 
 def _times(text: HandoutText, count: int) -> tuple[str, ...]:
@@ -217,379 +199,452 @@ def _times(text: HandoutText, count: int) -> tuple[str, ...]:
     return times
 
 
-def _amount(amount: str, volume_ml: float | None, dose_mg: float) -> str:
-    """The engine's amount in the dispensed form, with the dose in mg when it does not say it.
-
-    Liquids always carry the mL to measure. "2 tablets of 10 mg" becomes
-    "2 tablets of 10 mg (20 mg)", so the tablet strength is never read as the dose.
-    """
-    amount = _clean(amount)
-    if volume_ml is not None and "mL" not in amount:
-        amount = f"{format_ml(volume_ml)} ({amount})" if amount else format_ml(volume_ml)
-    dose = format_mg(dose_mg)
-    if not amount:
-        return dose
-    if amount.endswith(dose) or amount.endswith(f"({dose})"):
-        return amount
-    return f"{amount} ({dose})"
-
-
-def _cell_amount(step: TitrationStep) -> str:
-    """The amount in one calendar or diary box.
-
-    Liquids: the mL to measure and the mg, "1.5 mL (1.5 mg)" (the concentration is named
-    once above the calendar: a narrow box repeating it wraps onto five lines). Tablets and
-    packets: the engine's words with the dose in mg.
-    """
-    if step.volume_ml is not None:
-        return f"{format_ml(step.volume_ml)} ({format_mg(step.dose_mg)})"
-    return _amount(step.amount, step.volume_ml, step.dose_mg)
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
-def _daily_total(daily_mg: float, volume_ml: float | None, times_per_day: int) -> str:
-    total = format_mg(daily_mg)
-    if volume_ml is not None:
-        total += f" ({format_ml(volume_ml * times_per_day)})"
-    return total
+def long_date(value: date) -> str:
+    """ "Tuesday 1 December 2026" (English; the clinician summary): words, never 1/12."""
+    return f"{_WEEKDAYS[value.weekday()]} {value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
-def _calendar_steps(regimen: Regimen) -> list[tuple[TitrationStep, int]]:
-    """Each step with the number of days it fills in the calendar.
+def next_working_day(day: date) -> date:
+    """Saturday and Sunday move to the Monday (public holidays are not known here)."""
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
 
-    The open-ended last step gets one step interval of rows; the calendar then says to
-    keep going until the next check-up.
-    """
+
+def _sorted_steps(regimen: Regimen) -> list[TitrationStep]:
     steps = sorted(regimen.steps, key=lambda s: s.from_day)
     if not steps:
         raise HandoutError("regimen: has no titration steps")
-    result: list[tuple[TitrationStep, int]] = []
-    expected_day = steps[0].from_day
-    for step in steps:
-        if step.from_day != expected_day:
+    for before, after in itertools.pairwise(steps):
+        if before.to_day is None or after.from_day != before.to_day + 1:
             raise HandoutError(
-                f"regimen: step starting on day {step.from_day} does not follow day "
-                f"{expected_day - 1}"
+                f"regimen: step starting on day {after.from_day} does not follow the step "
+                f"starting on day {before.from_day}"
             )
-        if step.to_day is None:
-            if step is not steps[-1]:
-                raise HandoutError("regimen: only the last step may be open-ended")
-            length = max(1, regimen.step_interval_days)
-        else:
-            length = step.to_day - step.from_day + 1
-            if length < 1:
-                raise HandoutError(f"regimen: step from day {step.from_day} has no days")
-            if step.to_date is not None and step.to_date != step.from_date + timedelta(
-                days=length - 1
-            ):
-                raise HandoutError(
-                    f"regimen: step from day {step.from_day} has dates that do not match its days"
-                )
-        result.append((step, length))
-        expected_day = step.from_day + length
-    return result
+    if steps[-1].to_day is not None and steps[-1].to_day < steps[-1].from_day:
+        raise HandoutError(f"regimen: step from day {steps[-1].from_day} has no days")
+    return steps
 
 
-def _dose_calendar(regimen: Regimen, text: HandoutText) -> DoseCalendar:
-    labels = text.ums.labels
-    used: set[str] = set()
-    days: list[CalendarDay] = []
-    for step, length in _calendar_steps(regimen):
-        times = _times(text, step.times_per_day)
-        used.update(times)
-        amount = _cell_amount(step)
-        doses = tuple(DoseTime(time=t, label=labels[t], amount=amount) for t in times)
-        total = _daily_total(step.daily_mg, step.volume_ml, step.times_per_day)
-        for offset in range(length):
-            when = step.from_date + timedelta(days=offset)
-            days.append(
-                CalendarDay(
-                    day=step.from_day + offset,
-                    date=when,
-                    date_text=short_date(when),
-                    doses=doses,
-                    daily_mg=step.daily_mg,
-                    daily_total=total,
-                    new_dose=offset == 0,
-                )
+def _halves(dose_mg: float, strength_mg: float) -> int | None:
+    """The dose in half tablets (or packets), or None when it is not a whole number of halves."""
+    halves = dose_mg / strength_mg * 2
+    if abs(halves - round(halves)) > _EPS or round(halves) < 1:
+        return None
+    return round(halves)
+
+
+class _Words:
+    """Amount wording and pictures for one regimen in one language."""
+
+    def __init__(self, regimen: Regimen, text: HandoutText, fmt: LocaleFormat) -> None:
+        self.form = regimen.formulation
+        self.text = text
+        self.fmt = fmt
+
+    def count(self, halves: int, unit: Literal["tablet", "packet"]) -> str:
+        a = self.text.amounts
+        whole, half = divmod(halves, 2)
+        if unit == "packet":
+            if half:
+                raise HandoutError("regimen: a dose of half a packet cannot be given")
+            return a.packet_one if whole == 1 else a.packet_many.format(n=whole)
+        if not half:
+            return a.tablet_one if whole == 1 else a.tablet_many.format(n=whole)
+        if whole == 0:
+            return a.tablet_half
+        return a.tablet_one_half if whole == 1 else a.tablet_many_half.format(n=whole)
+
+    def packets(self, engine_amount: str, dose_mg: float) -> tuple[str, Picture | None]:
+        """Packets of several strengths, from the engine's words ("1 packet of 10 mg + 1
+        packet of 5 mg"), in the language, with the total dose."""
+        parts = _PACKETS.findall(engine_amount)
+        if not parts:
+            return self.fmt.mg(dose_mg), None
+        a = self.text.amounts
+        words = " + ".join(
+            a.packets_of.format(
+                packets=self.count(int(n) * 2, "packet"), strength=self.fmt.mg(float(mg))
             )
-    columns = tuple(sorted(used, key=text.ums.order))
-    return DoseCalendar(
-        times=columns,
-        time_labels=tuple(labels[t] for t in columns),
-        day_label=text.labels.day,
-        date_label=text.labels.date,
-        total_label=text.labels.total,
-        no_dose=text.labels.no_dose,
-        days=tuple(days),
-    )
+            for n, mg in parts
+        )
+        total = sum(int(n) for n, _ in parts)
+        return a.with_mg.format(amount=words, mg=self.fmt.mg(dose_mg)), Picture(
+            "packets", count=total
+        )
+
+    def amount(
+        self, dose_mg: float, volume_ml: float | None, engine_amount: str = ""
+    ) -> tuple[str, Picture | None]:
+        a = self.text.amounts
+        mg = self.fmt.mg(dose_mg)
+        form = self.form
+        if form.unit == "mL":
+            if volume_ml is None:
+                if not form.concentration_mg_per_ml:
+                    raise HandoutError("regimen: a liquid dose has no volume")
+                volume_ml = dose_mg / form.concentration_mg_per_ml
+            words = a.liquid.format(ml=self.fmt.number(volume_ml))
+            picture = Picture("syringe", ml=volume_ml, label=self.fmt.number(volume_ml))
+            return a.with_mg.format(amount=words, mg=mg), picture
+        if form.unit == "packet" and not form.strength_mg:
+            return self.packets(engine_amount, dose_mg)
+        if form.strength_mg:
+            halves = _halves(dose_mg, form.strength_mg)
+            unit: Literal["tablet", "packet"] = "tablet" if form.unit == "tablet" else "packet"
+            if halves is not None:
+                words = self.count(halves, unit)
+                kind: Literal["tablets", "packets"] = "tablets" if unit == "tablet" else "packets"
+                return a.with_mg.format(amount=words, mg=mg), Picture(kind, count=halves / 2)
+        return mg, None
 
 
-def _needs_half_tablet(regimen: Regimen, recommendation: Recommendation) -> bool:
-    strength = regimen.formulation.strength_mg
-    if regimen.formulation.unit != "tablet" or not strength:
-        return False
-    doses = [s.dose_mg for s in regimen.steps] + [t.dose_mg for t in recommendation.taper]
-    return any(abs(d / strength - round(d / strength)) > 1e-9 for d in doses)
+# ---------------------------------------------------------------- facts
 
 
-def _medicine_names(alert: Alert, recommendation: Recommendation) -> str:
-    """This patient's own medicines named by an alert: as typed, with the generic name.
+def case_facts(
+    recommendation: Recommendation, regimen: Regimen, text: HandoutText, country: str | None
+) -> Facts:
+    """The rule facts true of this patient (see `handout_rules.FACTS`)."""
+    case = recommendation.case
+    true: set[str] = set()
+    age = case.get("age_years")
+    if recommendation.missed_dose.population == "child":
+        true.add("child")
+    if isinstance(age, int | float) and age >= text.side_effects.older_adult_age_years:
+        true.add("older_adult")
+    daily = [s.daily_mg for s in sorted(regimen.steps, key=lambda s: s.from_day)]
+    rises = any(b > a for a, b in itertools.pairwise(daily))
+    falls = any(b < a for a, b in itertools.pairwise(daily))
+    true.add("titrating" if rises else "dose_goes_down" if falls else "fixed_dose")
+    if (case.get("dialysis") or "none") != "none" or recommendation.renal.band == "dialysis":
+        true.add("dialysis")
+    elif recommendation.renal.band in _RENAL_IMPAIRED:
+        true.add("renal_impaired")
+    if (case.get("hepatic_impairment") or "none") != "none":
+        true.add("hepatic_impairment")
+    if case.get("indication") in _ALCOHOL:
+        true.add("alcohol_use_disorder")
+    true.update(_form_facts(regimen))
+    if country:
+        true.add(f"country_{country.lower()}")
+    conditions = [str(c) for c in case.get("conditions") or ()]
+    true.update(f"condition:{c}" for c in conditions)
+    if "pregnancy" in conditions:
+        true.add("pregnant")
+    if "breastfeeding" in conditions:
+        true.add("breastfeeding")
+    for match in recommendation.comedications:
+        if match.status == "matched":
+            true.update(f"takes:{c}" for c in match.classes)
+    if recommendation.unrecognized_comedications:
+        true.add("has_unchecked_medicines")
+    return Facts(frozenset(true))
 
-    Only medicines the engine matched are named (a condition or an unchecked medicine in
-    `triggered_by` is not a medicine the patient takes with a known interaction).
-    """
-    shown: list[str] = []
-    for trigger in alert.triggered_by:
-        for match in recommendation.comedications:
-            if match.status != "matched" or trigger not in (match.text, match.name):
-                continue
-            typed, generic = _clean(match.text), _clean(match.name)
-            if generic and typed.lower() != generic.lower():
-                name = f"{typed} ({generic})"
-            else:
-                name = typed or generic
-            if name and name not in shown:
-                shown.append(name)
-            break
-    return ", ".join(shown)
+
+def _form_facts(regimen: Regimen) -> set[str]:
+    """Facts about the dispensed form: tablet (and halves), liquid (which one) or granules."""
+    true: set[str] = set()
+    form = regimen.formulation
+    if form.unit == "tablet":
+        true.add("tablet")
+        strength = form.strength_mg or 0
+        if strength and any((_halves(s.dose_mg, strength) or 0) % 2 for s in regimen.steps):
+            true.add("half_tablet")
+    elif form.unit == "mL":
+        true.add("liquid")
+    else:
+        true.add("granules")
+    if form.code == "oral_solution_1_mg_per_ml":
+        true.add("solution_1")
+    if form.code == "oral_suspension_5_mg_per_ml":
+        true.add("suspension")
+    return true
 
 
-def _purpose_section(
-    recommendation: Recommendation, regimen: Regimen, text: HandoutText
+# ---------------------------------------------------------------- sections
+
+
+def _medicine_section(
+    recommendation: Recommendation,
+    regimen: Regimen,
+    text: HandoutText,
+    facts: Facts,
+    fmt: LocaleFormat,
 ) -> Section:
     purpose = text.purpose
-    case = recommendation.case
-    indication = str(case.get("indication", ""))
-    what_for = purpose.by_indication.get(indication)
-    if what_for is None:
+    indication = str(recommendation.case.get("indication", ""))
+    lines = purpose.by_indication.get(indication)
+    if lines is None:
         raise HandoutError(f"case.indication: {indication!r} has no handout text")
+    form = regimen.formulation
+    strength = fmt.mg(form.strength_mg) if form.strength_mg else ""
+    form_words = text.forms[form.code].format(strength=strength)
     blocks: list[Block] = [
-        Para(
-            purpose.medicine_line.format(form=_clean(regimen.formulation.patient_label)), "strong"
-        ),
-        Para(purpose.for_line.format(purpose=what_for)),
+        Para(purpose.medicine_line.format(form=form_words), "strong"),
+        Para(purpose.for_line.format(purpose=" ".join(pick(lines, facts)))),
     ]
-    origin = purpose.origins.get(str(case.get("spasticity_origin") or ""))
-    if indication == "spasticity" and origin:
-        blocks.append(Para(purpose.origin_line.format(origin=origin)))
-    if recommendation.missed_dose.population == "child":
-        blocks.append(Para(text.labels.child_note, "note"))
-    return Section("medicine", purpose.heading, tuple(blocks))
+    if "child" in facts:
+        blocks.append(Para(purpose.child_note, "note"))
+    return Section("medicine", "", tuple(blocks), page=1)
 
 
-def _calendar_section(regimen: Regimen, text: HandoutText) -> Section:
-    calendar = _dose_calendar(regimen, text)
-    cal = text.calendar
-    blocks: list[Block] = [Para(cal.intro)]
-    if regimen.formulation.unit == "mL":
-        form = _clean(regimen.formulation.patient_label)
-        blocks.append(Para(cal.liquid_line.format(form=form), "strong"))
-    blocks.append(calendar)
-    last = max(regimen.steps, key=lambda s: s.from_day)
-    if last.to_day is None:
-        after = calendar.days[-1].date + timedelta(days=1)
-        times = _times(text, last.times_per_day)
-        blocks.append(
-            Para(
-                cal.after_line.format(
-                    date=long_date(after),
-                    amount=_amount(last.amount, last.volume_ml, last.dose_mg),
-                    times=", ".join(text.ums.labels[t].lower() for t in times),
-                ),
-                "strong",
-            )
+def _key_facts(
+    regimen: Regimen,
+    *,
+    text: HandoutText,
+    facts: Facts,
+    fmt: LocaleFormat,
+    country: dict[str, str],
+    clinic: str,
+    phone: str,
+) -> Section:
+    kf = text.key_facts
+    values = {
+        "max": fmt.mg(regimen.max_daily_mg),
+        "emergency": country["emergency_number"],
+        "poison": country.get("poison_number", ""),
+        "urgent": country.get("urgent_advice_number", ""),
+    }
+    contact = [
+        (
+            kf.clinic_line.format(clinic=clinic, phone=phone)
+            if clinic
+            else kf.clinic_line_no_name.format(phone=phone)
         )
-    blocks.append(Para(cal.same_line))
-    blocks.append(Para(cal.most_line.format(max=format_mg(regimen.max_daily_mg)), "strong"))
-    return Section("calendar", cal.heading, tuple(blocks))
-
-
-def _bullet_section(section_id: str, source: Any, *, urgent: bool = False) -> Section:
-    blocks: list[Block] = []
-    if source.intro:
-        blocks.append(Para(source.intro))
-    if source.bullets:
-        blocks.append(Bullets(tuple(source.bullets)))
-    if source.outro:
-        blocks.append(Para(source.outro, "strong" if urgent else "body"))
-    return Section(section_id, source.heading, tuple(blocks), urgent=urgent)
-
-
-def _how_to_take(recommendation: Recommendation, regimen: Regimen, text: HandoutText) -> Section:
-    general = text.sections.how_to_take
-    form = text.formulations.get(regimen.formulation.code)
-    if form is None:
-        raise HandoutError(f"regimen.formulation: {regimen.formulation.code!r} has no handout text")
-    items = list(form.how_to_take)
-    if form.half and _needs_half_tablet(regimen, recommendation):
-        items.append(form.half)
-    items.extend(general.bullets)
-    return Section("how_to_take", general.heading, (Bullets(tuple(items)),))
-
-
-def _do_not_stop(recommendation: Recommendation, text: HandoutText) -> Section:
-    dns = text.sections.do_not_stop
-    labels = text.labels
-    blocks: list[Block] = [
-        Para(dns.intro, "strong"),
-        Para(dns.signs_intro),
-        Bullets(dns.bullets),
-        Para(dns.outro, "strong"),
-        Para(dns.supply),
     ]
-    if recommendation.taper:
-        rows: list[tuple[str, ...]] = []
-        for step in sorted(recommendation.taper, key=lambda t: t.from_day):
-            times = _times(text, step.times_per_day)
-            rows.append(
-                (
-                    dns.taper_row_days.format(start=step.from_day, end=step.to_day),
-                    ", ".join(text.ums.labels[t] for t in times),
-                    _amount(step.amount, step.volume_ml, step.dose_mg),
-                    _daily_total(step.daily_mg, step.volume_ml, step.times_per_day),
+    contact.extend(line.format(**values) for line in pick(kf.extra_lines, facts))
+    box = KeyFacts(
+        heading=kf.heading,
+        lines=tuple(line.format(**values) for line in pick(kf.lines, facts)),
+        help_intro=kf.help_intro.format(**values),
+        help_signs=tuple(pick(kf.help_signs, facts)),
+        contact=tuple(contact),
+    )
+    return Section("key_facts", kf.heading, (box,), page=1)
+
+
+def _dose_section(
+    regimen: Regimen, text: HandoutText, facts: Facts, fmt: LocaleFormat
+) -> tuple[Section, list[tuple[TitrationStep, str, str]]]:
+    dp = text.dose_plan
+    words = _Words(regimen, text, fmt)
+    steps = _sorted_steps(regimen)
+    plan: list[DoseStep] = []
+    described: list[tuple[TitrationStep, str, str]] = []
+    used: set[str] = set()
+    for step in steps:
+        times = _times(text, step.times_per_day)
+        used.update(times)
+        if step.to_date is None:
+            dates = text.dates.from_.format(start=fmt.short_date(step.from_date))
+        elif step.to_date == step.from_date:
+            dates = fmt.short_date(step.from_date)
+        else:
+            dates = text.dates.range.format(
+                start=fmt.short_date(step.from_date), end=fmt.short_date(step.to_date)
+            )
+        amount, picture = words.amount(step.dose_mg, step.volume_ml, step.amount)
+        time_words = fmt.join([text.ums.words[t] for t in times])
+        plan.append(DoseStep(dates, amount, times, time_words, picture))
+        described.append((step, dates, amount))
+    order = sorted(used, key=text.ums.order)
+    blocks: list[Block] = [Para(line) for line in pick(dp.intro, facts)]
+    blocks.append(
+        DosePlan(
+            header=dp.header,
+            steps=tuple(plan),
+            time_labels=tuple((t, text.ums.labels[t]) for t in order),
+        )
+    )
+    last_step, _, last_amount = described[-1]
+    if last_step.to_date is None and len(steps) > 1 and "titrating" in facts:
+        for line in pick(dp.keep_going, facts):
+            blocks.append(
+                Para(
+                    line.format(date=fmt.long_date(last_step.from_date), amount=last_amount),
+                    "strong",
                 )
             )
-        blocks.append(Para(dns.taper_intro))
-        blocks.append(
-            Table(
-                "taper",
-                (labels.days, labels.when, labels.each_dose, labels.total),
-                tuple(rows),
-            )
-        )
-        blocks.append(Para(dns.taper_end))
-    else:
-        blocks.append(Para(dns.no_taper))
-    return Section("do_not_stop", dns.heading, tuple(blocks))
+    how = pick(dp.how, facts)
+    if how:
+        blocks.append(Bullets(tuple(how)))
+    return Section("doses", dp.heading, tuple(blocks), page=1), described
 
 
-def _missed_dose(recommendation: Recommendation, text: HandoutText) -> Section:
-    """The engine's rule for this patient (the adult or the child version), word for word."""
-    md = text.sections.missed_dose
-    rule = _clean(recommendation.missed_dose.text) or md.fallback
-    return Section("missed_dose", md.heading, (Para(rule, "strong"),))
+def _side_effects(text: HandoutText, facts: Facts) -> Section:
+    se = text.side_effects
+    blocks: list[Block] = [Para(line) for line in pick(se.intro, facts)]
+    blocks.append(Bullets(se.items))
+    blocks.extend(Para(line) for line in pick(se.after, facts))
+    return Section("side_effects", se.heading, tuple(blocks))
 
 
-def _your_health(recommendation: Recommendation, text: HandoutText) -> Section | None:
-    """What the alerts about this patient's health say to the patient (kidneys, liver, ...)."""
-    yh = text.sections.your_health
-    items: list[str] = []
-    for alert in recommendation.alerts:
-        if alert.category == "interaction":
-            continue
-        words = _clean(alert.patient_text)
-        if words and words not in items:
-            items.append(words)
-    if not items:
-        return None
-    return Section("your_health", yh.heading, (Para(yh.intro), Bullets(tuple(items))))
+def _medicine_name(typed: str, generic: str) -> str:
+    if generic and typed.lower() != generic.lower():
+        return f"{typed} ({generic})"
+    return typed or generic
 
 
-def _alcohol_medicines(recommendation: Recommendation, text: HandoutText) -> Section:
-    am = text.sections.alcohol_medicines
-    blocks: list[Block] = [Para(am.alcohol, "strong")]
+def _medicines(
+    recommendation: Recommendation, text: HandoutText, facts: Facts, fmt: LocaleFormat
+) -> Section:
+    """This patient's own medicines, one line each with what to do; then the general lines."""
+    md = text.medicines
     items: list[tuple[str, str]] = []
-    general: list[str] = []
-    for alert in recommendation.alerts:
-        if alert.category != "interaction":
+    for match in recommendation.comedications:
+        if match.status != "matched":
             continue
-        names = _medicine_names(alert, recommendation)
-        words = _clean(alert.patient_text)
-        if names:
-            items.append((names, words or am.watch_default))
-        elif words and words not in general:
-            general.append(words)
+        name = _medicine_name(_clean(match.text), _clean(match.name))
+        advice = next((md.by_class[c] for c in match.classes if c in md.by_class), "")
+        if not match.classes:
+            continue  # matched, with no interaction with baclofen: nothing to say
+        if name and not any(name == n for n, _ in items):
+            items.append((name, advice or md.default))
+    blocks: list[Block] = []
     if items:
-        blocks.append(Para(am.yours_intro))
+        blocks.append(Para(md.intro_child if "child" in facts else md.intro))
         blocks.append(NamedItems(tuple(items)))
+    unchecked = [_clean(t) for t in recommendation.unrecognized_comedications if _clean(t)]
+    for match in recommendation.comedications:  # unknown parts of a combination product
+        unchecked.extend(_clean(p) for p in getattr(match, "unchecked_parts", ()) if _clean(p))
+    if unchecked:
+        blocks.append(Para(md.unchecked.format(names=fmt.join(unchecked))))
+    general = pick(md.general, facts)
     if general:
         blocks.append(Bullets(tuple(general)))
-    unchecked = tuple(_clean(t) for t in recommendation.unrecognized_comedications if _clean(t))
-    if unchecked:
-        blocks.append(Para(am.unchecked_intro))
-        blocks.append(Bullets(unchecked))
-    blocks.append(Para(am.general))
-    return Section("alcohol_medicines", am.heading, tuple(blocks))
+    return Section("medicines", md.heading, tuple(blocks))
 
 
-def _tests(recommendation: Recommendation, text: HandoutText) -> Section:
-    """Every monitoring item of the plan with its date, in the patient's words."""
-    tests = text.sections.tests
-    labels = text.labels
-    blocks: list[Block] = [Para(tests.intro)]
-    items = sorted(
-        recommendation.monitoring,
-        key=lambda m: (m.due_date is None, m.due_date or date.max, m.id),
-    )
-    rows: list[tuple[str, ...]] = []
-    for item in items:
-        name, when = tests.plain(item.id, item.every_months)
-        rows.append(
-            (
-                name or _clean(item.what),
-                when or _clean(item.when),
-                long_date(item.due_date) if item.due_date else tests.no_date,
-            )
-        )
+def _lines_section(section_id: str, source: Any, facts: Facts) -> Section | None:
+    lines = pick(source.lines, facts)
+    if not lines:
+        return None
+    blocks: tuple[Block, ...] = (Para(lines[0]),) if len(lines) == 1 else (Bullets(tuple(lines)),)
+    return Section(section_id, source.heading, blocks)
+
+
+def _tests(
+    recommendation: Recommendation, text: HandoutText, facts: Facts, fmt: LocaleFormat
+) -> Section:
+    """Each check-up once, with its dates moved to the next working day."""
+    tt = text.tests
+    blocks: list[Block] = [Para(line) for line in pick(tt.intro, facts)]
+    grouped: dict[str, list[date]] = {}
+    for item in sorted(recommendation.monitoring, key=lambda m: (m.due_date or date.max, m.id)):
+        name = tt.name(item.id)
+        days = grouped.setdefault(name, [])
+        if item.due_date is not None:
+            due = next_working_day(item.due_date)
+            if due not in days:
+                days.append(due)
+    rows: list[tuple[str, str]] = []
+    moved = False
+    for item_name, days in grouped.items():
+        rows.append((item_name, fmt.join([fmt.short_date(d) for d in days])))
+    for item in recommendation.monitoring:
+        if item.due_date is not None and next_working_day(item.due_date) != item.due_date:
+            moved = True
     if rows:
-        blocks.append(Table("tests", (labels.test, labels.when, labels.due), tuple(rows)))
+        blocks.append(NamedItems(tuple(rows)))
+        if moved:
+            blocks.append(Para(tt.working_days, "note"))
     else:
-        blocks.append(Para(tests.none))
-    return Section("tests", tests.heading, tuple(blocks))
+        blocks.append(Para(tt.none))
+    return Section("tests", tt.heading, tuple(blocks))
 
 
-def _pregnancy(recommendation: Recommendation, text: HandoutText) -> Section | None:
-    preg = text.sections.pregnancy
+def _missed_dose(text: HandoutText, facts: Facts) -> Section:
+    md = text.missed_dose
+    return Section("missed_dose", md.heading, (Para(md.child if "child" in facts else md.adult),))
+
+
+def _child(text: HandoutText, facts: Facts, country: dict[str, str]) -> Section | None:
+    if "child" not in facts:
+        return None
+    ch = text.child
+    items = tuple(
+        (item.heading, item.text.format(emergency=country["emergency_number"])) for item in ch.items
+    )
+    return Section("child", ch.heading, (QandA(items),))
+
+
+def _pregnancy(recommendation: Recommendation, text: HandoutText, facts: Facts) -> Section | None:
     case = recommendation.case
-    conditions = set(case.get("conditions") or ())
-    pregnant = "pregnancy" in conditions
-    breastfeeding = "breastfeeding" in conditions
-    low, high = preg.female_age_range
+    low, high = text.pregnancy.female_age_range
     age = case.get("age_years")
     could_be = case.get("sex") == "female" and isinstance(age, int | float) and low <= age <= high
-    if not (pregnant or breastfeeding or could_be):
+    if not ("pregnant" in facts or "breastfeeding" in facts or could_be):
         return None
-    paragraphs: list[str] = []
-    if pregnant or not breastfeeding:
-        paragraphs.extend(preg.pregnancy)
-    if breastfeeding or not pregnant:
-        paragraphs.extend(preg.breastfeeding)
-    return Section("pregnancy", preg.heading, tuple(Para(p) for p in paragraphs))
+    return _lines_section("pregnancy", text.pregnancy, facts)
 
 
-def _storage(regimen: Regimen, text: HandoutText) -> Section:
-    """The engine's storage words for the dispensed product (some liquids: the fridge)."""
-    st = text.sections.storage
-    form = text.formulations[regimen.formulation.code]
-    specific = _clean(regimen.formulation.storage) or form.storage
-    items = [specific]
-    if "children" not in specific.lower():
-        items.append(st.general)
-    return Section("storage", st.heading, (Bullets(tuple(items)),))
-
-
-def _diary(calendar: DoseCalendar, text: HandoutText) -> Diary:
+def _diary(
+    described: list[tuple[TitrationStep, str, str]],
+    regimen: Regimen,
+    text: HandoutText,
+    facts: Facts,
+    fmt: LocaleFormat,
+) -> Diary:
     dt = text.diary
-    days = tuple(
-        DiaryDay(
-            day=d.day,
-            date_text=d.date_text,
-            cells=tuple(d.amount_at(t) or "" for t in calendar.times),
+    days: list[DiaryDay] = []
+    lines: list[str] = []
+    for step, dates, amount in described:
+        times = _times(text, step.times_per_day)
+        lines.append(dt.step_line.format(dates=dates, amount=amount))
+        length = (
+            step.to_day - step.from_day + 1
+            if step.to_day is not None
+            else max(1, regimen.step_interval_days)
         )
-        for d in calendar.days
-    )
+        for offset in range(length):
+            days.append(
+                DiaryDay(
+                    date_text=fmt.short_date(step.from_date + timedelta(days=offset)),
+                    amount=amount,
+                    times=times,
+                    new_step=offset == 0,
+                )
+            )
+    used = sorted({t for d in days for t in d.times}, key=text.ums.order)
     return Diary(
         heading=dt.heading,
-        intro=dt.intro,
-        day_label=text.labels.day,
-        date_label=text.labels.date,
-        time_labels=calendar.time_labels,
-        box=dt.box,
-        days=days,
+        intro=dt.intro_child if "child" in facts else dt.intro,
+        steps=tuple(lines),
+        date_label=text.dose_plan.header[0],
+        amount_label=text.dose_plan.header[1],
+        time_labels=tuple((t, text.ums.labels[t]) for t in used),
+        days=tuple(days),
         notes_heading=dt.notes_heading,
         notes_intro=dt.notes_intro,
         notes_lines=dt.notes_lines,
     )
+
+
+# ---------------------------------------------------------------- builder
+
+
+def _country_facts(kb: Any | None, country: str) -> dict[str, str]:
+    from baclofen_cds.logic.handout_countries import country_facts
+
+    return country_facts(kb, country)
 
 
 def build_handout(
@@ -601,62 +656,94 @@ def build_handout(
     prescriber: str | None = None,
     clinic_name: str | None = None,
     clinic_phone: str | None = None,
+    language: str | None = None,
     kb: Any | None = None,
     text: HandoutText | None = None,
 ) -> HandoutContent:
     """The patient handout for one recommendation.
 
-    Names default to the case's `patient` and the recommendation's local policy
-    (`clinic_name`, `clinic_phone`); a field left empty is printed as a line to write on.
-    Raises `HandoutError` when there is no regimen to explain (contraindicated, or no
-    dose could be suggested) or the regimen breaks the contract.
+    Names default to the case's `patient`; the clinic, its phone and the country come from
+    the recommendation's policy (`clinic_name`, `clinic_phone`, `country`), the language from
+    the case's `handout_language`. Raises `HandoutError` when there is nothing safe to print:
+    no regimen (withheld or contraindicated), no clinic phone to call, no country (the
+    emergency number), or a language the clinic's policy does not enable.
     """
     regimen = recommendation.regimen
     if regimen is None:
+        withheld = getattr(recommendation, "regimen_withheld", None)
+        reason = _clean(
+            getattr(withheld, "reason", None)
+            or (withheld.get("reason") if isinstance(withheld, dict) else None)
+        )
+        if reason:
+            raise HandoutError(f"no patient handout: the regimen is withheld ({reason})")
         raise HandoutError(
             f"no patient handout: there is no regimen (status {recommendation.status}: "
             f"{_clean(recommendation.status_reason) or 'no dose can be suggested'})"
         )
-    if text is None:
-        text = load_handout_text(kb)
-    patient = _case_patient(recommendation.case)
     policy = recommendation.policy or {}
+    case = recommendation.case
+    lang = language or str(case.get("handout_language") or "en")
+    enabled = tuple(policy.get("languages_enabled") or ("en",))
+    if lang not in enabled:
+        raise HandoutError(
+            f"no patient handout: language {lang!r} is not enabled in the clinic's policy "
+            f"(languages_enabled: {', '.join(enabled)})"
+        )
+    phone = _clean(clinic_phone if clinic_phone is not None else policy.get("clinic_phone"))
+    if not phone:
+        raise HandoutError(
+            "no patient handout: no clinic phone number to call (set clinic_phone in the "
+            "clinic's policy, or give --clinic-phone)"
+        )
+    country_code = _clean(policy.get("country"))
+    if not country_code:
+        raise HandoutError(
+            "no patient handout: the clinic's country is not set (country GB or US in the "
+            "clinic's policy, or --country): it decides the emergency number"
+        )
+    country = _country_facts(kb, country_code)
+    if text is None:
+        text = load_handout_text(kb, lang)
+    fmt = LocaleFormat(text.locale, text.dates.short, text.dates.long, text.labels.and_word)
+    facts = case_facts(recommendation, regimen, text, country_code)
+    found = case.get("patient")
+    patient: dict[str, Any] = found if isinstance(found, dict) else {}
     name = _clean(patient_name if patient_name is not None else patient.get("name"))
     pid = _clean(patient_id if patient_id is not None else patient.get("id"))
     clinic = _clean(clinic_name if clinic_name is not None else policy.get("clinic_name"))
-    phone = _clean(clinic_phone if clinic_phone is not None else policy.get("clinic_phone"))
     labels = text.labels
     fields = (
         Field(labels.name, name),
         Field(labels.patient_id, pid),
-        Field(labels.printed_on, long_date(printed_on)),
+        Field(labels.printed_on, fmt.pattern_date(printed_on, text.dates.printed)),
         Field(labels.prescriber, _clean(prescriber)),
-        Field(labels.clinic, clinic),
-        Field(labels.phone, phone),
     )
+    doses, described = _dose_section(regimen, text, facts, fmt)
     sections: list[Section | None] = [
-        _purpose_section(recommendation, regimen, text),
-        _calendar_section(regimen, text),
-        _how_to_take(recommendation, regimen, text),
-        _bullet_section("first_weeks", text.sections.first_weeks),
-        _bullet_section("side_effects", text.sections.side_effects),
-        _bullet_section("get_help", text.sections.get_help, urgent=True),
-        _do_not_stop(recommendation, text),
-        _missed_dose(recommendation, text),
-        _alcohol_medicines(recommendation, text),
-        _your_health(recommendation, text),
-        Section("driving", text.sections.driving.heading, (Para(text.sections.driving.text),)),
-        _tests(recommendation, text),
+        _medicine_section(recommendation, regimen, text, facts, fmt),
+        _key_facts(
+            regimen,
+            text=text,
+            facts=facts,
+            fmt=fmt,
+            country=country,
+            clinic=clinic,
+            phone=phone,
+        ),
+        doses,
+        _side_effects(text, facts),
+        _medicines(recommendation, text, facts, fmt),
+        _lines_section("health", text.health, facts),
+        _tests(recommendation, text, facts, fmt),
+        _missed_dose(text, facts),
+        _child(text, facts, country),
+        _pregnancy(recommendation, text, facts),
+        _lines_section("storage", text.storage, facts),
     ]
-    sections.append(_pregnancy(recommendation, text))
-    sections.append(_storage(regimen, text))
-    built = tuple(s for s in sections if s is not None)
-    calendar = next(
-        b for s in built if s.id == "calendar" for b in s.blocks if isinstance(b, DoseCalendar)
-    )
-    footer = f"{text.document.title}: {name}" if name else text.document.title
+    title = text.document.title_child if "child" in facts else text.document.title
     return HandoutContent(
-        title=text.document.title,
+        title=title,
         subject=text.document.subject,
         author=clinic or "Baclofen CDS",
         language=text.language,
@@ -664,26 +751,59 @@ def build_handout(
         patient_id=pid,
         printed_on=printed_on,
         fields=fields,
-        sections=built,
-        diary=_diary(calendar, text),
-        footer=footer,
+        sections=tuple(s for s in sections if s is not None),
+        diary=_diary(described, regimen, text, facts, fmt),
+        footer=f"{title}: {name}" if name else title,
         blank=labels.blank,
+        page_word=text.document.page_word,
+        of_word=text.document.of_word,
+        facts=facts.true,
     )
 
 
-def plain_text(content: HandoutContent) -> str:
-    """The handout's words in reading order, one line per paragraph or row.
+def printable_languages(recommendation: Recommendation) -> tuple[str, ...]:
+    """The languages a handout may be printed in for this recommendation (the print
+    dialog's choices): the text files that exist, as far as the clinic's policy enables them."""
+    from baclofen_cds.logic.handout_text import LANGUAGES
 
-    For a readability check before printing (the window can show the grade) and for tests.
+    enabled = tuple((recommendation.policy or {}).get("languages_enabled") or ("en",))
+    return tuple(code for code in LANGUAGES if code in enabled)
+
+
+def prose(content: HandoutContent) -> list[str]:
+    """The handout's sentences and list items a patient reads as prose (no tables, no dates).
+
+    For the readability check: each item is one unit (a bullet is read as a sentence).
     """
+    out: list[str] = []
+    for section in content.sections:
+        for block in section.blocks:
+            if isinstance(block, Para):
+                out.append(block.text)
+            elif isinstance(block, Bullets):
+                out.extend(block.items)
+            elif isinstance(block, NamedItems) and section.id == "medicines":
+                out.extend(desc for _, desc in block.items)
+            elif isinstance(block, KeyFacts):
+                out.extend(block.lines)
+                out.extend(block.help_signs)
+                out.extend(block.contact)
+            elif isinstance(block, QandA):
+                out.extend(answer for _, answer in block.items)
+    return out
+
+
+def plain_text(content: HandoutContent) -> str:
+    """The handout's words in reading order, one line per paragraph, item or row."""
     lines: list[str] = [content.title]
     lines.extend(f"{f.label}: {f.value or content.blank}" for f in content.fields)
     for section in content.sections:
-        lines.append(section.heading)
+        if section.heading:
+            lines.append(section.heading)
         for block in section.blocks:
             lines.extend(_block_lines(block))
-    lines.append(content.diary.heading)
-    lines.append(content.diary.intro)
+    diary = content.diary
+    lines.extend([diary.heading, diary.intro, *diary.steps, diary.notes_heading, diary.notes_intro])
     return "\n".join(lines)
 
 
@@ -692,13 +812,14 @@ def _block_lines(block: Block) -> Iterable[str]:
         yield block.text
     elif isinstance(block, Bullets):
         yield from block.items
-    elif isinstance(block, NamedItems):
+    elif isinstance(block, NamedItems | QandA):
         yield from (f"{term}: {desc}" for term, desc in block.items)
-    elif isinstance(block, Table):
-        yield " ".join(block.header)
-        yield from (" ".join(row) for row in block.rows)
+    elif isinstance(block, KeyFacts):
+        yield from block.lines
+        yield block.help_intro
+        yield from block.help_signs
+        yield from block.contact
     else:
-        yield " ".join((block.day_label, block.date_label, *block.time_labels, block.total_label))
-        for day in block.days:
-            cells = [day.amount_at(t) or block.no_dose for t in block.times]
-            yield " ".join((str(day.day), day.date_text, *cells, day.daily_total))
+        yield " ".join(block.header)
+        for step in block.steps:
+            yield f"{step.dates}: {step.amount}, {step.time_words}"

@@ -1,33 +1,42 @@
-"""The plain-language text of the handout, as validated data.
+"""The plain-language text of the handout, one validated file per language.
 
-The words a patient reads (what the medicine is for, how to take it, side effects, the
-"get help now" signs, withdrawal, driving, alcohol, storage, pregnancy) are clinical
-content. They live in `resources/knowledge/handout_text.yaml`, each block with its source
-ids, and are validated here: a broken file stops the handout with one clear message
-naming the field (fail closed), never a half-written leaflet.
+The words a patient reads are clinical content. They live in
+`resources/knowledge/handout_text.yaml` (English) and `handout_text.<lang>.yaml` (one file
+per other language, the same keys), each block with its source ids and each file with its
+own reviewer and review date. A broken file stops the handout with one message naming the
+field (fail closed), never a half-written leaflet; `missing_keys` lists the keys one
+language has and another lacks (`baclofen-cds knowledge check` prints them).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from baclofen_cds.logic.case import FORMULATIONS, INDICATIONS
+from baclofen_cds.logic.handout_rules import Facts, known_fact
 
 DOCUMENT_NAME = "handout_text"
-SCHEMA = "handout_text/1"
+SCHEMA = "handout_text/2"
+#: Languages a handout can be printed in; the first is the reference for key checks.
+LANGUAGES: tuple[str, ...] = ("en", "es")
+
+
+def document_name(language: str) -> str:
+    """ "handout_text" for English, "handout_text.es" for Spanish."""
+    return DOCUMENT_NAME if language == LANGUAGES[0] else f"{DOCUMENT_NAME}.{language}"
 
 
 class HandoutTextError(ValueError):
-    """The handout text file is missing or invalid: one message naming the field."""
+    """A handout text file is missing or invalid: one message naming the field."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{DOCUMENT_NAME}.yaml: {field}: {message}")
+    def __init__(self, field: str, message: str, document: str = DOCUMENT_NAME) -> None:
+        super().__init__(f"{document}.yaml: {field}: {message}")
         self.field = field
         self.message = message
 
@@ -36,11 +45,43 @@ class _Text(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Line(_Text):
+    """One sentence, printed only when its rule holds for this patient."""
+
+    text: str = Field(min_length=1)
+    when: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+    @field_validator("when", "unless")
+    @classmethod
+    def _known(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for fact in value:
+            if not known_fact(fact):
+                raise ValueError(f"unknown fact {fact!r}")
+        return value
+
+
+Lines = tuple[Line, ...]
+
+
+def pick(lines: Lines, facts: Facts) -> list[str]:
+    """The texts of the lines whose rule holds."""
+    return [line.text for line in lines if facts.holds(line.when, line.unless)]
+
+
 class DocumentText(_Text):
     title: str
+    title_child: str
     subject: str
     summary_title: str
     summary_subject: str
+    page_word: str
+    of_word: str
 
 
 class UmsText(_Text):
@@ -48,16 +89,15 @@ class UmsText(_Text):
 
     times_by_doses_per_day: dict[int, tuple[str, ...]]
     labels: dict[str, str]
+    words: dict[str, str]
 
-    @model_validator(mode="after")
-    def _times_have_labels(self) -> UmsText:
-        for count, times in self.times_by_doses_per_day.items():
+    @field_validator("times_by_doses_per_day")
+    @classmethod
+    def _counts(cls, value: dict[int, tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
+        for count, times in value.items():
             if len(times) != count:
                 raise ValueError(f"{count} doses a day must list {count} times, not {len(times)}")
-            for time in times:
-                if time not in self.labels:
-                    raise ValueError(f"time {time!r} has no label")
-        return self
+        return value
 
     def order(self, time: str) -> int:
         return list(self.labels).index(time)
@@ -68,164 +108,129 @@ class LabelsText(_Text):
     patient_id: str
     printed_on: str
     prescriber: str
-    clinic: str
-    phone: str
     blank: str
-    day: str
-    date: str
-    total: str
-    days: str
-    each_dose: str
-    when: str
-    test: str
-    due: str
-    no_dose: str
-    child_note: str
+    and_word: str
+
+
+class DatesText(_Text):
+    short: str
+    long: str
+    printed: str
+    range: str
+    from_: str = Field(alias="from")
+
+
+class AmountsText(_Text):
+    tablet_half: str
+    tablet_one: str
+    tablet_many: str
+    tablet_one_half: str
+    tablet_many_half: str
+    packet_one: str
+    packet_many: str
+    packets_of: str
+    liquid: str
+    with_mg: str
 
 
 class PurposeText(_Text):
-    heading: str
     medicine_line: str
     for_line: str
     sources: tuple[str, ...]
-    by_indication: dict[str, str]
-    origin_line: str
-    origins: dict[str, str]
+    by_indication: dict[str, Lines]
+    child_note: str
 
 
-class CalendarText(_Text):
+class KeyFactsText(_Text):
     heading: str
+    sources: tuple[str, ...]
+    lines: Lines
+    help_intro: str
+    help_signs: Lines
+    clinic_line: str
+    clinic_line_no_name: str
+    extra_lines: Lines
+
+
+class DosePlanText(_Text):
+    heading: str
+    sources: tuple[str, ...]
+    intro: Lines
+    header: tuple[str, str, str]
+    keep_going: Lines
+    how: Lines
+
+
+class SideEffectsText(_Text):
+    heading: str
+    sources: tuple[str, ...]
+    older_adult_age_years: float = Field(ge=0, le=120)
+    intro: Lines
+    items: tuple[str, ...]
+    after: Lines
+
+
+class MedicinesText(_Text):
+    heading: str
+    sources: tuple[str, ...]
     intro: str
-    liquid_line: str
-    after_line: str
-    most_line: str
-    same_line: str
-    sources: tuple[str, ...]
+    intro_child: str
+    by_class: dict[str, str]
+    default: str
+    unchecked: str
+    general: Lines
 
 
-class BulletSection(_Text):
+class LinesSection(_Text):
     heading: str
-    intro: str = ""
-    bullets: tuple[str, ...] = ()
-    outro: str = ""
     sources: tuple[str, ...]
+    lines: Lines
 
 
-class DoNotStopText(_Text):
-    heading: str
-    intro: str
-    signs_intro: str
-    bullets: tuple[str, ...]
-    outro: str
-    supply: str
-    taper_intro: str
-    taper_row_days: str
-    taper_end: str
-    no_taper: str
-    sources: tuple[str, ...]
-
-
-class MissedDoseText(_Text):
-    """The rule itself is the engine's (`recommendation.missed_dose.text`)."""
-
-    heading: str
-    fallback: str
-    sources: tuple[str, ...]
-
-
-class YourHealthText(_Text):
-    """Wraps the patient wording of the engine's alerts about this patient's health."""
-
-    heading: str
-    intro: str
-    sources: tuple[str, ...] = ()
-
-
-class AlcoholMedicinesText(_Text):
-    heading: str
-    alcohol: str
-    yours_intro: str
-    watch_default: str
-    unchecked_intro: str
-    general: str
-    sources: tuple[str, ...]
-
-
-class DrivingText(_Text):
-    heading: str
-    text: str
-    sources: tuple[str, ...]
-
-
-class TestWords(_Text):
-    name: str
-    when: str  # "{months}" is replaced by the item's interval in months
+class PregnancyText(LinesSection):
+    female_age_range: tuple[float, float]
 
 
 class TestsText(_Text):
     heading: str
-    intro: str
+    sources: tuple[str, ...]
+    intro: Lines
+    working_days: str
     none: str
-    no_date: str
-    sources: tuple[str, ...]
-    #: By monitoring id, or by the id without its last part ("monitor.mood.step2" ->
-    #: "monitor.mood"). An id missing here is shown with the engine's own words.
-    items: dict[str, TestWords]
+    #: By monitoring id, or by the id without its last part ("monitor.mood.step2").
+    items: dict[str, str]
+    other: str
 
-    def plain(self, item_id: str, every_months: int | None) -> tuple[str, str]:
-        """The patient's words (name, when) for a monitoring item; ("", "") if none."""
-        words = self.items.get(item_id) or self.items.get(item_id.rsplit(".", 1)[0])
-        if words is None:
-            return "", ""
-        when = words.when
-        if "{months}" in when:
-            when = when.format(months=every_months) if every_months else ""
-        return words.name, when
+    def name(self, item_id: str) -> str:
+        return self.items.get(item_id) or self.items.get(item_id.rsplit(".", 1)[0]) or self.other
 
 
-class PregnancyText(_Text):
+class MissedDoseText(_Text):
     heading: str
-    female_age_range: tuple[float, float]
-    pregnancy: tuple[str, ...]
-    breastfeeding: tuple[str, ...]
     sources: tuple[str, ...]
+    adult: str
+    child: str
 
 
-class StorageText(_Text):
+class ChildItem(_Text):
     heading: str
-    general: str
+    text: str
+
+
+class ChildText(_Text):
+    heading: str
     sources: tuple[str, ...]
-
-
-class SectionsText(_Text):
-    how_to_take: BulletSection
-    first_weeks: BulletSection
-    side_effects: BulletSection
-    get_help: BulletSection
-    do_not_stop: DoNotStopText
-    missed_dose: MissedDoseText
-    alcohol_medicines: AlcoholMedicinesText
-    your_health: YourHealthText
-    driving: DrivingText
-    tests: TestsText
-    pregnancy: PregnancyText
-    storage: StorageText
-
-
-class FormulationText(_Text):
-    unit_words: str
-    how_to_take: tuple[str, ...]
-    half: str = ""
-    storage: str
+    items: tuple[ChildItem, ...]
 
 
 class DiaryText(_Text):
     heading: str
     intro: str
+    intro_child: str
+    step_line: str
     notes_heading: str
     notes_intro: str
     notes_lines: int = Field(ge=0, le=30)
-    box: str = Field(min_length=1, max_length=1)
     sources: tuple[str, ...] = ()
 
 
@@ -237,6 +242,9 @@ class SummaryText(_Text):
     heading_acknowledgements: str
     not_acknowledged: str
     acknowledged: str
+    heading_override: str
+    override_line: str
+    withheld_line: str
     disclaimer: str
 
 
@@ -244,30 +252,48 @@ class HandoutText(_Text):
     """Every word of the handout that is not computed from the recommendation."""
 
     schema_id: str = Field(alias="schema")
-    reviewed: str
     language: str
+    locale: str
+    reviewed: str
+    reviewed_by: str = Field(min_length=1)
     medicine: str
     document: DocumentText
     ums: UmsText
     labels: LabelsText
+    dates: DatesText
+    amounts: AmountsText
     purpose: PurposeText
-    calendar: CalendarText
-    sections: SectionsText
-    formulations: dict[str, FormulationText]
+    forms: dict[str, str]
+    key_facts: KeyFactsText
+    dose_plan: DosePlanText
+    side_effects: SideEffectsText
+    medicines: MedicinesText
+    health: LinesSection
+    tests: TestsText
+    missed_dose: MissedDoseText
+    child: ChildText
+    pregnancy: PregnancyText
+    storage: LinesSection
     diary: DiaryText
     summary: SummaryText
 
-    @model_validator(mode="after")
-    def _complete(self) -> HandoutText:
-        if self.schema_id != SCHEMA:
+    @field_validator("schema_id")
+    @classmethod
+    def _schema(cls, value: str) -> str:
+        if value != SCHEMA:
             raise ValueError(f"schema must be {SCHEMA!r}")
+        return value
+
+    def model_post_init(self, __context: Any) -> None:
         for code in INDICATIONS:
             if code not in self.purpose.by_indication:
                 raise ValueError(f"purpose.by_indication has no text for {code!r}")
         for code in FORMULATIONS:
-            if code not in self.formulations:
-                raise ValueError(f"formulations has no text for {code!r}")
-        return self
+            if code not in self.forms:
+                raise ValueError(f"forms has no text for {code!r}")
+        for time in ("morning", "midday", "evening", "bedtime"):
+            if time not in self.ums.labels or time not in self.ums.words:
+                raise ValueError(f"ums has no label or word for {time!r}")
 
     def source_ids(self) -> frozenset[str]:
         """Every source id the text cites (for the check against the source register)."""
@@ -292,46 +318,123 @@ class HandoutText(_Text):
         return frozenset(found)
 
 
-def parse_handout_text(data: Any) -> HandoutText:
+def parse_handout_text(data: Any, document: str = DOCUMENT_NAME) -> HandoutText:
     """Validate the parsed YAML; raise `HandoutTextError` naming the first bad field."""
     if not isinstance(data, Mapping):
-        raise HandoutTextError("document", "must be a mapping")
+        raise HandoutTextError("document", "must be a mapping", document)
     try:
         return HandoutText.model_validate(dict(data))
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first.get("loc", ())) or "document"
-        raise HandoutTextError(loc, str(first.get("msg", "is not valid"))) from None
+        msg = str(first.get("msg", "is not valid")).removeprefix("Value error, ")
+        raise HandoutTextError(loc, msg, document) from None
+    except ValueError as exc:  # model_post_init
+        raise HandoutTextError("document", str(exc), document) from None
+
+
+def _key_paths(node: Any, prefix: str = "") -> Iterator[str]:
+    """Every mapping key path of a parsed YAML document ("key_facts.help_intro")."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if key in ("text", "when", "unless") and prefix:
+                continue
+            path = f"{prefix}.{key}" if prefix else str(key)
+            yield path
+            yield from _key_paths(value, path)
+
+
+_NOT_TRANSLATED = frozenset({"language", "locale", "reviewed", "reviewed_by"})
+
+
+def missing_keys(reference: Any, other: Any) -> tuple[list[str], list[str]]:
+    """(keys of `reference` that `other` lacks, keys of `other` that `reference` lacks)."""
+    ref = set(_key_paths(reference))
+    oth = set(_key_paths(other))
+    return sorted(ref - oth), sorted(oth - ref)
 
 
 @functools.cache
-def _packaged_text() -> HandoutText:
-    path = resources.files("baclofen_cds").joinpath(
-        "resources", "knowledge", f"{DOCUMENT_NAME}.yaml"
-    )
+def _packaged_raw(document: str) -> Any:
+    path = resources.files("baclofen_cds").joinpath("resources", "knowledge", f"{document}.yaml")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise HandoutTextError("document", f"cannot be read ({exc})") from None
-    return parse_handout_text(data)
+        raise HandoutTextError("document", f"cannot be read ({exc})", document) from None
 
 
-_BY_KB_HASH: dict[str, HandoutText] = {}
+@functools.cache
+def _packaged_text(language: str) -> HandoutText:
+    document = document_name(language)
+    return parse_handout_text(_packaged_raw(document), document)
 
 
-def load_handout_text(kb: Any | None = None) -> HandoutText:
-    """The handout text of a knowledge base (or of the packaged one when `kb` is None).
+_BY_KB_HASH: dict[tuple[str, str], HandoutText] = {}
 
-    With a knowledge base, the text is read through `kb.extra_document("handout_text")`,
-    so it is covered by the knowledge-base hash recorded with every assessment.
-    """
+
+def raw_handout_text(kb: Any | None, language: str) -> Any:
+    """The parsed (not validated) YAML of one language's text."""
+    if language not in LANGUAGES:
+        raise HandoutTextError("language", f"{language!r} is not one of {list(LANGUAGES)}")
+    document = document_name(language)
     if kb is None or not hasattr(kb, "extra_document"):
-        return _packaged_text()
-    key = str(getattr(kb, "sha256", ""))
-    cached = _BY_KB_HASH.get(key) if key else None
+        return _packaged_raw(document)
+    try:
+        return kb.extra_document(document)
+    except Exception as exc:  # KnowledgeBaseError: file missing or not YAML
+        raise HandoutTextError("document", str(exc), document) from None
+
+
+def load_handout_text(kb: Any | None = None, language: str = "en") -> HandoutText:
+    """One language's handout text, of a knowledge base (or the packaged one when `kb` is None).
+
+    With a knowledge base, the text is read through `kb.extra_document(...)`, so it is covered
+    by the knowledge-base hash recorded with every assessment.
+    """
+    if language not in LANGUAGES:
+        raise HandoutTextError("language", f"{language!r} is not one of {list(LANGUAGES)}")
+    if kb is None or not hasattr(kb, "extra_document"):
+        return _packaged_text(language)
+    key = (str(getattr(kb, "sha256", "")), language)
+    cached = _BY_KB_HASH.get(key) if key[0] else None
     if cached is not None:
         return cached
-    text = parse_handout_text(kb.extra_document(DOCUMENT_NAME))
-    if key:
+    document = document_name(language)
+    text = parse_handout_text(raw_handout_text(kb, language), document)
+    if text.language != language:
+        raise HandoutTextError("language", f"must be {language!r}", document)
+    if key[0]:
         _BY_KB_HASH[key] = text
     return text
+
+
+def missing_class_lines(kb: Any, language: str) -> list[str]:
+    """Interaction classes of the knowledge base with no patient line in this language.
+
+    Not an error: such a medicine is printed with the text's default ("Ask your pharmacist
+    what to watch for"); `knowledge check` warns, and a test holds the shipped files to none.
+    """
+    lines = load_handout_text(kb, language).medicines.by_class
+    return [cls for cls in getattr(kb, "classes_by_id", {}) if cls not in lines]
+
+
+def check_languages(kb: Any | None = None) -> list[tuple[str, str, str, list[str]]]:
+    """Every language's (code, reviewed, reviewed_by, problems): validation and missing keys."""
+    out: list[tuple[str, str, str, list[str]]] = []
+    reference = raw_handout_text(kb, LANGUAGES[0])
+    for language in LANGUAGES:
+        problems: list[str] = []
+        reviewed = reviewed_by = ""
+        try:
+            text = load_handout_text(kb, language)
+            reviewed, reviewed_by = text.reviewed, text.reviewed_by
+        except HandoutTextError as exc:
+            problems.append(str(exc))
+        if language != LANGUAGES[0] and not problems:
+            lacks, extra = missing_keys(reference, raw_handout_text(kb, language))
+            lacks = [k for k in lacks if k not in _NOT_TRANSLATED]
+            extra = [k for k in extra if k not in _NOT_TRANSLATED]
+            problems.extend(f"missing key {k}" for k in lacks)
+            problems.extend(f"key {k} is not in the English text" for k in extra)
+        out.append((language, reviewed, reviewed_by, problems))
+    return out

@@ -61,6 +61,9 @@ _PARENS = re.compile(r"[(\[{]([^)\]}]*)[)\]}]")
 _BARE_NUMBER = re.compile(r"\b([a-z][a-z]*)[\s-]+([1-4])\b(?!\s*(?:[.,/]\d|%|[a-z\u00b5\u03bc]))")
 
 
+_PRODUCT_NUMBER = re.compile(r"(?:#\s*\d\s*)+")  # a stray "#3" once its product is read
+
+
 def _lookup(text: str, kb: KnowledgeBase) -> DrugName | None:
     """The name as written first ("Panadol Night"), then with every extra word set aside."""
     vocab = kb.interactions.matching
@@ -85,7 +88,7 @@ def _read(text: str, kb: KnowledgeBase) -> tuple[list[DrugName], list[str]]:
     for part in parts:
         drugs, missing = _with_note(part, kb)
         found.extend(d for d in drugs if d not in found)
-        unknown.extend(missing)
+        unknown.extend(m for m in missing if not _PRODUCT_NUMBER.fullmatch(m.strip()))
     return found, unknown
 
 

@@ -966,27 +966,13 @@ def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
 
     sources_by_id = _unique("sources.yaml", "source", ((s.id, s) for s in sources.sources))
     checker = _CrossCheck(sources_by_id)
-
     checker.rule("kb.yaml", meta.hard_ceiling)
-    for r in (
-        renal.band_rule,
-        renal.cockcroft_gault,
-        renal.weight_policy,
-        renal.ckd_epi_2021,
-        renal.schwartz_bedside,
-        renal.measured_overrides,
-        renal.dialysis,
-    ):
-        checker.rule("renal.yaml", r)
+    _check_renal(renal, checker)
     formulations = _unique(
         "formulations.yaml", "formulation", ((f.code, f) for f in forms.formulations)
     )
-    for f in forms.formulations:
-        checker.source_ids("formulations.yaml", f.code, f.sources)
     alert_map = _unique("alerts.yaml", "alert", ((a.id, a) for a in alerts.alerts))
-    for f in forms.formulations:
-        if f.alert is not None and f.alert not in alert_map:
-            raise KnowledgeBaseError(f"formulations.yaml: {f.code}: unknown alert {f.alert!r}")
+    _check_formulations(forms, alert_map, checker)
     for a in alerts.alerts:
         checker.rule("alerts.yaml", a)
         if a.indicator != "info" and _unverified_only(a.sources, sources_by_id):
@@ -994,37 +980,10 @@ def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
                 f"alerts.yaml: {a.id}: every source is grade U (unverified), "
                 "so it can be info at most"
             )
-    for rule in dosing.rules:
-        checker.rule("dosing.yaml", rule)
-        if rule.alert is not None and rule.alert not in alert_map:
-            raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown alert {rule.alert!r}")
-        for ind in rule.applies.indications or ():
-            if ind not in meta.indications:
-                raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown indication {ind!r}")
-    checker.rule("dosing.yaml", dosing.beers)
-    if dosing.beers.alert not in alert_map:
-        raise KnowledgeBaseError(f"dosing.yaml: beers: unknown alert {dosing.beers.alert!r}")
-    for oa in dosing.origin_alerts:
-        if oa.alert not in alert_map:
-            raise KnowledgeBaseError(f"dosing.yaml: origin_alerts: unknown alert {oa.alert!r}")
-        for origin in oa.origins:
-            if origin not in meta.spasticity_origins:
-                raise KnowledgeBaseError(f"dosing.yaml: origin_alerts: unknown origin {origin!r}")
-    for ref in (dosing.no_rule_alert, dosing.start_not_dispensable_alert):
-        if ref not in alert_map:
-            raise KnowledgeBaseError(f"dosing.yaml: unknown alert {ref!r}")
-    checker.rule("dosing.yaml", dosing.hard_stop)
-    for pr in dosing.plausibility:
-        checker.rule("dosing.yaml", pr)
-        if pr.alert not in alert_map:
-            raise KnowledgeBaseError(f"dosing.yaml: {pr.id}: unknown alert {pr.alert!r}")
     conditions_by_id = _unique(
         "conditions.yaml", "condition", ((c.id, c) for c in conditions.conditions)
     )
-    for rule in dosing.rules:
-        for cond in rule.applies.conditions or ():
-            if cond not in conditions_by_id:
-                raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown condition {cond!r}")
+    _check_dosing(dosing, meta, alert_map, conditions_by_id, checker)
     for c in conditions.conditions:
         checker.rule("conditions.yaml", c)
         if c.tier != "INFO" and _unverified_only(c.sources, sources_by_id):
@@ -1034,52 +993,20 @@ def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
             )
         if c.group not in conditions.groups:
             raise KnowledgeBaseError(f"conditions.yaml: {c.id}: unknown group {c.group!r}")
-    classes_by_id = _unique(
-        "interactions.yaml", "interaction class", ((c.id, c) for c in interactions.classes)
+    classes_by_id, hazards_by_id = _check_interactions(
+        interactions,
+        meta=meta,
+        sources_by_id=sources_by_id,
+        alert_map=alert_map,
+        conditions_by_id=conditions_by_id,
+        checker=checker,
     )
-    hazards_by_id = _unique(
-        "interactions.yaml", "hazard", ((h.id, h) for h in interactions.hazards)
-    )
-    for hz in interactions.hazards:
-        checker.rule("interactions.yaml", hz)
-        for cond in hz.conditions:
-            if cond not in conditions_by_id:
-                raise KnowledgeBaseError(f"interactions.yaml: {hz.id}: unknown condition {cond!r}")
-    for ic in interactions.classes:
-        checker.rule("interactions.yaml", ic)
-        _check_class_evidence(ic, sources_by_id, hazards_by_id, meta)
-        for esc in ic.escalations:
-            for cond in esc.conditions:
-                if cond not in conditions_by_id:
-                    raise KnowledgeBaseError(
-                        f"interactions.yaml: {ic.id}: escalation names unknown condition {cond!r}"
-                    )
-    sedation = interactions.cumulative_sedation
-    checker.rule("interactions.yaml", sedation)
-    if sedation.hazard not in hazards_by_id:
-        raise KnowledgeBaseError(
-            f"interactions.yaml: {sedation.id}: unknown hazard {sedation.hazard!r}"
-        )
-    for cond in sedation.risk_conditions:
-        if cond not in conditions_by_id:
-            raise KnowledgeBaseError(
-                f"interactions.yaml: {sedation.id}: unknown condition {cond!r}"
-            )
-    checker.rule("interactions.yaml", interactions.no_interaction)
-    if interactions.unrecognized_alert not in alert_map:
-        raise KnowledgeBaseError(
-            f"interactions.yaml: unknown alert {interactions.unrecognized_alert!r}"
-        )
     names = _build_names(interactions)
     for item in monitoring.items:
         checker.rule("monitoring.yaml", item)
     _unique("monitoring.yaml", "monitoring item", ((m.id, m) for m in monitoring.items))
-    checker.rule("taper.yaml", taper.taper)
-    checker.rule("taper.yaml", taper.slow_taper)
-    for md in taper.missed_dose:
-        checker.rule("taper.yaml", md)
-    for sn in taper.safety_notes:
-        checker.rule("taper.yaml", sn)
+    for tr in (taper.taper, taper.slow_taper, *taper.missed_dose, *taper.safety_notes):
+        checker.rule("taper.yaml", tr)
     override_reasons = _unique(
         "override_reasons.yaml", "override reason", ((r.code, r) for r in overrides.reasons)
     )
@@ -1156,6 +1083,112 @@ def _check_class_evidence(
             )
 
 
+def _check_renal(renal: RenalFile, checker: _CrossCheck) -> None:
+    for r in (
+        renal.band_rule,
+        renal.cockcroft_gault,
+        renal.weight_policy,
+        renal.ckd_epi_2021,
+        renal.schwartz_bedside,
+        renal.measured_overrides,
+        renal.dialysis,
+    ):
+        checker.rule("renal.yaml", r)
+
+
+def _check_formulations(
+    forms: FormulationsFile, alert_map: Mapping[str, AlertTemplate], checker: _CrossCheck
+) -> None:
+    for f in forms.formulations:
+        checker.source_ids("formulations.yaml", f.code, f.sources)
+        if f.alert is not None and f.alert not in alert_map:
+            raise KnowledgeBaseError(f"formulations.yaml: {f.code}: unknown alert {f.alert!r}")
+
+
+def _check_dosing(
+    dosing: DosingFile,
+    meta: KbMeta,
+    alert_map: Mapping[str, AlertTemplate],
+    conditions_by_id: Mapping[str, ConditionInfo],
+    checker: _CrossCheck,
+) -> None:
+    """Every dose rule, the Beers rule, the hard stop and the plausibility rules."""
+    for rule in dosing.rules:
+        checker.rule("dosing.yaml", rule)
+        if rule.alert is not None and rule.alert not in alert_map:
+            raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown alert {rule.alert!r}")
+        for ind in rule.applies.indications or ():
+            if ind not in meta.indications:
+                raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown indication {ind!r}")
+        for cond in rule.applies.conditions or ():
+            if cond not in conditions_by_id:
+                raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown condition {cond!r}")
+    for oa in dosing.origin_alerts:
+        if oa.alert not in alert_map:
+            raise KnowledgeBaseError(f"dosing.yaml: origin_alerts: unknown alert {oa.alert!r}")
+        for origin in oa.origins:
+            if origin not in meta.spasticity_origins:
+                raise KnowledgeBaseError(f"dosing.yaml: origin_alerts: unknown origin {origin!r}")
+    checker.rule("dosing.yaml", dosing.beers)
+    checker.rule("dosing.yaml", dosing.hard_stop)
+    refs = [dosing.beers.alert, dosing.no_rule_alert, dosing.start_not_dispensable_alert]
+    for pr in dosing.plausibility:
+        checker.rule("dosing.yaml", pr)
+        refs.append(pr.alert)
+    for ref in refs:
+        if ref not in alert_map:
+            raise KnowledgeBaseError(f"dosing.yaml: unknown alert {ref!r}")
+
+
+def _check_interactions(
+    interactions: InteractionsFile,
+    *,
+    meta: KbMeta,
+    sources_by_id: Mapping[str, Source],
+    alert_map: Mapping[str, AlertTemplate],
+    conditions_by_id: Mapping[str, ConditionInfo],
+    checker: _CrossCheck,
+) -> tuple[dict[str, InteractionClass], dict[str, Hazard]]:
+    """Classes, hazards, the sedative-load rule: ids, sources and the names they refer to."""
+    classes_by_id = _unique(
+        "interactions.yaml", "interaction class", ((c.id, c) for c in interactions.classes)
+    )
+    hazards_by_id = _unique(
+        "interactions.yaml", "hazard", ((h.id, h) for h in interactions.hazards)
+    )
+    for hz in interactions.hazards:
+        checker.rule("interactions.yaml", hz)
+        for cond in hz.conditions:
+            if cond not in conditions_by_id:
+                raise KnowledgeBaseError(f"interactions.yaml: {hz.id}: unknown condition {cond!r}")
+    for ic in interactions.classes:
+        checker.rule("interactions.yaml", ic)
+        _check_class_evidence(ic, sources_by_id, hazards_by_id, meta)
+        for esc in ic.escalations:
+            for cond in esc.conditions:
+                if cond not in conditions_by_id:
+                    raise KnowledgeBaseError(
+                        f"interactions.yaml: {ic.id}: escalation names unknown condition {cond!r}"
+                    )
+    sedation = interactions.cumulative_sedation
+    checker.rule("interactions.yaml", sedation)
+    if sedation.hazard not in hazards_by_id:
+        raise KnowledgeBaseError(
+            f"interactions.yaml: {sedation.id}: unknown hazard {sedation.hazard!r}"
+        )
+    for cond in sedation.risk_conditions:
+        if cond not in conditions_by_id:
+            raise KnowledgeBaseError(
+                f"interactions.yaml: {sedation.id}: unknown condition {cond!r}"
+            )
+    checker.rule("interactions.yaml", interactions.no_interaction)
+    if interactions.unrecognized_alert not in alert_map:
+        raise KnowledgeBaseError(
+            f"interactions.yaml: unknown alert {interactions.unrecognized_alert!r}"
+        )
+    return classes_by_id, hazards_by_id
+
+
 def _unique(file: str, what: str, pairs: Iterable[tuple[str, _T]]) -> dict[str, _T]:
     out: dict[str, _T] = {}
     for key, value in pairs:
@@ -1189,63 +1222,70 @@ class _CrossCheck:
         return None
 
 
+class _IngredientIndex:
+    """Ingredients by normalised generic name, their brands, and every name as written."""
+
+    def __init__(self, vocab: MatchingVocabulary) -> None:
+        self.vocab = vocab
+        self.ingredient: dict[str, Ingredient] = {}  # generic key -> ingredient
+        self.brand_of: dict[str, str] = {}  # brand key -> generic key
+        self.display_names: dict[str, str] = {}  # every name as written -> its generic key
+
+    def add(self, member: Member, class_id: str | None, owner: str) -> None:
+        generic = _key_of(member.name, owner, self.vocab)
+        known = self.ingredient.get(generic)
+        _check_member(member, known, class_id, owner)
+        rxcui = member.rxcui or (known.rxcui if known else None)
+        classes = (known.classes if known else ()) + ((class_id,) if class_id else ())
+        self.ingredient[generic] = Ingredient(
+            name=known.name if known else member.name, classes=classes, rxcui=rxcui
+        )
+        self.display_names[member.name] = generic
+        for brand in member.brands:
+            self.display_names[brand] = generic
+            key = _key_of(brand, owner, self.vocab)
+            if self.brand_of.get(key, generic) != generic:
+                raise KnowledgeBaseError(
+                    f"interactions.yaml: brand {brand!r} is listed for both "
+                    f"{self.brand_of[key]!r} and {generic!r}"
+                )
+            self.brand_of[key] = generic
+
+
+def _check_member(
+    member: Member, known: Ingredient | None, class_id: str | None, owner: str
+) -> None:
+    """A generic is in classes or in no_interaction, never both, never twice, one RxCUI."""
+    if known is None:
+        return
+    if class_id is None:
+        raise KnowledgeBaseError(
+            f"interactions.yaml: {member.name!r} is listed as not interacting and in "
+            f"{', '.join(known.classes) or 'no_interaction'} too"
+        )
+    if known.classes == ():
+        raise KnowledgeBaseError(
+            f"interactions.yaml: {member.name!r} is in {owner} and listed as not interacting"
+        )
+    if class_id in known.classes:
+        raise KnowledgeBaseError(f"interactions.yaml: {owner}: member {member.name!r} listed twice")
+    if member.rxcui and known.rxcui and member.rxcui != known.rxcui:
+        raise KnowledgeBaseError(f"interactions.yaml: {member.name!r} has two RxCUIs")
+
+
 def _build_names(interactions: InteractionsFile) -> dict[str, DrugName]:
     """The index every typed name is looked up in: built once, when the knowledge base loads.
 
     Keys are normalised names, and the same without spaces ("co codamol" and "cocodamol").
     """
     vocab = interactions.matching
-    ingredient: dict[str, Ingredient] = {}  # generic key -> ingredient (classes accumulated)
-    brand_of: dict[str, str] = {}  # brand key -> generic key
-    display_names: dict[str, str] = {}  # every name as written -> its generic key
-
-    def key_of(name: str, owner: str) -> str:
-        key = normalise_name(name, vocab)
-        if not key:
-            raise KnowledgeBaseError(
-                f"interactions.yaml: {owner}: {name!r} is empty once normalised"
-            )
-        return key
-
-    def add_member(member: Member, class_id: str | None, owner: str) -> None:
-        generic = key_of(member.name, owner)
-        known = ingredient.get(generic)
-        if known is not None and class_id is None:
-            raise KnowledgeBaseError(
-                f"interactions.yaml: {member.name!r} is listed as not interacting and in "
-                f"{', '.join(known.classes) or 'no_interaction'} too"
-            )
-        if known is not None and known.classes == ():
-            raise KnowledgeBaseError(
-                f"interactions.yaml: {member.name!r} is in {owner} and listed as not interacting"
-            )
-        if known is not None and class_id in known.classes:
-            raise KnowledgeBaseError(
-                f"interactions.yaml: {owner}: member {member.name!r} listed twice"
-            )
-        rxcui = member.rxcui or (known.rxcui if known else None)
-        if known is not None and member.rxcui and known.rxcui and member.rxcui != known.rxcui:
-            raise KnowledgeBaseError(f"interactions.yaml: {member.name!r} has two RxCUIs")
-        classes = (known.classes if known else ()) + ((class_id,) if class_id else ())
-        ingredient[generic] = Ingredient(
-            name=known.name if known else member.name, classes=classes, rxcui=rxcui
-        )
-        display_names[member.name] = generic
-        for brand in member.brands:
-            display_names[brand] = generic
-            key = key_of(brand, owner)
-            if brand_of.get(key, generic) != generic:
-                raise KnowledgeBaseError(
-                    f"interactions.yaml: brand {brand!r} is listed for both "
-                    f"{brand_of[key]!r} and {generic!r}"
-                )
-            brand_of[key] = generic
-
+    index = _IngredientIndex(vocab)
+    ingredient, brand_of, display_names = index.ingredient, index.brand_of, index.display_names
     for cls in interactions.classes:
         for member in cls.members:
-            add_member(member, cls.id, cls.id)
+            index.add(member, cls.id, cls.id)
     for member in interactions.no_interaction.members:
-        add_member(member, None, interactions.no_interaction.id)
+        index.add(member, None, interactions.no_interaction.id)
 
     names: dict[str, DrugName] = {}
     for generic, ing in ingredient.items():
@@ -1257,6 +1297,24 @@ def _build_names(interactions: InteractionsFile) -> dict[str, DrugName]:
                 f"interactions.yaml: {brand!r} is both a generic name and a brand of {generic!r}"
             )
         names[brand] = names[generic]
+    light_keys.update(_combination_keys(interactions, ingredient, names))
+    for member_name, generic in display_names.items():
+        light_keys.setdefault(normalise_name(member_name, vocab, light=True), names[generic])
+    for key, drug in light_keys.items():
+        names.setdefault(key, drug)
+    for key, drug in list(names.items()):
+        names.setdefault(key.replace(" ", ""), drug)
+    return names
+
+
+def _combination_keys(
+    interactions: InteractionsFile,
+    ingredient: Mapping[str, Ingredient],
+    names: Mapping[str, DrugName],
+) -> dict[str, DrugName]:
+    """Every combination product's names (lightly and fully normalised) -> its ingredients."""
+    vocab = interactions.matching
+    light_keys: dict[str, DrugName] = {}
     for combo in interactions.combinations:
         parts: list[Ingredient] = []
         for part in combo.ingredients:
@@ -1279,16 +1337,17 @@ def _build_names(interactions: InteractionsFile) -> dict[str, DrugName]:
                 )
             light_keys[key] = drug
             # the fully normalised key too, unless it is another medicine's ("Panadol Night")
-            full = key_of(name, f"combination {combo.name!r}")
+            full = _key_of(name, f"combination {combo.name!r}", vocab)
             if full not in names:
                 light_keys.setdefault(full, drug)
-    for member_name, generic in display_names.items():
-        light_keys.setdefault(normalise_name(member_name, vocab, light=True), names[generic])
-    for key, drug in light_keys.items():
-        names.setdefault(key, drug)
-    for key, drug in list(names.items()):
-        names.setdefault(key.replace(" ", ""), drug)
-    return names
+    return light_keys
+
+
+def _key_of(name: str, owner: str, vocab: MatchingVocabulary) -> str:
+    key = normalise_name(name, vocab)
+    if not key:
+        raise KnowledgeBaseError(f"interactions.yaml: {owner}: {name!r} is empty once normalised")
+    return key
 
 
 def iter_rules(kb: KnowledgeBase) -> Iterator[Rule]:

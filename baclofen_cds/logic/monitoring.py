@@ -151,25 +151,18 @@ def _from_first_dose(
 def _end_of_each_step(
     rule: MonitoringRule, case: CaseInput, regimen: Regimen | None, months: int
 ) -> list[MonitoringItem]:
-    """Before each increase, and one step interval after the last step starts."""
-    if regimen is None:
+    """One review before each increase, and one step interval after the last step starts.
+
+    A single item (due at the first review) lists every date, so the patient's table has one
+    row for it.
+    """
+    if regimen is None or not regimen.steps:
         return []
-    out = []
     steps = regimen.steps
-    for n, step in enumerate(steps, start=1):
-        nxt = steps[n] if n < len(steps) else None
-        due = (
-            nxt.from_date - timedelta(days=1)
-            if nxt is not None
-            else step.from_date + timedelta(days=regimen.step_interval_days - 1)
-        )
-        when = (
-            f"before the increase to {format_mg(nxt.daily_mg)} a day on {nxt.from_date.isoformat()}"
-            if nxt is not None
-            else f"{regimen.step_interval_days} days into {format_mg(step.daily_mg)} a day"
-        )
-        out.append(MonitoringItem(f"{rule.id}.step{n}", rule.what, when, None, due, rule.sources))
-    return out
+    dues = [nxt.from_date - timedelta(days=1) for nxt in steps[1:]]
+    dues.append(steps[-1].from_date + timedelta(days=regimen.step_interval_days - 1))
+    when = f"{rule.when}: {', '.join(d.isoformat() for d in dues)}"
+    return [MonitoringItem(rule.id, rule.what, when, None, dues[0], rule.sources)]
 
 
 def _after_target(

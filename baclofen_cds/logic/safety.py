@@ -176,9 +176,15 @@ def decide(
             kb,
         )
     elif plan.stop is not None:
+        # a dose-rule stop under an "avoid" still names why the patient is at risk at all
+        stop_reasons = (
+            [plan.stop.reason, *(summaries.get(i, "") for i in stop_ids)]
+            if blocked
+            else [plan.stop.reason]
+        )
         withheld = _withheld(
-            stop.not_overridable_text.format(reasons=_sentences([plan.stop.reason])),
-            plan.stop.alert_ids or stop_ids,
+            stop.not_overridable_text.format(reasons=_sentences(stop_reasons)),
+            tuple(dict.fromkeys(plan.stop.alert_ids + (stop_ids if blocked else ()))) or stop_ids,
             False,
             kb,
         )

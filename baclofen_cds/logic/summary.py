@@ -32,104 +32,143 @@ def _monitoring_lines(rec: Recommendation) -> list[str]:
 
 def clinician_note(rec: Recommendation) -> str:
     """Everything a clinician needs to check the recommendation, as plain text."""
+    lines = [
+        "Baclofen CDS — clinician summary (decision support; the prescriber decides)",
+        *_header(rec),
+        "",
+        *_kidney(rec),
+        "",
+        *_withheld(rec),
+        *_regimen(rec),
+        *_stopping(rec),
+        "",
+        *_alerts(rec),
+        "",
+        "Monitoring:",
+        *_monitoring_lines(rec),
+        "",
+        *_basis(rec),
+        "",
+        "Sources:",
+        *(f"  {ref.id} (grade {ref.grade}): {ref.title} — {ref.url}" for ref in rec.sources),
+        "",
+        f"Knowledge base {rec.knowledge_base.version} (reviewed {rec.knowledge_base.reviewed}), "
+        f"sha256 {rec.knowledge_base.sha256}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _header(rec: Recommendation) -> list[str]:
     case = rec.case
-    lines: list[str] = []
-    add = lines.append
-    add("Baclofen CDS — clinician summary (decision support; the prescriber decides)")
+    out = []
     patient = case.get("patient") or {}
     who = ", ".join(str(v) for v in (patient.get("name"), patient.get("id")) if v)
     if who:
-        add(f"Patient: {who}")
-    add(
+        out.append(f"Patient: {who}")
+    origin = case.get("spasticity_origin")
+    out.append(
         f"Indication: {case['indication'].replace('_', ' ')}"
-        + (
-            f" ({case['spasticity_origin'].replace('_', ' ')})"
-            if case.get("spasticity_origin")
-            else ""
-        )
+        + (f" ({origin.replace('_', ' ')})" if origin else "")
         + f"; age {format_number(case['age_years'], 1)} years; sex {case['sex']}"
     )
-    add(f"Status: {STATUS_WORDS[rec.status]} — {rec.status_reason}")
-    add("")
+    out.append(f"Status: {STATUS_WORDS[rec.status]} — {rec.status_reason}")
+    return out
+
+
+def _kidney(rec: Recommendation) -> list[str]:
     r = rec.renal
-    add(
+    out = [
         f"Kidney function: band {r.band.replace('_', ' ')}"
         + (f" (driven by {r.driven_by})" if r.driven_by else "")
-    )
+    ]
     for e in r.estimates:
-        add(f"  {e.label}: {format_number(e.value, 1)} {e.unit}  [{e.equation}]")
+        out.append(f"  {e.label}: {format_number(e.value, 1)} {e.unit}  [{e.equation}]")
     if r.weight_used:
-        add(
+        out.append(
             f"  weight used for Cockcroft-Gault: {r.weight_used} "
             f"({format_number(r.weight_used_kg or 0, 1)} kg)"
         )
-    add("")
+    return out
+
+
+def _withheld(rec: Recommendation) -> list[str]:
+    """Why no regimen is shown, the coded override reasons, and an override if documented."""
+    out = []
     w = rec.regimen_withheld
     if w is not None:
-        add(f"REGIMEN WITHHELD: {w.reason}")
+        out.append(f"REGIMEN WITHHELD: {w.reason}")
         if w.override_allowed and rec.regimen is None:
             labels = "; ".join(r.label for r in w.override_reasons)
-            add(f"  An override needs a documented reason: {labels}.")
+            out.append(f"  An override needs a documented reason: {labels}.")
     o = rec.override
     if o is not None:
-        add(
+        out.append(
             f"Override {'applied' if o.applied else 'documented, not applied'}: {o.label}"
             f" — {o.clinician}" + (f" — {o.note}" if o.note else "")
         )
-    if rec.regimen is None:
-        add("Regimen: none suggested (see alerts).")
-    else:
-        g = rec.regimen
-        add(
-            f"Start: {format_mg(g.start.dose_mg)} {times_a_day(g.start.times_per_day)} "
-            f"({format_mg(g.start.daily_mg)} a day) — {g.start.amount}; form: {g.formulation.label}"
+    return out
+
+
+def _regimen(rec: Recommendation) -> list[str]:
+    g = rec.regimen
+    if g is None:
+        return ["Regimen: none suggested (see alerts)."]
+    out = [
+        f"Start: {format_mg(g.start.dose_mg)} {times_a_day(g.start.times_per_day)} "
+        f"({format_mg(g.start.daily_mg)} a day) — {g.start.amount}; form: {g.formulation.label}",
+        f"Maximum: {format_mg(g.max_daily_mg)} a day. Titration target: "
+        f"{format_mg(g.target_daily_mg)} a day, steps every {g.step_interval_days} days"
+        + (" (includes DERIVED numbers)" if g.derived else ""),
+    ]
+    if g.course_days is not None:
+        out.append(f"A dated course of {g.course_days} days, then stop and review.")
+    out.append("Titration:")
+    for s in g.steps:
+        when = (
+            f"{s.from_date.isoformat()} to {s.to_date.isoformat()}"
+            if s.to_date
+            else f"from {s.from_date.isoformat()} on"
         )
-        add(
-            f"Maximum: {format_mg(g.max_daily_mg)} a day. Titration target: "
-            f"{format_mg(g.target_daily_mg)} a day, steps every {g.step_interval_days} days"
-            + (" (includes DERIVED numbers)" if g.derived else "")
+        out.append(
+            f"  {when}: {format_mg(s.dose_mg)} "
+            f"{times_a_day(s.times_per_day)} = {format_mg(s.daily_mg)} a day ({s.amount})"
         )
-        if g.course_days is not None:
-            add(f"A dated course of {g.course_days} days, then stop and review.")
-        add("Titration:")
-        for s in g.steps:
-            when = (
-                f"{s.from_date.isoformat()} to {s.to_date.isoformat()}"
-                if s.to_date
-                else f"from {s.from_date.isoformat()} on"
-            )
-            add(
-                f"  {when}: {format_mg(s.dose_mg)} "
-                f"{times_a_day(s.times_per_day)} = {format_mg(s.daily_mg)} a day ({s.amount})"
-            )
+    return out
+
+
+def _stopping(rec: Recommendation) -> list[str]:
+    out = []
     if rec.taper:
         parts = [
             f"days {t.from_day}–{t.to_day} {format_mg(t.dose_mg)} {times_a_day(t.times_per_day)}"
             for t in rec.taper
         ]
-        add(f"Taper when stopping (days from the first lower dose): {'; '.join(parts)}; then stop.")
-    for note in rec.safety_notes:
-        add(f"{note.title}: {note.text}")
-    add(f"Missed dose: {rec.missed_dose.text}")
-    add("")
-    add("Alerts:" if rec.alerts else "Alerts: none.")
+        out.append(
+            f"Taper when stopping (days from the first lower dose): {'; '.join(parts)}; then stop."
+        )
+    out.extend(f"{note.title}: {note.text}" for note in rec.safety_notes)
+    out.append(f"Missed dose: {rec.missed_dose.text}")
+    return out
+
+
+def _alerts(rec: Recommendation) -> list[str]:
+    out = ["Alerts:" if rec.alerts else "Alerts: none."]
     for a in rec.alerts:
-        add(f"  [{SIGNAL_WORDS[a.indicator]}] {a.summary}")
+        out.append(f"  [{SIGNAL_WORDS[a.indicator]}] {a.summary}")
         if a.members:
-            add("      Adds to it: " + "; ".join(_member(m) for m in a.members))
-        add(f"      What to do: {a.action}")
+            out.append("      Adds to it: " + "; ".join(_member(m) for m in a.members))
+        out.append(f"      What to do: {a.action}")
         if a.tier_basis:
-            add(f"      Tier based on: {a.tier_basis}")
-        add(f"      Basis: {a.evidence}; sources {', '.join(a.sources)}")
+            out.append(f"      Tier based on: {a.tier_basis}")
+        out.append(f"      Basis: {a.evidence}; sources {', '.join(a.sources)}")
     unknown = rec.unrecognized_comedications
     if unknown:
-        add(f"NOT CHECKED for interactions: {', '.join(unknown)}")
-    add("")
-    add("Monitoring:")
-    for line in _monitoring_lines(rec):
-        add(line)
-    add("")
-    add("Basis:")
+        out.append(f"NOT CHECKED for interactions: {', '.join(unknown)}")
+    return out
+
+
+def _basis(rec: Recommendation) -> list[str]:
+    out = ["Basis:"]
     for b in rec.basis:
         marks = [
             w
@@ -140,20 +179,13 @@ def clinician_note(rec: Recommendation) -> str:
             )
             if on
         ]
-        add(
+        out.append(
             f"  {b.output} ← {b.rule} [{', '.join(b.sources)}]"
             + (f" {' '.join(marks)}" if marks else "")
         )
         if b.equation:
-            add(f"      {b.equation}")
-    add("")
-    add("Sources:")
-    for ref in rec.sources:
-        add(f"  {ref.id} (grade {ref.grade}): {ref.title} — {ref.url}")
-    kb = rec.knowledge_base
-    add("")
-    add(f"Knowledge base {kb.version} (reviewed {kb.reviewed}), sha256 {kb.sha256}")
-    return "\n".join(lines) + "\n"
+            out.append(f"      {b.equation}")
+    return out
 
 
 def _member(m: AlertMember) -> str:

@@ -101,8 +101,11 @@ class Engine:
         recommend: Callable[[Any, Any, Any], Any],
         load_policy: Callable[..., Any],
         case_error: type[Exception],
+        clinic_policy: Mapping[str, Any] | None = None,
     ) -> None:
         self.kb = kb
+        #: The clinic's policy file (BACLOFEN_CDS_POLICY or `--policy`), under the Settings.
+        self.clinic_policy: dict[str, Any] = dict(clinic_policy or {})
         self._parse_case = parse_case
         self._recommend = recommend
         self._load_policy = load_policy
@@ -111,19 +114,25 @@ class Engine:
     @classmethod
     def load(cls) -> Engine:
         """Load the shipped knowledge base (raises KnowledgeBaseError when it is broken)."""
+        import os
+
         from baclofen_cds import logic
+        from baclofen_cds.logic.policy import ENV_VAR
 
         kb = logic.load_knowledge_base()
+        path = os.environ.get(ENV_VAR)
         return cls(
             kb,
             parse_case=logic.parse_case,
             recommend=logic.recommend,
             load_policy=logic.load_policy,
             case_error=logic.CaseInputError,
+            clinic_policy=logic.load_policy_file(path) if path else None,
         )
 
     def policy(self, overrides: Mapping[str, Any] | None = None) -> Any:
-        return self._load_policy(self.kb, overrides=dict(overrides or {}))
+        """The clinic's policy file, then the window's Settings on top."""
+        return self._load_policy(self.kb, overrides={**self.clinic_policy, **(overrides or {})})
 
     def assess(self, form: Mapping[str, Any], *, policy: Any, today: date) -> Assessment:
         """Validate the form and, only when every field is acceptable, recommend.

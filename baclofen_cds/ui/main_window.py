@@ -393,7 +393,13 @@ class MainWindow(RecordsActions, QMainWindow):
             "large_print": False,
             "paper": "a4",
         }
-        pdf = build_pdf(rec, kb=self.engine.kb if self.engine else None, **options)
+        try:
+            pdf = build_pdf(rec, kb=self.engine.kb if self.engine else None, **options)
+        except ValueError as exc:  # HandoutError: no clinic phone, no country, language off
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(self, "No handout", f"{exc}. Set it in Settings.")
+            return None
         self._last_print_options = options
         return pdf
 

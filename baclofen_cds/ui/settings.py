@@ -34,6 +34,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("clinic/name", str, "", "Clinic name", "Printed on the handout.", "clinic_name"),
     Setting("clinic/phone", str, "", "Clinic phone", "Printed on the handout.", "clinic_phone"),
     Setting(
+        "clinic/country",
+        str,
+        "",
+        "Country",
+        "Decides the emergency numbers, brand and storage lines of the handout.",
+        "country",
+        (("", "Not set"), ("GB", "United Kingdom"), ("US", "United States")),
+    ),
+    Setting(
         "policy/routine_interval_months_standard",
         int,
         0,

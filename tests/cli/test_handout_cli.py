@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import EXAMPLE, cli
+from tests.cli.test_cli import EXAMPLE, ROOT, cli
+
+#: A clinic's policy file: a handout needs the clinic's phone and country.
+POLICY = str(ROOT / "examples" / "policy" / "riverside-gb.yaml")
 
 
 def test_handout_and_summary_are_written(tmp_path: Path) -> None:
@@ -18,7 +21,7 @@ def test_handout_and_summary_are_written(tmp_path: Path) -> None:
     out = cli(
         "recommend", "--input", str(EXAMPLE), "--today", "2026-11-22",
         "--handout", str(handout), "--clinician-summary", str(summary),
-        "--prescriber", "Dr A. Smith",
+        "--prescriber", "Dr A. Smith", "--policy", POLICY,
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["status"]  # the recommendation is still printed
@@ -27,7 +30,7 @@ def test_handout_and_summary_are_written(tmp_path: Path) -> None:
     from tests.handout.support import pdf_text
 
     text = pdf_text(handout.read_bytes())
-    assert "Jane Doe" in text and "Dr A. Smith" in text and "Sunday 22 November 2026" in text
+    assert "Jane Doe" in text and "Dr A. Smith" in text and "22 November 2026" in text
     assert "Page 1 of" in pdf_text(summary.read_bytes())
     assert not list(tmp_path.glob(".*.tmp"))
 
@@ -36,7 +39,7 @@ def test_large_print_and_letter_paper(tmp_path: Path) -> None:
     from pypdf import PdfReader
 
     normal, large = tmp_path / "n.pdf", tmp_path / "l.pdf"
-    base = ("recommend", "--input", str(EXAMPLE), "--today", "2026-11-22")
+    base = ("recommend", "--input", str(EXAMPLE), "--today", "2026-11-22", "--policy", POLICY)
     assert cli(*base, "--handout", str(normal)).returncode == 0
     out = cli(*base, "--handout", str(large), "--large-print", "--paper", "letter")
     assert out.returncode == 0, out.stderr
@@ -74,7 +77,9 @@ def test_contraindicated_case_gets_no_handout(tmp_path: Path) -> None:
     data["conditions"] = ["baclofen_hypersensitivity"]
     case = tmp_path / "case.json"
     case.write_text(json.dumps(data), encoding="utf-8")
-    out = cli("recommend", "--input", str(case), "--handout", str(tmp_path / "x.pdf"))
+    out = cli(
+        "recommend", "--input", str(case), "--handout", str(tmp_path / "x.pdf"), "--policy", POLICY
+    )
     assert out.returncode == 2
     assert "--handout: no patient handout" in out.stderr
     assert not (tmp_path / "x.pdf").exists()
@@ -88,7 +93,9 @@ def test_written_handouts_reprint_to_the_same_bytes(tmp_path: Path) -> None:
 
     data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     data["patient"]["name"] = "Zoë O'Brien <b>"
-    _, case, policy, rec = compute(data, datetime(2026, 11, 22).date())
+    from baclofen_cds.logic import load_policy_file
+
+    _, case, policy, rec = compute(data, datetime(2026, 11, 22).date(), load_policy_file(POLICY))
     args = argparse.Namespace(
         handout=str(tmp_path / "h.pdf"),
         clinician_summary=str(tmp_path / "s.pdf"),
@@ -122,3 +129,24 @@ def test_no_handout_options_print_nothing() -> None:
 
     args = argparse.Namespace(handout=None, clinician_summary=None, large_print=False)
     assert handout_io.write_handouts(args, None, None, None) == []
+
+
+def test_no_diary_is_two_pages_and_reprints_the_same(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from baclofen_cds.cli import handout_io
+    from baclofen_cds.cli.recommend_cmd import compute
+    from baclofen_cds.cli.records_cmd import render_patient_handout
+    from baclofen_cds.logic import load_policy_file
+
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    _, case, policy, rec = compute(data, datetime(2026, 11, 22).date(), load_policy_file(POLICY))
+    args = argparse.Namespace(
+        handout=str(tmp_path / "h.pdf"), clinician_summary=None, large_print=False,
+        paper="a4", prescriber=None, clinician=None, today="2026-11-20", no_diary=True,
+    )  # fmt: skip
+    printed = handout_io.write_handouts(args, case, rec, policy)
+    assert printed[0][2]["diary"] is False
+    assert len(PdfReader(tmp_path / "h.pdf").pages) == 2
+    again, used = render_patient_handout(rec, dict(printed[0][2]), default_day=datetime.now(UTC))
+    assert again == printed[0][1] and used == printed[0][2]

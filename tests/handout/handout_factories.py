@@ -260,8 +260,10 @@ def recommendation(**changes: Any) -> Recommendation:
         ),
         alerts=(OPIOID_ALERT, BENZO_ALERT, UNRECOGNIZED_ALERT),
         comedications=(
-            ComedicationMatch("oxycodone", "matched", "oxycodone", ("opioids",), None),
-            ComedicationMatch("Xanax", "matched", "alprazolam", ("benzodiazepines",), None),
+            ComedicationMatch("oxycodone", "matched", "oxycodone", ("interaction.opioids",), None),
+            ComedicationMatch(
+                "Xanax", "matched", "alprazolam", ("interaction.benzodiazepines",), None
+            ),
             ComedicationMatch("Zzyzxomab", "unrecognized", None, (), None),
         ),
         basis=(
@@ -283,6 +285,11 @@ def recommendation(**changes: Any) -> Recommendation:
             version="2026.11.0", sha256="ab" * 32, reviewed="2026-11-20"
         ),
         sources=SOURCES,
-        policy={"clinic_name": "Riverside Neurology", "clinic_phone": "555-0100"},
+        policy={
+            "clinic_name": "Riverside Neurology",
+            "clinic_phone": "555-0100",
+            "country": "GB",
+            "languages_enabled": ["en", "es"],
+        },
     )
     return replace(base, **changes) if changes else base

@@ -295,6 +295,32 @@ TYPED: list[tuple[str, str]] = [
     ("Keppra XR 500", AED),
     ("baclofen 10mg tds", "interaction.baclofen"),
     ("Lioresal", "interaction.baclofen"),
+    # a second list, typed after the vocabulary was written (3 of 53 missed before it was
+    # extended: Vicoprofen, "APAP-codeine #3", "Tylenol w/ codeine" reported a part unchecked)
+    ("Oxycodone-APAP", OPIOID),
+    ("APAP-codeine #3", OPIOID),
+    ("Tylenol w/ codeine", OPIOID),
+    ("Vicoprofen", OPIOID),
+    ("Norco 5-325", OPIOID),
+    ("Dilaudid PCA", OPIOID),
+    ("Lorazepam PRN anxiety", BENZO),
+    ("Xanax .25", BENZO),
+    ("Klonipin", BENZO),  # misspelling
+    ("Seroquel 25 qhs", PSYCH),
+    ("Flexeril 10 TID PRN", RELAX),
+    ("Soma 350", RELAX),
+    ("Lyrica 50 TID", GABA),
+    ("Neurontin 300 mg three times daily", GABA),
+    ("Trazadone 50", SEDAD),  # misspelling
+    ("Remeron 15", SEDAD),
+    ("Belsomra 10", OREXIN),
+    ("Depakote 500 DR", AED),
+    ("Lamictal XR", AED),
+    ("Sativex 2 sprays", CANNAB),
+    ("Lisinopril-HCTZ 20-12.5", BP),
+    ("Toradol 30mg IV", NEPHRO),
+    ("Lantus 10u", DIAB),
+    ("Fioricet", HYPNO),
     ("alcohol", ALCOHOL),
     ("EtOH", ALCOHOL),
     ("wine", ALCOHOL),
@@ -403,6 +429,8 @@ MISSPELT = {
     "levitiracetam",
     "amlodipin",
     "ibuprofin",
+    "Klonipin",
+    "Trazadone 50",
 }
 
 

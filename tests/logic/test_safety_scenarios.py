@@ -11,6 +11,7 @@ must not trigger. `SAFETY_SCENARIOS` is also run through the command line
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -120,7 +121,9 @@ def _child_start_capped(rec: Recommendation, weight: float) -> None:
 
 
 def _per_step_weekly(rec: Recommendation) -> None:
-    dues = sorted(_watch_due(rec, "monitor.each_step"))
+    item = next(m for m in rec.monitoring if m.id == "monitor.each_step")
+    dues = [date.fromisoformat(d) for d in re.findall(r"\d{4}-\d{2}-\d{2}", item.when)]
+    assert rec.regimen is not None and len(dues) == len(rec.regimen.steps)
     assert dues and all((b - a).days >= 7 for a, b in itertools.pairwise(dues))
 
 
@@ -319,8 +322,20 @@ SAFETY_SCENARIOS = [
       {"current_daily_mg": 30, "months_on_treatment": 12}, "recommended",
       check=_taper_from(30, 28)),
     C("on dialysis and already on 30 mg a day: no new dose, but a taper", "§15, §5.2; S8 S1",
-      {"dialysis": "hemodialysis", "current_daily_mg": 30}, "avoid", {"renal.dialysis"},
-      regimen=False, withheld="overridable", check=_taper_from(30, 14)),
+      {"dialysis": "hemodialysis", "current_daily_mg": 30}, "avoid",
+      {"renal.dialysis", "dose.current_above_max"}, regimen=False, withheld="final",
+      check=_taper_from(30, 14)),
+    C("on dialysis on 30 mg a day, even with an override: no cut to 5 mg, the taper is the plan",
+      "§15, §5.2 (DERIVED); S8 S1",
+      {"dialysis": "hemodialysis", "current_daily_mg": 30, "override": OVERRIDE}, "avoid",
+      {"renal.dialysis", "dose.current_above_max"}, regimen=False, withheld="final",
+      check=_taper_from(30, 14)),
+    C("already on 30 mg a day: the steps go on from 30, not from the 15 mg start",
+      "§15 (DERIVED); S1 S8",
+      {"current_daily_mg": 30}, "recommended", {"dose.continue_from_current"}, start=(10, 3)),
+    C("NOT: already on 10 mg a day, below the first rung: the usual start",
+      "§4; S1", {"current_daily_mg": 10}, "recommended", set(),
+      {"dose.continue_from_current", "dose.current_above_max"}, start=(5, 3)),
     C("every result carries the stopping and overdose notes", "§15, §17; S1 S8 S11",
       {}, "recommended", check=_notes),
     # ------------------------------------------------ 6. intrathecal

@@ -12,6 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "adult-spasticity-ms.json"
+#: A handout needs the clinic's phone and country: the example clinic's policy file.
+POLICY = ROOT / "examples" / "policy" / "riverside-gb.yaml"
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -229,13 +231,20 @@ def test_reprint_gives_the_same_handout_bytes(sqlite_url: str, tmp_path: Path) -
     from datetime import UTC, date, datetime
 
     from baclofen_cds.cli.records_cmd import render_patient_handout
-    from baclofen_cds.logic import load_knowledge_base, load_policy, parse_case, recommend
+    from baclofen_cds.logic import (
+        load_knowledge_base,
+        load_policy,
+        load_policy_file,
+        parse_case,
+        recommend,
+    )
     from baclofen_cds.records import PatientDetails, PrintedPdf, open_store
 
     kb = load_knowledge_base()
     data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     data["patient"] = {"id": "MRN-P", "name": "Zoë O'Brien <b>&amp;"}
-    rec = recommend(parse_case(data, kb, today=date(2026, 11, 22)), kb, load_policy(kb))
+    policy = load_policy(kb, load_policy_file(POLICY))
+    rec = recommend(parse_case(data, kb, today=date(2026, 11, 22)), kb, policy)
     first, options = render_patient_handout(
         rec,
         {"printed_on": "2026-11-20", "prescriber": "Dr A. Smith", "large_print": True},
@@ -375,6 +384,8 @@ def test_recommend_save_with_pdfs_then_reprint_both_identically(
         "letter",
         "--prescriber",
         "Dr Zoë Ngũgĩ",
+        "--policy",
+        str(POLICY),
     )
     for variant, original in (("patient", handout), ("clinician", summary)):
         again = tmp_path / f"again-{variant}.pdf"

@@ -10,11 +10,17 @@ from tests.ui.test_acknowledgements import FAKE_PDF, answer_dialog
 from tests.ui.test_cases import example
 
 
+def ckd_case() -> dict:
+    """The older-adult CKD example at 60 years: a regimen the form can show (at 78 years it is
+    a Beers "avoid", withheld until an override the form cannot enter yet: issue 8)."""
+    return example("older-adult-ckd.json") | {"age_years": 60}
+
+
 def test_save_is_enabled_once_records_exist(records_window, qtbot):
     win = records_window
     assert win.records_banner.text() == "Records: on"
     assert not win.save_action.isEnabled()  # nothing to save yet
-    fill(qtbot, win, example("older-adult-ckd.json") | {"comedications": []})
+    fill(qtbot, win, ckd_case() | {"comedications": []})
     assert win.save_action.isEnabled()
 
 
@@ -51,7 +57,7 @@ def test_save_with_acknowledgements_and_prints_then_history(
 
 def test_save_needs_a_patient_id(records_window, qtbot):
     win = records_window
-    case = example("older-adult-ckd.json") | {"comedications": []}
+    case = ckd_case() | {"comedications": []}
     case.pop("patient")
     fill(qtbot, win, case)
     assert win.save_assessment() is None
@@ -60,7 +66,7 @@ def test_save_needs_a_patient_id(records_window, qtbot):
 
 def test_open_read_only_and_new_case_from_an_old_one(records_window, qtbot):
     win = records_window
-    fill(qtbot, win, example("older-adult-ckd.json") | {"comedications": []})
+    fill(qtbot, win, ckd_case() | {"comedications": []})
     aid = win.save_assessment()
     win.history.table.selectRow(0)
     dialog = win.open_saved(aid)
@@ -71,7 +77,7 @@ def test_open_read_only_and_new_case_from_an_old_one(records_window, qtbot):
     win.new_case()
     assert win.form.age_years.text() == ""
     win.new_case_from(aid)
-    assert win.form.age_years.text() == "78"
+    assert win.form.age_years.text() == "60"
     assert win.form.serum_creatinine_unit.currentData() == "umol/L"
     assert win.form.start_date.date().toString("yyyy-MM-dd") != "2026-12-01"  # today, not then
     assert win.panel.start_regimen.text() == "2.5 mg three times a day"
@@ -79,7 +85,7 @@ def test_open_read_only_and_new_case_from_an_old_one(records_window, qtbot):
 
 def test_history_follows_the_patient_id(records_window, qtbot):
     win = records_window
-    fill(qtbot, win, example("older-adult-ckd.json") | {"comedications": []})
+    fill(qtbot, win, ckd_case() | {"comedications": []})
     win.save_assessment()
     type_into(qtbot, win.form.patient_id, "SOMEONE-ELSE")
     win.form.patient_id.editingFinished.emit()
@@ -97,7 +103,7 @@ def test_records_unavailable_is_said_and_recommending_goes_on(window, qtbot, tmp
     assert window.records is None
     assert not window.history.table.isEnabled()
     assert window.history.message.text().startswith("Records unavailable: ")
-    fill(qtbot, window, example("older-adult-ckd.json"))
+    fill(qtbot, window, ckd_case())
     assert not window.save_action.isEnabled()
     assert window.panel.start_regimen.text() == "2.5 mg three times a day"
 

@@ -33,7 +33,8 @@ def test_lower_target_and_slower_steps_rerun_the_checks(window, qtbot):
 
 
 def test_nothing_above_the_ceiling_can_be_entered(window, qtbot):
-    fill(qtbot, window, example("older-adult-ckd.json"))
+    # at 60 years (78 is a Beers "avoid", withheld until an override: issue 8)
+    fill(qtbot, window, example("older-adult-ckd.json") | {"age_years": 60})
     panel = window.panel
     ceiling = window.assessment.recommendation.regimen.max_daily_mg
     panel.regimen_target.setValue(ceiling * 10)
