@@ -36,13 +36,22 @@ def run_check(args: argparse.Namespace) -> int:
     except KnowledgeBaseError as exc:
         print(f"knowledge base INVALID: {exc}", file=sys.stderr)
         return 1
+    from baclofen_cds.fhir.mapping import MappingError
+    from baclofen_cds.fhir.mapping import check as check_fhir
+
+    try:
+        fhir_line = check_fhir(kb)
+    except MappingError as exc:
+        print(f"knowledge base INVALID: {exc}", file=sys.stderr)
+        return 1
     rules = list(iter_rules(kb))
     derived = sum(r.derived for r in rules)
     unverified = sum(r.unverified for r in rules)
     print(
         f"knowledge base OK: version {kb.version}, reviewed {kb.reviewed}, sha256 {kb.sha256}\n"
         f"  {len(rules)} rules ({derived} DERIVED, {unverified} UNVERIFIED), "
-        f"{len(kb.sources)} sources, {len(kb.comedication_names())} medicine names"
+        f"{len(kb.sources)} sources, {len(kb.comedication_names())} medicine names\n"
+        f"  {fhir_line}"
     )
     return _check_handout_text(kb) | _check_policy(args, kb)
 
