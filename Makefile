@@ -59,7 +59,7 @@ headless-test:
 	$(HEADLESS_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(HEADLESS_VENV)/bin/python -m pip install --quiet -e '.[test]'
 	$(HEADLESS_VENV)/bin/python -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('PySide6') is not None)"
-	$(HEADLESS_VENV)/bin/python -m pytest -o addopts="--strict-markers -ra" $(wildcard tests/logic tests/records tests/handout tests/cli)
+	$(HEADLESS_VENV)/bin/python -m pytest -o addopts="--strict-markers -ra" $(wildcard tests/logic tests/records tests/handout tests/cli tests/fhir)
 
 clean:
 	rm -rf $(VENV) $(HEADLESS_VENV) dist build .pytest_cache .mypy_cache .ruff_cache

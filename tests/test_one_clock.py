@@ -37,6 +37,8 @@ AUDIT_TIMES = {
     "records/migrate.py": "name of the backup taken before a migration",
     "records/validation.py": "upper bound of a birth year",
     "ui/acknowledgements.py": "when the clinician acknowledged an alert",
+    "cli/fhir_cmd.py": "when a FHIR export was created",
+    "ui/fhir_actions.py": "when a FHIR export was created",
 }
 
 

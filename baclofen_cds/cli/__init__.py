@@ -21,7 +21,7 @@ class UsageError(Exception):
 
 #: Sub-command names. Without one, `baclofen-cds` opens the window, and the sub-command
 #: modules are not even imported (they cost ~30 ms before the first paint).
-COMMANDS: tuple[str, ...] = ("recommend", "knowledge", "history", "show", "reprint")
+COMMANDS: tuple[str, ...] = ("recommend", "knowledge", "history", "show", "reprint", "fhir")
 
 
 def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
@@ -48,12 +48,13 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
         parser.set_defaults(command=None)
         parser.epilog = f"commands: {', '.join(COMMANDS)} (see baclofen-cds COMMAND --help)"
         return parser
-    from baclofen_cds.cli import knowledge_cmd, recommend_cmd, records_cmd
+    from baclofen_cds.cli import fhir_cmd, knowledge_cmd, recommend_cmd, records_cmd
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     recommend_cmd.register(sub)
     knowledge_cmd.register(sub)
     records_cmd.register(sub)
+    fhir_cmd.register(sub)
     return parser
 
 

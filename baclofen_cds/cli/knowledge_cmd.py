@@ -83,6 +83,14 @@ def run_check(args: argparse.Namespace) -> int:
     except KnowledgeBaseError as exc:
         print(f"knowledge base INVALID: {exc}", file=sys.stderr)
         return 1
+    from baclofen_cds.fhir.mapping import MappingError
+    from baclofen_cds.fhir.mapping import check as check_fhir
+
+    try:
+        fhir_line = check_fhir(kb)
+    except MappingError as exc:
+        print(f"knowledge base INVALID: {exc}", file=sys.stderr)
+        return 1
     rules = list(iter_rules(kb))
     derived = sum(r.derived for r in rules)
     unverified = sum(r.unverified for r in rules)
@@ -90,6 +98,7 @@ def run_check(args: argparse.Namespace) -> int:
         f"knowledge base OK: version {kb.version}, reviewed {kb.reviewed}, sha256 {kb.sha256}\n"
         f"  {len(rules)} rules ({derived} DERIVED, {unverified} UNVERIFIED), "
         f"{len(kb.sources)} sources, {len(kb.comedication_names())} medicine names\n"
+        f"  {fhir_line}\n"
         f"  {approval_status(kb.sha256, approval).text}"
     )
     return _check_handout_text(kb) | _check_policy(args, kb)

@@ -23,6 +23,13 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--format", choices=("json", "text"), default="json")
     p.add_argument("--today", default=None, help=argparse.SUPPRESS)  # tests: fixed 'today'
+    p.add_argument(
+        "--fhir-out",
+        default=None,
+        metavar="FILE",
+        help="also write the plan as a FHIR R4 Bundle (MedicationRequests, ServiceRequests, "
+        "DetectedIssues, Provenance)",
+    )
     handout_io.add_handout_arguments(p)
     policy_opts.add_policy_arguments(p)
     records_cmd.add_save_arguments(p)
@@ -82,8 +89,14 @@ def run(args: argparse.Namespace) -> int:
     overrides = policy_opts.policy_overrides(args)
     data = read_case(args.input)
     _, case, policy, rec = compute(data, today, overrides)
+    if args.fhir_out:
+        from baclofen_cds.cli import fhir_cmd
+
+        fhir_cmd.check_writable("--fhir-out", Path(args.fhir_out))
     pdfs = handout_io.write_handouts(args, case, rec, policy)
     records_cmd.save_if_asked(args, rec, pdfs)
+    if args.fhir_out:
+        fhir_cmd.write_plan(args, rec, today)
     out = rec.to_json() if args.format == "json" else clinician_note(rec)
     sys.stdout.write(out)
     return 0

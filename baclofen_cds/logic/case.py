@@ -111,6 +111,9 @@ class CaseInput(_Frozen):
     months_on_treatment: float | None = None
     intrathecal: Intrathecal = "none"
     handout_language: HandoutLanguage = "en"  # the patient handout's language (issue 12)
+    # where imported values came from (FHIR import, issue 13): kept with the case, never used
+    # by a rule. Shape: docs/contract.md "provenance".
+    provenance: dict[str, Any] | None = None
 
     @field_validator("conditions", "comedications", "confirmed", mode="before")
     @classmethod

@@ -51,6 +51,9 @@ def basis_html(recommendation: Any, entry: Any) -> str:
         + (inputs or "<tr><td>none</td></tr>")
         + "</table>"
     )
+    from baclofen_cds.ui.fhir_actions import record_html  # inputs imported from a FHIR record
+
+    parts.append(record_html(recommendation, entry))
     if entry.equation:
         parts.append(f"<p><b>Equation:</b> <code>{escape(entry.equation)}</code></p>")
     if entry.note:

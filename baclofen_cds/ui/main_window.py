@@ -231,6 +231,9 @@ class MainWindow(RecordsActions, QMainWindow):
         menu.addAction(self.settings_action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
+        from baclofen_cds.ui import fhir_actions  # File → Import from FHIR…, Export FHIR…
+
+        self.fhir = fhir_actions.install(self, menu, before=self.settings_action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -433,6 +436,7 @@ class MainWindow(RecordsActions, QMainWindow):
         if self.engine is None:
             return self.assessment
         data, local_errors = self.form.form_data()
+        data = self.fhir.decorate(data)  # values imported from a FHIR record: where from, when
         choice = self.panel.regimen_choice()
         if choice:
             data["regimen_choice"] = choice
@@ -494,6 +498,8 @@ class MainWindow(RecordsActions, QMainWindow):
         self.copy_note_action.setEnabled(rec is not None)
         self.copy_short_action.setEnabled(rec is not None)
         self.save_action.setEnabled(not self._records_failed and rec is not None)
+        if hasattr(self, "fhir"):
+            self.fhir.export_action.setEnabled(rec is not None)
 
     # ------------------------------------------------------------------ actions
     # ------------------------------------------------------------------ records, on first use

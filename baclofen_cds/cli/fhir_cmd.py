@@ -1,0 +1,163 @@
+"""`baclofen-cds fhir import`: a patient from a FHIR R4 file or server, printed as a case."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from baclofen_cds.cli import UsageError
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("fhir", help="FHIR R4: import a patient from the record")
+    fsub = p.add_subparsers(dest="fhir_command", metavar="ACTION", required=True)
+    imp = fsub.add_parser(
+        "import",
+        help="print the case built from a FHIR Bundle or resource (FILE), or from a server",
+    )
+    imp.add_argument("file", nargs="?", default=None, metavar="FILE", help="FHIR JSON file")
+    imp.add_argument("--server", default=None, metavar="URL", help="FHIR server base URL")
+    imp.add_argument("--patient", default=None, metavar="ID", help="Patient id on the server")
+    imp.add_argument(
+        "--start-date", default=None, metavar="YYYY-MM-DD", help="start date (default: today)"
+    )
+    imp.add_argument(
+        "--indication",
+        default=None,
+        metavar="CODE",
+        help="add the indication (a record does not hold it), e.g. spasticity",
+    )
+    imp.add_argument(
+        "--timeout", type=float, default=20.0, metavar="SECONDS", help="server timeout"
+    )
+    imp.add_argument("--output", default=None, metavar="FILE", help="write the case here")
+    imp.add_argument("--today", default=None, help=argparse.SUPPRESS)  # tests: fixed 'today'
+    imp.set_defaults(handler=run_import)
+
+
+def _start_date(args: argparse.Namespace) -> date:
+    today = date.fromisoformat(args.today)  # set by `main` (the edge) or --today
+    if not args.start_date:
+        return today
+    try:
+        return date.fromisoformat(args.start_date)
+    except ValueError:
+        raise UsageError(f"--start-date: {args.start_date!r} is not a date (YYYY-MM-DD)") from None
+
+
+def read_file(path_text: str) -> Any:
+    path = Path(path_text)
+    if not path.is_file():
+        raise UsageError(f"fhir: no such file: {path_text}")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"fhir: cannot read {path_text}: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"fhir: {path_text} is not FHIR JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+
+
+def check_writable(option: str, path: Path) -> None:
+    from baclofen_cds.cli import handout_io
+
+    handout_io._check_writable(option, path)
+
+
+def write_file(option: str, path: Path, data: bytes) -> None:
+    """Whole or not at all (UsageError naming the option otherwise)."""
+    from baclofen_cds.cli import handout_io
+
+    handout_io._check_writable(option, path)
+    handout_io._write_atomically(option, path, data)
+
+
+def acknowledgements(args: argparse.Namespace) -> dict[str, Any]:
+    """`--acknowledge ALERT_ID=REASON_CODE` (issue 11) as export acknowledgements, if given."""
+    from baclofen_cds.fhir.export import Acknowledgement
+
+    out: dict[str, Any] = {}
+    for item in getattr(args, "acknowledge", None) or []:
+        alert_id, _, code = str(item).partition("=")
+        if alert_id and code:
+            out[alert_id] = Acknowledgement(code=code, label=code.replace("_", " "))
+    return out
+
+
+def write_plan(args: argparse.Namespace, rec: Any, today: date) -> None:
+    """`recommend --fhir-out FILE`: the plan as a FHIR R4 Bundle, written whole."""
+    from datetime import UTC, datetime
+
+    from baclofen_cds import __version__
+    from baclofen_cds.fhir.export import bundle_json, plan_bundle
+    from baclofen_cds.logic import load_knowledge_base
+
+    created = (
+        f"{today.isoformat()}T00:00:00+00:00"
+        if args.today
+        else datetime.now(UTC).isoformat(timespec="seconds")
+    )
+    bundle = plan_bundle(
+        rec,
+        load_knowledge_base(),
+        created=created,
+        app_version=__version__,
+        acknowledgements=acknowledgements(args),
+    )
+    write_file("--fhir-out", Path(args.fhir_out), bundle_json(bundle).encode("utf-8"))
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from baclofen_cds.fhir import FhirInputError, MappingError
+    from baclofen_cds.fhir.importer import import_case
+    from baclofen_cds.fhir.resources import read_resources
+    from baclofen_cds.logic import KnowledgeBaseError, load_knowledge_base, load_policy
+
+    start = _start_date(args)
+    if (args.file is None) == (args.server is None):
+        raise UsageError("fhir import: give a FILE or --server URL --patient ID (one of them)")
+    if args.server is not None and not args.patient:
+        raise UsageError("fhir import: --server needs --patient ID")
+    try:
+        kb = load_knowledge_base()
+        policy = load_policy(kb)
+    except KnowledgeBaseError as exc:
+        raise UsageError(f"knowledge base is broken, nothing imported: {exc}") from None
+    try:
+        if args.file is not None:
+            data = read_file(args.file)
+            resources, skipped = read_resources(data, args.file)
+            source = f"FHIR file {Path(args.file).name}"
+        else:
+            from baclofen_cds.fhir.client import FhirServerError, bearer_token, fetch_patient
+
+            try:
+                resources, skipped = fetch_patient(
+                    args.server, args.patient, kb, token=bearer_token(), timeout=args.timeout
+                )
+            except FhirServerError as exc:
+                raise UsageError(f"fhir: {exc}") from None
+            source = f"FHIR server {args.server} Patient/{args.patient}"
+        case = import_case(resources, kb, policy, start_date=start, source=source, skipped=skipped)
+    except FhirInputError as exc:
+        raise UsageError(f"fhir: {exc}") from None
+    except MappingError as exc:
+        raise UsageError(f"knowledge base is broken, nothing imported: {exc}") from None
+    if args.indication is not None:
+        if args.indication not in kb.indications:
+            raise UsageError(
+                f"--indication: {args.indication!r} is not one of {', '.join(kb.indications)}"
+            )
+        case["indication"] = args.indication
+        case["provenance"]["missing"].remove("indication")
+    text = json.dumps(case, indent=2, ensure_ascii=False) + "\n"
+    if args.output:
+        write_file("--output", Path(args.output), text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+    return 0
