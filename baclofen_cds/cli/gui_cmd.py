@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
     import os
 
     from baclofen_cds.cli import policy_opts
-    from baclofen_cds.logic.policy import ENV_VAR
+    from baclofen_cds.cli.policy_opts import ENV_VAR
 
     path = policy_opts.policy_file(args)  # --policy, else BACLOFEN_CDS_POLICY
     if path is not None:

@@ -15,6 +15,10 @@ from typing import Any
 
 from baclofen_cds.cli import UsageError
 
+# The same name as `logic.policy.ENV_VAR` (a test holds them equal): importing the logic
+# package here would load the engine before the window's first paint.
+ENV_VAR = "BACLOFEN_CDS_POLICY"
+
 
 def add_policy_file_argument(parser: argparse.ArgumentParser) -> None:
     """`--policy FILE` (every command accepts it; SUPPRESS keeps a global value)."""
@@ -48,8 +52,6 @@ def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
 
 def policy_file(args: argparse.Namespace) -> str | None:
     """The policy file named by --policy, else by BACLOFEN_CDS_POLICY, else None."""
-    from baclofen_cds.logic.policy import ENV_VAR
-
     value = getattr(args, "policy", None)
     if value is None:
         value = os.environ.get(ENV_VAR) or None

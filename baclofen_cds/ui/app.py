@@ -49,6 +49,21 @@ class FirstPaint(QObject):
         return False
 
 
+# Modules that must wait until the window has painted its frame (each costs tens of ms).
+HEAVY_BEFORE_FIRST_PAINT = (
+    "baclofen_cds.logic",
+    "pydantic",
+    "yaml",
+    "sqlalchemy",
+    "alembic",
+    "reportlab",
+    "rapidfuzz",
+    "babel",
+    "httpx",
+    "fhir",
+)
+
+
 def run(*, startup_check: bool = False, database_url: str | None = None) -> int:
     """Paint the window's frame first, then build the form, load the knowledge base, and
     open the records in a worker thread. With `startup_check`, print the milliseconds from
@@ -90,6 +105,12 @@ def run(*, startup_check: bool = False, database_url: str | None = None) -> int:
     def first_paint() -> None:
         if startup_check:
             print(f"{elapsed_ms():.0f}", flush=True)
+            early = [m for m in HEAVY_BEFORE_FIRST_PAINT if m in sys.modules]
+            print(
+                f"loaded before the first paint: {', '.join(early) or 'none of the heavy modules'}",
+                file=sys.stderr,
+                flush=True,
+            )
             if load_engine():
                 app.processEvents()
                 print(f"ready after {elapsed_ms():.0f} ms", file=sys.stderr, flush=True)

@@ -88,6 +88,15 @@ def test_startup_check_prints_milliseconds_and_exits_0(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().isdigit()
     assert "ready after " in out.stderr
+    # nothing heavy (engine, pydantic, SQLAlchemy, reportlab, …) before the frame is painted
+    assert "loaded before the first paint: none of the heavy modules" in out.stderr, out.stderr
+
+
+def test_the_policy_variable_is_named_once_for_cli_and_logic():
+    from baclofen_cds.cli.policy_opts import ENV_VAR as CLI_NAME
+    from baclofen_cds.logic.policy import ENV_VAR as LOGIC_NAME
+
+    assert CLI_NAME == LOGIC_NAME
 
 
 def test_without_pyside6_one_clear_line_and_status_2(monkeypatch, capsys):
