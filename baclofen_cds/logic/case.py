@@ -107,6 +107,10 @@ class CaseInput(_Frozen):
     regimen_choice: RegimenChoice | None = None
     override: Override | None = None
     confirmed: tuple[str, ...] = ()  # fields the clinician has checked (lifts plausibility stops)
+    # the clinician confirmed there are none (not used for dosing; an empty list alone may
+    # mean nobody asked)
+    comedications_confirmed_none: bool = Field(default=False, strict=True)
+    conditions_confirmed_none: bool = Field(default=False, strict=True)
     current_daily_mg: float | None = None  # already taking baclofen at this dose
     months_on_treatment: float | None = None
     intrathecal: Intrathecal = "none"
@@ -182,6 +186,12 @@ def parse_case(data: Any, kb: KnowledgeBase, *, today: date) -> CaseInput:
             raise CaseInputError("conditions", f"{code!r} is listed twice")
         seen.add(code)
     _check_safety_fields(case, kb)
+    for flag, listed in (
+        ("comedications_confirmed_none", case.comedications),
+        ("conditions_confirmed_none", case.conditions),
+    ):
+        if getattr(case, flag) and listed:
+            raise CaseInputError(flag, f"cannot be true when {flag.split('_')[0]} are listed")
     if case.regimen_choice is not None and case.regimen_choice.target_daily_mg is not None:
         ceiling = kb.hard_ceiling_mg_per_day
         if case.regimen_choice.target_daily_mg > ceiling:

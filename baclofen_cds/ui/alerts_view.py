@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -91,6 +92,19 @@ def members_html(alert: Any) -> str:
     return "<p><b>Each contributor:</b></p><ul>" + "".join(items) + "</ul>" if items else ""
 
 
+#: A "check this value" alert: the clinician can confirm the value it names.
+IMPLAUSIBLE_PREFIX = "input.implausible"
+
+
+def checkable_fields(alert: Any) -> tuple[str, ...]:
+    """The case fields a "check this value" alert names (what `confirmed` can list)."""
+    if not str(alert.id).startswith(IMPLAUSIBLE_PREFIX):
+        return ()
+    from baclofen_cds.logic.case import CONFIRMABLE
+
+    return tuple(f for f in alert.triggered_by if f in CONFIRMABLE)
+
+
 def _get(obj: Any, key: str) -> Any:
     return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
 
@@ -99,6 +113,8 @@ class AlertCard(QFrame):
     """One alert: a header button that expands to its detail, action and sources."""
 
     toggled = Signal(bool)
+    #: the clinician checked the value(s) this "check this value" alert names
+    value_checked = Signal(tuple)
 
     def __init__(self, alert: Any, recommendation: Any, acknowledgement: Any = None) -> None:
         super().__init__()
@@ -145,6 +161,13 @@ class AlertCard(QFrame):
             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
         )
         self.detail.hide()
+        self.confirm_button = QPushButton("I have checked this value", self)
+        self.confirm_button.setObjectName("alert_confirm")
+        self.confirm_button.setAccessibleDescription(
+            "The value is correct as entered: the dose is shown for it."
+        )
+        self.confirm_button.hide()
+        self.confirm_button.clicked.connect(self._on_confirm)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.header, 0, Qt.AlignmentFlag.AlignTop)
@@ -155,6 +178,7 @@ class AlertCard(QFrame):
         layout.addLayout(row)
         layout.addWidget(self.members)
         layout.addWidget(self.ack_label)
+        layout.addWidget(self.confirm_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.detail)
         self.header.toggled.connect(self._on_toggled)
         self.update_alert(alert, recommendation, acknowledgement)
@@ -178,9 +202,17 @@ class AlertCard(QFrame):
         if self.members.text() != members:
             self.members.setText(members)
             self.members.setVisible(bool(members))
+        fields = checkable_fields(alert)
+        if self.confirm_button.isHidden() == bool(fields):
+            self.confirm_button.setVisible(bool(fields))
         if self.expanded:  # the detail is laid out only when it is shown
             self._fill_detail()
         self.set_acknowledgement(acknowledgement)
+
+    def _on_confirm(self) -> None:
+        fields = checkable_fields(self.alert)
+        if fields:
+            self.value_checked.emit(fields)
 
     def _fill_detail(self) -> None:
         detail = self._detail_html(self.recommendation)
@@ -232,6 +264,9 @@ class AlertsView(QWidget):
     """The alert cards (object name `alerts`): critical ones in `strip`, which the panel pins
     under the status banner; warnings and info in this widget, further down."""
 
+    #: a "check this value" card's button: the case fields the clinician has checked
+    value_checked = Signal(tuple)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("alerts")
@@ -282,6 +317,7 @@ class AlertsView(QWidget):
                 card.update_alert(alert, recommendation, acks.get(alert.id))
             else:
                 card = AlertCard(alert, recommendation, acks.get(alert.id))
+                card.value_checked.connect(self.value_checked)
             cards.append(card)
         for key, card in existing.items():
             card.hide()  # at once, and kept for when the alert comes back

@@ -326,6 +326,9 @@ class CaseFormWidget(QWidget):
         data["hepatic_impairment"] = self.hepatic_impairment.currentData()
         data["conditions"] = self.conditions.selected()
         data["comedications"] = self.comedications.entries()
+        # the "none" ticks are part of the case (saved, restored from history)
+        data["conditions_confirmed_none"] = self.conditions.none_box.isChecked()
+        data["comedications_confirmed_none"] = self.comedications.none_box.isChecked()
         if self.formulation.currentData() is not None:
             data["formulation"] = self.formulation.currentData()
         data["start_date"] = self.start().isoformat()
@@ -434,6 +437,12 @@ class CaseFormWidget(QWidget):
         self.comedications.clear()
         for name in case.get("comedications") or ():
             self.comedications.add(str(name))
+        for box, key in (
+            (self.comedications.none_box, "comedications_confirmed_none"),
+            (self.conditions.none_box, "conditions_confirmed_none"),
+        ):
+            if box.isEnabled():  # disabled while the list has entries
+                box.setChecked(bool(case.get(key)))
         if case.get("start_date"):
             self.start_date.setDate(QDate.fromString(str(case["start_date"]), "yyyy-MM-dd"))
         else:

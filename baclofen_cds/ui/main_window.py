@@ -162,6 +162,10 @@ class MainWindow(RecordsActions, QMainWindow):
         self.panel.override_requested.connect(self.request_override)
         self.panel.override_withdrawn.connect(self.withdraw_override)
         self.override: dict[str, str] | None = None  # the case's `override`, once given
+        # "I have checked this value": field -> the value checked. A field is sent in the
+        # case's `confirmed` only while it still holds that value (a new value is asked again).
+        self.checked_values: dict[str, Any] = {}
+        self.panel.alerts.value_checked.connect(self.confirm_values)
         self.panel.basis_requested.connect(self.show_basis)
         self.form.patient_id.editingFinished.connect(self.refresh_history)
         self.tabs.currentChanged.connect(self._tab_shown)
@@ -442,6 +446,9 @@ class MainWindow(RecordsActions, QMainWindow):
             data["regimen_choice"] = choice
         if self.override is not None and self.engine.supports("override"):
             data["override"] = self.override
+        confirmed = [f for f, v in self.checked_values.items() if data.get(f) == v]
+        if confirmed and self.engine.supports("confirmed"):
+            data["confirmed"] = confirmed
         assessment = self.engine.assess(data, policy=self.policy, today=self.today())
         rec = assessment.recommendation
         if (
@@ -570,8 +577,17 @@ class MainWindow(RecordsActions, QMainWindow):
         self.override = None
         self.recompute()
 
+    def confirm_values(self, fields: tuple[str, ...]) -> None:
+        """The clinician checked the value(s) a "check this value" alert names."""
+        data, _ = self.form.form_data()
+        for name in fields:
+            if data.get(name) is not None:
+                self.checked_values[name] = data[name]
+        self.recompute()
+
     def new_case(self) -> None:
         self.override = None
+        self.checked_values = {}
         self.acks.clear()
         self.saved_id = None
         self.supersedes = None
