@@ -69,6 +69,8 @@ def alerts_css() -> str:
 #: Cards of alerts that went away, kept hidden for when they come back (typing in a field
 #: moves between the same few results).
 SPARE_CARDS = 24
+#: Spare cards of each severity made ready at start-up (AlertsView.warm_up).
+WARM_CARDS = 3
 
 
 def members_text(alert: Any) -> str:
@@ -182,6 +184,13 @@ class AlertCard(QFrame):
         layout.addWidget(self.detail)
         self.header.toggled.connect(self._on_toggled)
         self.update_alert(alert, recommendation, acknowledgement)
+
+    def retarget(self, alert: Any) -> None:
+        """Become the card of another alert of the same severity (collapsed)."""
+        self.setObjectName(f"alert_{alert.id}")
+        self.alert = alert
+        if self.header.isChecked():
+            self.header.setChecked(False)
 
     def mouseReleaseEvent(self, event: Any) -> None:
         """A click anywhere on the card's title toggles its detail, like the header button."""
@@ -313,6 +322,11 @@ class AlertsView(QWidget):
             key = (alert.id, alert.indicator)
             # a card that went away a keystroke ago comes back as it was (no rebuild)
             card = existing.pop(key, None) or self._spare.pop(key, None)
+            if card is None:  # a spare card of the same severity, already styled
+                other = next((k for k in self._spare if k[1] == alert.indicator), None)
+                if other is not None:
+                    card = self._spare.pop(other)
+                    card.retarget(alert)
             if card is not None:
                 card.update_alert(alert, recommendation, acks.get(alert.id))
             else:
@@ -351,6 +365,38 @@ class AlertsView(QWidget):
             text = "No alerts."
         if self.summary.text() != text:
             self.summary.setText(text)
+
+    def warm_up(self, per_severity: int = WARM_CARDS) -> None:
+        """Build, style and paint a few spare cards of each severity, where real cards go, so
+        that an alert appearing while typing takes a ready card (retargeted) instead of paying
+        for Qt's first-time work (widgets, style sheet, fonts, glyphs). Call it when idle."""
+        from types import SimpleNamespace
+
+        from PySide6.QtGui import QImage
+
+        for key in style.SEVERITY:
+            for i in range(per_severity):
+                alert = SimpleNamespace(
+                    id=f"spare.{key}.{i}",
+                    indicator=key,
+                    summary="",
+                    detail="",
+                    action="",
+                    evidence="",
+                    triggered_by=(),
+                    sources=(),
+                    members=(),
+                    tier_basis="",
+                )
+                card = AlertCard(alert, None)
+                card.value_checked.connect(self.value_checked)
+                card.hide()
+                (self._strip_layout if key == "critical" else self._layout).addWidget(card)
+                card.ensurePolished()
+                card.adjustSize()
+                image = QImage(card.size(), QImage.Format.Format_ARGB32_Premultiplied)
+                card.render(image)
+                self._spare[(alert.id, key)] = card
 
     def set_acknowledgements(self, acknowledgements: Any) -> None:
         for card in self._cards:

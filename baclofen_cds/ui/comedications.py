@@ -261,6 +261,8 @@ class ComedicationsEditor(QWidget):
             if suggestion:
                 label += f". Did you mean {suggestion}?"
             pixmap = QStyle.StandardPixmap.SP_MessageBoxWarning
+        if item.text() == label and item.data(STATUS_ROLE) == status:
+            return  # unchanged: no relayout of the list on every keystroke
         item.setText(label)
         item.setIcon(style.icon(pixmap))
         item.setData(SUGGESTION_ROLE, suggestion)

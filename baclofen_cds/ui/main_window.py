@@ -396,6 +396,11 @@ class MainWindow(RecordsActions, QMainWindow):
         self._fill_languages()
         self.statusBar().showMessage(knowledge_base_status(engine.kb), 0)
         self.recompute()
+        # once the first result is up and the window idle: Qt's first-time work for alert
+        # cards, so the first keystroke that brings one is as quick as the others
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, self.panel.warm_up)
 
     def show_engine_error(self, message: str) -> None:
         """Fail closed: a broken knowledge base means no recommendation at all."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
@@ -120,6 +121,28 @@ def banner(rec: Any, unconfirmed: tuple[str, ...] = ()) -> tuple[style.Tone, str
     return tone, text
 
 
+class BannerFrame(QWidget):
+    """The status banner's frame: the tone's background and border, painted directly."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._colours = (QColor("#ffffff"), QColor("#000000"))
+
+    def set_tone(self, tone: style.Tone) -> None:
+        self._colours = (QColor(tone.background), QColor(tone.border))
+        self.update()
+
+    def paintEvent(self, event: Any) -> None:
+        del event
+        background, border = self._colours
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(border, 2))
+        painter.setBrush(background)
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 4, 4)
+        painter.end()
+
+
 class FitTable(QTableView):
     """A table as tall as its rows and never wider than its place: no scroll bars of its own.
 
@@ -137,6 +160,7 @@ class FitTable(QTableView):
         self._key: tuple[int, ...] | None = None
         self._width = -1
         self._layouts: dict[Any, tuple[list[int], list[int]]] = {}
+        self._natural_by_rows: dict[tuple[Any, ...], list[int]] = {}
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
@@ -146,10 +170,18 @@ class FitTable(QTableView):
         model.modelReset.connect(self.refit)
 
     def refit(self) -> None:
-        key = self._model.width_key()
-        if key != self._key or not self._natural:
-            self._key = key
-            self._natural = self._natural_widths()
+        rows = self._model.rows()
+        natural = self._natural_by_rows.get(rows)
+        if natural is None:  # typing moves between a few results: each is measured once
+            key = self._model.width_key()
+            if key != self._key or not self._natural:
+                self._key = key
+                self._natural = self._natural_widths()
+            if len(self._natural_by_rows) >= 32:
+                self._natural_by_rows.clear()
+            self._natural_by_rows[rows] = self._natural
+        else:
+            self._natural = natural
         self._lay_out()
 
     def _natural_widths(self) -> list[int]:
@@ -374,17 +406,9 @@ class RecommendationPanel(QWidget):
         banner_row = QHBoxLayout()
         banner_row.addWidget(self.status_icon)
         banner_row.addWidget(self.status_banner, 1)
-        self.banner_frame = QWidget(self)
+        self.banner_frame = BannerFrame(self)
         self.banner_frame.setObjectName("status_frame")
         self.banner_frame.setLayout(banner_row)
-        self.banner_frame.setStyleSheet(
-            "\n".join(
-                f'#status_frame[tone="{k}"] {{ background: {t.background};'
-                f" border: 2px solid {t.border}; border-radius: 4px; }}"
-                f' #status_frame[tone="{k}"] QLabel {{ color: {t.foreground}; }}'
-                for k, t in style.STATUS.items()
-            )
-        )
 
         kidney = QGroupBox("Kidney function", self)
         k_row = QHBoxLayout(kidney)
@@ -520,6 +544,17 @@ class RecommendationPanel(QWidget):
     def show_assessment(
         self, assessment: Assessment, acknowledgements: Any = None, *, unconfirmed: Any = ()
     ) -> None:
+        # One batch: no widget repaints or re-lays itself out half-updated (the cards that
+        # come and go, the texts and the tables change together, then paint once).
+        self.setUpdatesEnabled(False)
+        try:
+            self._show_assessment(assessment, acknowledgements, tuple(unconfirmed))
+        finally:
+            self.setUpdatesEnabled(True)
+
+    def _show_assessment(
+        self, assessment: Assessment, acknowledgements: Any, unconfirmed: tuple[str, ...]
+    ) -> None:
         rec = assessment.recommendation
         if rec is None:
             tone = style.STATUS["incomplete"]
@@ -597,6 +632,21 @@ class RecommendationPanel(QWidget):
         for key in ("regimen.start", "regimen.max_daily_mg"):
             self.basis_buttons[key].setEnabled(regimen is not None)
 
+    def warm_up(self) -> None:
+        """Qt's first-time work, done while the window is idle after start-up: spare alert
+        cards, and the glyphs of every type size the panel uses (the first message in a new
+        size otherwise costs a keystroke several milliseconds)."""
+        self.alerts.warm_up()
+        from PySide6.QtGui import QImage
+
+        text = "".join(chr(c) for c in range(32, 127)) + "—–…’“”✔⚠✖ℹ?µ²"
+        image = QImage(8, 8, QImage.Format.Format_ARGB32_Premultiplied)
+        painter = QPainter(image)
+        for factor, bold in ((1.0, False), (1.0, True), (1.1, True), (1.2, True), (1.6, True)):
+            painter.setFont(style.scaled_font(self, factor, bold=bold))
+            painter.drawText(0, 8, text)
+        painter.end()
+
     @staticmethod
     def _show(label: QLabel, text: str) -> None:
         if label.text() != text:
@@ -618,11 +668,17 @@ class RecommendationPanel(QWidget):
             return
         self._tone = tone
         key = next(k for k, t in style.STATUS.items() if t is tone)
-        self.banner_frame.setProperty("tone", key)  # one style sheet, selected by tone
-        self.banner_frame.style().unpolish(self.banner_frame)
-        self.banner_frame.style().polish(self.banner_frame)
+        self.banner_frame.setProperty("tone", key)
+        # colours by palette and a painted frame: re-polishing a style sheet on each change of
+        # tone cost more than the rest of the banner
+        self.banner_frame.set_tone(tone)
         for child in (self.status_banner, self.status_icon):
-            child.style().unpolish(child)
-            child.style().polish(child)
+            palette = child.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, QColor(tone.foreground))
+            child.setPalette(palette)
         size = self.status_banner.fontMetrics().height() * 2
-        self.status_icon.setPixmap(style.icon(tone.icon).pixmap(size, size))
+        pixmaps = self.__dict__.setdefault("_pixmaps", {})
+        pixmap = pixmaps.get((tone.icon, size))
+        if pixmap is None:
+            pixmap = pixmaps[(tone.icon, size)] = style.icon(tone.icon).pixmap(size, size)
+        self.status_icon.setPixmap(pixmap)

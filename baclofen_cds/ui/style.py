@@ -66,8 +66,15 @@ def contrast(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
+_ICONS: dict[QStyle.StandardPixmap, QIcon] = {}
+
+
 def icon(pixmap: QStyle.StandardPixmap) -> QIcon:
-    return QApplication.style().standardIcon(pixmap)
+    """The style's standard icon, made once (the style builds a new one on every call)."""
+    found = _ICONS.get(pixmap)
+    if found is None:
+        found = _ICONS[pixmap] = QApplication.style().standardIcon(pixmap)
+    return found
 
 
 def banner_css(tone: Tone) -> str:
