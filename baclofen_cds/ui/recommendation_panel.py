@@ -544,13 +544,7 @@ class RecommendationPanel(QWidget):
     def show_assessment(
         self, assessment: Assessment, acknowledgements: Any = None, *, unconfirmed: Any = ()
     ) -> None:
-        # One batch: no widget repaints or re-lays itself out half-updated (the cards that
-        # come and go, the texts and the tables change together, then paint once).
-        self.setUpdatesEnabled(False)
-        try:
-            self._show_assessment(assessment, acknowledgements, tuple(unconfirmed))
-        finally:
-            self.setUpdatesEnabled(True)
+        self._show_assessment(assessment, acknowledgements, tuple(unconfirmed))
 
     def _show_assessment(
         self, assessment: Assessment, acknowledgements: Any, unconfirmed: tuple[str, ...]
