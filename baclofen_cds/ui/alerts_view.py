@@ -10,7 +10,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -51,19 +52,8 @@ def sources_html(recommendation: Any, source_ids: Any) -> str:
     return "<ul>" + "".join(items) + "</ul>" if items else "<p>No source cited.</p>"
 
 
-def alerts_css() -> str:
-    """One style sheet for every card, by severity (icon and signal word carry it too)."""
-    parts = []
-    for key, tone in style.SEVERITY.items():
-        sel = f'AlertCard[severity="{key}"]'
-        parts.append(
-            f"{sel} {{ background: {tone.background}; border: 2px solid {tone.border};"
-            f" border-radius: 4px; }}"
-            f" {sel} QLabel {{ color: {tone.foreground}; }}"
-            f" {sel} QToolButton {{ border: none; }}"
-        )
-    parts.append("AlertCard QToolButton:focus { border: 2px solid #1a56b0; }")
-    return "\n".join(parts)
+#: The keyboard focus ring of a card's header.
+FOCUS_RING = "#1a56b0"
 
 
 #: Cards of alerts that went away, kept hidden for when they come back (typing in a field
@@ -125,8 +115,12 @@ class AlertCard(QFrame):
         tone = style.SEVERITY.get(alert.indicator, style.SEVERITY["info"])
         self.tone = tone
         self.setObjectName(f"alert_{alert.id}")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setProperty("severity", alert.indicator)  # styled by AlertsView's one style sheet
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setProperty("severity", alert.indicator)
+        # The severity's colours are painted (paintEvent) and set by palette: a style sheet
+        # made each card's appearance and layout several times slower while typing.
+        self._fill, self._border = QColor(tone.background), QColor(tone.border)
+        self._focus_ring = QColor(FOCUS_RING)
         # The header is a small toggle (icon) and the title beside it wraps: a long summary
         # never makes the card wider than the panel.
         self.header = QToolButton(self)
@@ -183,7 +177,35 @@ class AlertCard(QFrame):
         layout.addWidget(self.confirm_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.detail)
         self.header.toggled.connect(self._on_toggled)
+        self.header.installEventFilter(self)
+        text = QColor(tone.foreground)
+        for label in (self.title, self.members, self.ack_label, self.detail):
+            palette = label.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, text)
+            palette.setColor(QPalette.ColorRole.Text, text)
+            label.setPalette(palette)
         self.update_alert(alert, recommendation, acknowledgement)
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        if watched is self.header and event.type() in (
+            QEvent.Type.FocusIn,
+            QEvent.Type.FocusOut,
+        ):
+            self.update()  # the focus ring around the header
+        return False
+
+    def paintEvent(self, event: Any) -> None:
+        del event
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(self._border, 2))
+        painter.setBrush(self._fill)
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 4, 4)
+        if self.header.hasFocus():
+            painter.setPen(QPen(self._focus_ring, 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(self.header.geometry()).adjusted(-1, -1, 1, 1))
+        painter.end()
 
     def retarget(self, alert: Any) -> None:
         """Become the card of another alert of the same severity (collapsed)."""
@@ -295,9 +317,6 @@ class AlertsView(QWidget):
         self.strip.hide()
         self._cards: list[AlertCard] = []
         self._spare: dict[tuple[str, str], AlertCard] = {}
-        css = alerts_css()
-        self.setStyleSheet(css)
-        self.strip.setStyleSheet(css)
 
     def cards(self) -> list[AlertCard]:
         return list(self._cards)
