@@ -640,6 +640,12 @@ class RecommendationPanel(QWidget):
             painter.setFont(style.scaled_font(self, factor, bold=bold))
             painter.drawText(0, 8, text)
         painter.end()
+        # and the layout and repaint the spare cards asked for, now rather than in the first
+        # keystroke's turn of the event loop
+        # (user input waits: no keystroke is handled inside this)
+        from PySide6.QtCore import QCoreApplication, QEventLoop
+
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
 
     @staticmethod
     def _show(label: QLabel, text: str) -> None:
