@@ -33,10 +33,12 @@ def run_check(args: argparse.Namespace) -> int:
     rules = list(iter_rules(kb))
     derived = sum(r.derived for r in rules)
     unverified = sum(r.unverified for r in rules)
-    print(
+    from baclofen_cds.cli.terminal import write_stdout
+
+    write_stdout(
         f"knowledge base OK: version {kb.version}, reviewed {kb.reviewed}, sha256 {kb.sha256}\n"
         f"  {len(rules)} rules ({derived} DERIVED, {unverified} UNVERIFIED), "
-        f"{len(kb.sources)} sources, {len(kb.comedication_names())} medicine names"
+        f"{len(kb.sources)} sources, {len(kb.comedication_names())} medicine names\n"
     )
     return 0
 
