@@ -23,13 +23,25 @@ def register(sub: Any) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from baclofen_cds.logic.knowledge import KnowledgeBaseError, iter_rules, load_knowledge_base
+    from baclofen_cds.logic.knowledge import (
+        KnowledgeBaseError,
+        bundle_problem,
+        iter_rules,
+        load_knowledge_base,
+    )
 
     try:
-        kb = load_knowledge_base(args.directory)
+        kb = load_knowledge_base(args.directory, use_bundle=False)
+        problem = bundle_problem(args.directory)
     except KnowledgeBaseError as exc:
         print(f"knowledge base INVALID: {exc}", file=sys.stderr)
         return 1
+    if problem is not None:
+        refused, message = problem
+        if refused:
+            print(f"knowledge base INVALID: {message}", file=sys.stderr)
+            return 1
+        print(f"note: {message}", file=sys.stderr)
     rules = list(iter_rules(kb))
     derived = sum(r.derived for r in rules)
     unverified = sum(r.unverified for r in rules)

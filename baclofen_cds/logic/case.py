@@ -162,9 +162,11 @@ def parse_case(data: Any, kb: KnowledgeBase, *, today: date) -> CaseInput:
 
     _check_start_date(case.start_date)
     measured = case.serum_creatinine.measured_on if case.serum_creatinine else None
-    if measured is not None and not (date(1900, 1, 1) <= measured <= today):
+    if measured is not None and not EARLIEST_START <= measured <= LATEST_START:
         raise CaseInputError(
-            "serum_creatinine.measured_on", f"{measured.isoformat()} is not a past date"
+            "serum_creatinine.measured_on",
+            f"{measured.isoformat()} is not between {EARLIEST_START.isoformat()} and "
+            f"{LATEST_START.isoformat()}",
         )
     limits = kb.input_limits
     _check_range("age_years", case.age_years, limits.age_years, "years")

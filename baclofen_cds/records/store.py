@@ -95,6 +95,12 @@ class RecordStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _unavailable(self, exc: Exception) -> RecordsError:
+        from baclofen_cds.records.engine import redact
+        from baclofen_cds.records.types import RecordsUnavailable
+
+        return RecordsUnavailable(redact(str(unavailable(exc, self.location)), self._url))
+
     # ------------------------------------------------------------------ writes
     def save_assessment(
         self,
@@ -553,7 +559,7 @@ class RecordStore:
             with UnitOfWork(self._factory, write=False) as uow:
                 return work(uow.session)
         except DBAPIError as exc:
-            raise unavailable(exc, self.location) from None
+            raise self._unavailable(exc) from None
 
     def _write(
         self,
@@ -594,9 +600,9 @@ class RecordStore:
                     ) from exc
             except OperationalError as exc:
                 if not is_busy(exc) or attempt == WRITE_ATTEMPTS:
-                    raise unavailable(exc, self.location) from None
+                    raise self._unavailable(exc) from None
             except DBAPIError as exc:
-                raise unavailable(exc, self.location) from None
+                raise self._unavailable(exc) from None
             time.sleep(delay * (1 + random.random()))  # noqa: S311 - jitter, not security
             delay *= 2
         raise AssertionError("unreachable")  # pragma: no cover
