@@ -237,7 +237,7 @@ def save_if_asked(
     # Every save carries a uid: a retry after an unknown outcome can then never duplicate it.
     key = getattr(args, "uid", None) or str(uuid.uuid4())
     try:
-        with _open(args) as store:
+        with _open(args, prefix="not saved: ") as store:
             aid = store.save_assessment(
                 recommendation,
                 patient=details,
@@ -277,14 +277,14 @@ def _with_print_options(item: Any, args: argparse.Namespace) -> Any:
     return PrintedPdf(variant, pdf, options)
 
 
-def _open(args: argparse.Namespace) -> RecordStore:
+def _open(args: argparse.Namespace, *, prefix: str = "") -> RecordStore:
     from baclofen_cds.records import RecordsUnavailable, open_store
 
     try:
         return open_store(getattr(args, "database_url", None))
     except RecordsUnavailable as exc:
         raise RecordsCommandFailed(
-            f"records unavailable: {exc}", EXIT_RECORDS_UNAVAILABLE
+            f"{prefix}records unavailable: {exc}", EXIT_RECORDS_UNAVAILABLE
         ) from None
 
 
