@@ -20,7 +20,7 @@ class UsageError(Exception):
 
 #: Sub-command names. Without one, `baclofen-cds` opens the window, and the sub-command
 #: modules are not even imported (they cost ~30 ms before the first paint).
-COMMANDS: tuple[str, ...] = ("recommend", "knowledge", "history", "show", "reprint")
+COMMANDS: tuple[str, ...] = ("recommend", "knowledge", "history", "show", "reprint", "records")
 
 
 def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:

@@ -118,6 +118,58 @@ def register(sub: Any) -> None:
     )
     _database_argument(p)
     p.set_defaults(handler=run_reprint)
+    _register_admin(sub)
+
+
+def _register_admin(sub: Any) -> None:
+    p = sub.add_parser("records", help="set up a shared records server; back up the records")
+    rsub = p.add_subparsers(dest="records_command", metavar="ACTION", required=True)
+    init = rsub.add_parser(
+        "init",
+        help="create the owner and clinician roles and the schema on a PostgreSQL server "
+        "(run as the database owner)",
+    )
+    _database_argument(init)
+    init.set_defaults(handler=run_init)
+    backup = rsub.add_parser(
+        "backup", help="copy the SQLite records to FILE (consistent while in use)"
+    )
+    backup.add_argument("--to", required=True, metavar="FILE", help="the backup file to create")
+    backup.add_argument(
+        "--force", action="store_true", help="replace an existing backup file (never a link)"
+    )
+    _database_argument(backup)
+    backup.set_defaults(handler=run_backup)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from baclofen_cds.records import InvalidRecord, RecordsUnavailable
+    from baclofen_cds.records.admin import init_server
+
+    try:
+        done = init_server(getattr(args, "database_url", None))
+    except InvalidRecord as exc:
+        raise UsageError(str(exc)) from None
+    except RecordsUnavailable as exc:
+        raise RecordsCommandFailed(str(exc), EXIT_RECORDS_UNAVAILABLE) from None
+    print_error(done)
+    return 0
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from baclofen_cds.records import InvalidRecord, RecordsUnavailable
+    from baclofen_cds.records.admin import backup_sqlite_file
+
+    try:
+        done = backup_sqlite_file(
+            getattr(args, "database_url", None), Path(args.to), force=bool(args.force)
+        )
+    except InvalidRecord as exc:
+        raise UsageError(str(exc)) from None
+    except RecordsUnavailable as exc:
+        raise RecordsCommandFailed(f"not backed up: {exc}", EXIT_RECORDS_UNAVAILABLE) from None
+    print_error(done)
+    return 0
 
 
 def add_save_arguments(parser: argparse.ArgumentParser) -> None:
