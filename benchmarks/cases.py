@@ -23,6 +23,19 @@ MEDS = [
     "quetiapine",
     "amitriptyline",
     "Xanaxx",
+    # typed as clinicians type them (issue 9): strengths, frequencies, combinations, brackets
+    "pregabalin (Lyrica)",
+    "co-codamol 30/500",
+    "Tylenol #3",
+    "gabapentin 300 mg TID",
+    "Percocet 5/325 q6h prn",
+    "mirtazapine 15mg nocte",
+    "levetiracetam 500 mg BID",
+    "Sativex oromucosal spray",
+    "sodium valproate 500mg MR bd",
+    "metoprolol succinate ER 50 mg daily",
+    "omeprazole 20mg od",
+    "alcohol",
 ]
 CONDITIONS = [
     "epilepsy",

@@ -8,6 +8,7 @@ from baclofen_cds.logic.knowledge import KnowledgeBase, KnowledgeBaseError, load
 from baclofen_cds.logic.policy import LocalPolicy, load_policy
 from baclofen_cds.logic.result import (
     Alert,
+    AlertMember,
     BasisEntry,
     ComedicationMatch,
     Dose,
@@ -25,6 +26,7 @@ from baclofen_cds.logic.result import (
 
 __all__ = [
     "Alert",
+    "AlertMember",
     "BasisEntry",
     "CaseInput",
     "CaseInputError",

@@ -6,7 +6,7 @@ never reads the clock, the disk or the environment.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from baclofen_cds.logic.alerts import from_template
@@ -161,17 +161,14 @@ def recommend(
         alerts.append(alert)
         statuses.append(("use_with_caution", alert.summary))
 
-    # --- co-medications
+    # --- co-medications: one card per hazard; a condition adding to a hazard is folded into it
     inter = check_interactions(case, band, kb)
+    folded = {f"condition.{c}" for c in inter.folded_conditions}
+    alerts = [a for a in alerts if a.id not in folded]
     alerts.extend(inter.alerts)
-    for tier, alert in zip(inter.tiers, inter.alerts, strict=False):
-        statuses.append((tiers.interaction_status[tier], alert.summary))  # type: ignore[index]
+    implied = dict(inter.statuses)
     for alert in inter.alerts:
-        if alert.id in (
-            kb.interactions.unrecognized_alert,
-            kb.interactions.cumulative_sedation.alert,
-        ):
-            statuses.append(("use_with_caution", alert.summary))
+        statuses.append((implied[alert.id], alert.summary))
 
     status, reason = _worst(statuses)
     regimen = plan.regimen
@@ -223,9 +220,8 @@ def recommend(
 
     monitoring, mbasis = plan_monitoring(case, band, regimen, kb, policy)
     basis.extend(mbasis)
-    alerts.sort(
-        key=lambda a: (INDICATOR_ORDER[a.indicator], _CATEGORY_ORDER.index(a.category), a.id)
-    )
+    alerts.sort(key=_alert_order(statuses))
+    reason = status_reason(alerts, reason)
     cited = _cited(alerts, basis, monitoring, missed)
     sources = tuple(
         _source_refs(kb)[sid] for sid in sorted(cited, key=_register_order(kb).__getitem__)
@@ -256,6 +252,36 @@ def _source_refs(kb: KnowledgeBase) -> dict[str, SourceRef]:
 @lru_cache(maxsize=8)
 def _register_order(kb: KnowledgeBase) -> dict[str, int]:
     return {sid: i for i, sid in enumerate(kb.sources_by_id)}
+
+
+def _alert_order(
+    statuses: list[tuple[Status, str]],
+) -> Callable[[Alert], tuple[int, int, int, str]]:
+    """Most severe first: by tier, then by the status the alert implies, then by category."""
+    implies: dict[str, int] = {}
+    for s, why in statuses:
+        implies[why] = max(implies.get(why, 0), STATUS_ORDER[s])
+
+    def key(a: Alert) -> tuple[int, int, int, str]:
+        return (
+            INDICATOR_ORDER[a.indicator],
+            -implies.get(a.summary, 0),
+            _CATEGORY_ORDER.index(a.category),
+            a.id,
+        )
+
+    return key
+
+
+def status_reason(alerts: list[Alert], fallback: str) -> str:
+    """The status line: the most severe alert (alerts are sorted), and how many are critical."""
+    if not alerts:
+        return fallback
+    top = alerts[0].summary.rstrip(". ")
+    critical = sum(1 for a in alerts if a.indicator == "critical")
+    if not critical:
+        return top
+    return f"{top} ({critical} critical alert{'s' if critical > 1 else ''})"
 
 
 def _worst(statuses: Iterable[tuple[Status, str]]) -> tuple[Status, str]:

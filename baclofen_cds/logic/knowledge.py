@@ -12,9 +12,11 @@ import copy
 import hashlib
 import importlib.resources
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -217,6 +219,14 @@ class Source(_Strict):
     title: str = Field(min_length=1)
     url: str = Field(min_length=1)
     grade: str = Field(pattern=GRADE_PATTERN)
+    #: how the source is named in text a clinician reads ("UK SmPC"); required for every source
+    #: an interaction cites (its facts are folded into an alert's detail with their sources)
+    short: str = ""
+
+    @property
+    def unverified_only(self) -> bool:
+        """Grade U: an unverified web article, not evidence."""
+        return self.grade.startswith("U")
 
 
 class SourcesFile(_Strict):
@@ -443,6 +453,24 @@ class ConditionsFile(_Strict):
 class Member(_Strict):
     name: str = Field(min_length=2)
     brands: tuple[str, ...] = ()
+    rxcui: str | None = Field(default=None, pattern=r"^[0-9]+$")  # RxNorm ingredient code
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_value(cls, value: Any) -> Any:
+        """`generic: {brands: [...], rxcui: "..."}` or `generic: [brands]` in the YAML."""
+        if isinstance(value, tuple) and len(value) == 2:
+            name, body = value
+            if isinstance(body, dict):
+                return {"name": name, **body}
+            return {"name": name, "brands": body or []}
+        return value
+
+
+def _members_from_mapping(value: Any) -> Any:
+    if isinstance(value, dict):
+        return [(k, v) for k, v in value.items()]
+    return value
 
 
 class Escalation(_Strict):
@@ -455,38 +483,93 @@ class Escalation(_Strict):
 class InteractionClass(Rule):
     label: str
     tier: InteractionTier
+    #: what the tier rests on, in words a clinician reads ("product label", "class inference")
+    tier_basis: str = Field(min_length=3)
+    #: the clinical hazard (one alert card per hazard) this class contributes to
+    hazard: str = Field(min_length=1)
     cns_depressant: bool
     mechanism: Literal["PD_CNS", "PD_BP", "PD_tone", "PK_renal", "PD_glucose", "PD_other"]
     labeled: Literal["labeled", "class", "not labeled"]
     members: tuple[Member, ...] = Field(min_length=1)
     summary: str = Field(min_length=1, max_length=139)
+    member_kind: Literal["medicine", "factor"] = "medicine"
+    #: the class is present for this patient when the indication is one of these (alcohol for
+    #: alcohol use disorder), with its own wording
+    raised_by_indications: tuple[str, ...] = ()
+    indication_detail: str = ""
+    indication_action: str = ""
+    indication_patient_text: str = ""
+    indication_sources: tuple[str, ...] = ()
 
     @field_validator("members", mode="before")
     @classmethod
     def _from_mapping(cls, value: Any) -> Any:
         """`generic: [brands]` in the YAML becomes one Member each."""
-        if isinstance(value, dict):
-            return [{"name": k, "brands": v or []} for k, v in value.items()]
-        return value
+        return _members_from_mapping(value)
 
     detail: str = Field(min_length=1)
     action: str = Field(min_length=1)
     patient_text: str = ""
     escalations: tuple[Escalation, ...] = ()
 
+    @model_validator(mode="after")
+    def _indication_wording(self) -> InteractionClass:
+        if self.raised_by_indications and not (
+            self.indication_detail and self.indication_action and self.indication_patient_text
+        ):
+            raise ValueError(
+                "raised_by_indications needs indication_detail, indication_action and "
+                "indication_patient_text"
+            )
+        return self
+
+
+class Hazard(Rule):
+    """One clinical hazard: every class and condition that adds to it makes one alert card."""
+
+    label: str = Field(min_length=3)
+    category: CategoryName = "interaction"
+    summary: str = Field(min_length=1, max_length=100)  # "{members}" is filled in
+    detail: str = Field(min_length=1)
+    action: str = Field(min_length=1)
+    patient_text: str = ""
+    #: condition alerts folded into this hazard's card when it is raised
+    conditions: tuple[str, ...] = ()
+
 
 class SedationRule(Rule):
+    hazard: str
     min_depressants: int = Field(ge=2)
     min_depressants_with_risk: int = Field(ge=1)
     risk_conditions: tuple[str, ...]
-    risk_indications: tuple[str, ...]
     critical_if_at_least: int = Field(ge=2)
     critical_with_risk: bool
-    alert: str
+    tier_basis: str = Field(min_length=3)
+    detail: str = Field(min_length=1)
+
+
+class Combination(_Strict):
+    """A product with more than one active ingredient: each ingredient is checked."""
+
+    name: str = Field(min_length=2)
+    brands: tuple[str, ...] = ()
+    ingredients: tuple[str, ...] = Field(min_length=2)
+
+
+class NoInteraction(Rule):
+    """Medicines checked against the sources with no interaction with baclofen listed."""
+
+    members: tuple[Member, ...] = Field(min_length=1)
+
+    @field_validator("members", mode="before")
+    @classmethod
+    def _from_mapping(cls, value: Any) -> Any:
+        return _members_from_mapping(value)
 
 
 class MatchingVocabulary(_Strict):
     drop_words: tuple[str, ...]
+    units: tuple[str, ...] = ()
     separators: tuple[str, ...]
     suggestion_cutoff: float = Field(gt=0, lt=1)
 
@@ -495,7 +578,10 @@ class InteractionsFile(_Strict):
     matching: MatchingVocabulary
     unrecognized_alert: str
     cumulative_sedation: SedationRule
+    hazards: tuple[Hazard, ...] = Field(min_length=1)
     classes: tuple[InteractionClass, ...] = Field(min_length=1)
+    combinations: tuple[Combination, ...] = ()
+    no_interaction: NoInteraction
 
 
 # ------------------------------------------------------------------ monitoring.yaml
@@ -556,10 +642,22 @@ class PolicyFile(_Strict):
 # ------------------------------------------------------------------ the loaded KB
 @dataclass(frozen=True, slots=True)
 class DrugName:
-    """One name a clinician may type, and what it stands for."""
+    """One name a clinician may type, and what it stands for.
+
+    A single medicine has one ingredient (`generic`); a combination product lists each
+    ingredient with its own classes, and `generic` joins their names ("codeine + paracetamol").
+    """
 
     generic: str
     classes: tuple[str, ...]
+    ingredients: tuple[Ingredient, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Ingredient:
+    name: str
+    classes: tuple[str, ...]
+    rxcui: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -576,6 +674,7 @@ class KnowledgeBase:
     condition_groups: tuple[str, ...]
     interactions: InteractionsFile
     classes_by_id: Mapping[str, InteractionClass]
+    hazards_by_id: Mapping[str, Hazard]
     names: Mapping[str, DrugName]  # normalised name -> drug
     monitoring: MonitoringFile
     taper: TaperFile
@@ -635,6 +734,12 @@ class KnowledgeBase:
             for member in cls.members:
                 out.add(member.name)
                 out.update(member.brands)
+        for combo in self.interactions.combinations:
+            out.add(combo.name)
+            out.update(combo.brands)
+        for member in self.interactions.no_interaction.members:
+            out.add(member.name)
+            out.update(member.brands)
         return sorted(out, key=str.casefold)
 
     def extra_document(self, name: str) -> Any:
@@ -816,22 +921,43 @@ def _parse(
         raise KnowledgeBaseError(f"{name}: {where}{msg}") from None
 
 
-def normalise_name(text: str, vocabulary: MatchingVocabulary) -> str:
-    """Lower-case, strip marks, strengths and salt words: 'Oxycodone HCl 5 mg' -> 'oxycodone'."""
-    cleaned = text.casefold().replace("®", " ").replace("™", " ")
-    cleaned = "".join(ch if ch.isalnum() or ch in " -/+" else " " for ch in cleaned)
-    words = [w for w in cleaned.split() if w not in vocabulary.drop_words]
-    words = [w for w in words if not _is_strength(w)]
-    return " ".join(words)
+_NUMBERED = re.compile(r"\bno\.?\s*(?=\d)|#\s*(?=\d)")  # "Tylenol No. 3", "# 3" -> "#3"
+_EVERY_HOURS = re.compile(r"\bq\s*\d+(?:\s*-\s*\d+)?\s*(?:h|hr|hrs|hours?)\b")  # q4h, q4-6h
+_TIMES = re.compile(r"\b(?:x\s*\d+|\d+\s*x)\b")  # x2, 2x
+_NUMBER_UNIT = re.compile(r"(?<=\d)(?=[a-z%\u00b5\u03bc])")  # 300mg -> 300 mg
+_NOT_WORD = re.compile(r"[^0-9a-z#%.\u00b5\u03bc]+")
+_NUMBERISH = re.compile(r"[0-9.,%]+")
 
 
-def _is_strength(word: str) -> bool:
-    stripped = word
-    for unit in ("mcg", "mg", "ml", "g"):
-        if stripped.endswith(unit):
-            stripped = stripped[: -len(unit)]
-            break
-    return bool(stripped) and stripped.replace(".", "", 1).isdigit()
+def normalise_name(text: str, vocabulary: MatchingVocabulary, *, light: bool = False) -> str:
+    """The key of a medicine name as typed: 'Oxycodone HCl 5 mg ER PO q12h' -> 'oxycodone'.
+
+    Case, marks, strengths and units, frequencies, routes, release words and salts are set
+    aside (the vocabulary in interactions.yaml lists them); "#3" / "No. 3" stay as "#3";
+    punctuation (hyphens, slashes) becomes a space. `light` keeps the words and sets aside only
+    numbers, units and punctuation ("Panadol Night 500 mg" -> "panadol night").
+    """
+    cleaned = text.casefold().replace("\u00ae", " ").replace("\u2122", " ")
+    cleaned = _NUMBERED.sub("#", cleaned).replace("#", " #")
+    cleaned = _EVERY_HOURS.sub(" ", cleaned)
+    cleaned = _TIMES.sub(" ", cleaned)
+    cleaned = _NUMBER_UNIT.sub(" ", cleaned)
+    words = (w.strip(".") for w in _NOT_WORD.sub(" ", cleaned).split())
+    drop = frozenset(vocabulary.units) if light else _drop_set(vocabulary)
+    return " ".join(w for w in words if w and w not in drop and not _NUMBERISH.fullmatch(w))
+
+
+@lru_cache(maxsize=8)
+def _drop_set(vocabulary: MatchingVocabulary) -> frozenset[str]:
+    return frozenset(vocabulary.drop_words) | frozenset(vocabulary.units)
+
+
+def split_parts(text: str, vocabulary: MatchingVocabulary) -> list[str]:
+    """The parts of a combination as typed ("oxycodone/acetaminophen 5/325")."""
+    parts = [text.casefold()]
+    for sep in vocabulary.separators:
+        parts = [piece for part in parts for piece in part.split(sep)]
+    return [p for p in (q.strip() for q in parts) if p]
 
 
 def load_knowledge_base(directory: Path | None = None, *, use_bundle: bool = True) -> KnowledgeBase:
@@ -909,18 +1035,39 @@ def load_knowledge_base(directory: Path | None = None, *, use_bundle: bool = Tru
     classes_by_id = _unique(
         "interactions.yaml", "interaction class", ((c.id, c) for c in interactions.classes)
     )
+    hazards_by_id = _unique(
+        "interactions.yaml", "hazard", ((h.id, h) for h in interactions.hazards)
+    )
+    for hz in interactions.hazards:
+        checker.rule("interactions.yaml", hz)
+        for cond in hz.conditions:
+            if cond not in conditions_by_id:
+                raise KnowledgeBaseError(f"interactions.yaml: {hz.id}: unknown condition {cond!r}")
     for ic in interactions.classes:
         checker.rule("interactions.yaml", ic)
+        _check_class_evidence(ic, sources_by_id, hazards_by_id, meta)
         for esc in ic.escalations:
             for cond in esc.conditions:
                 if cond not in conditions_by_id:
                     raise KnowledgeBaseError(
                         f"interactions.yaml: {ic.id}: escalation names unknown condition {cond!r}"
                     )
-    checker.rule("interactions.yaml", interactions.cumulative_sedation)
-    for ref in (interactions.unrecognized_alert, interactions.cumulative_sedation.alert):
-        if ref not in alert_map:
-            raise KnowledgeBaseError(f"interactions.yaml: unknown alert {ref!r}")
+    sedation = interactions.cumulative_sedation
+    checker.rule("interactions.yaml", sedation)
+    if sedation.hazard not in hazards_by_id:
+        raise KnowledgeBaseError(
+            f"interactions.yaml: {sedation.id}: unknown hazard {sedation.hazard!r}"
+        )
+    for cond in sedation.risk_conditions:
+        if cond not in conditions_by_id:
+            raise KnowledgeBaseError(
+                f"interactions.yaml: {sedation.id}: unknown condition {cond!r}"
+            )
+    checker.rule("interactions.yaml", interactions.no_interaction)
+    if interactions.unrecognized_alert not in alert_map:
+        raise KnowledgeBaseError(
+            f"interactions.yaml: unknown alert {interactions.unrecognized_alert!r}"
+        )
     names = _build_names(interactions)
     for item in monitoring.items:
         checker.rule("monitoring.yaml", item)
@@ -945,6 +1092,7 @@ def load_knowledge_base(directory: Path | None = None, *, use_bundle: bool = Tru
         condition_groups=conditions.groups,
         interactions=interactions,
         classes_by_id=classes_by_id,
+        hazards_by_id=hazards_by_id,
         names=names,
         monitoring=monitoring,
         taper=taper,
@@ -987,6 +1135,45 @@ def _check_ceilings(meta: KbMeta, dosing: DosingFile) -> None:
                 )
 
 
+_TIER_RANK: dict[str, int] = {"MINOR": 0, "MODERATE": 1, "MAJOR": 2}
+
+
+def _check_class_evidence(
+    ic: InteractionClass,
+    sources: Mapping[str, Source],
+    hazards: Mapping[str, Hazard],
+    meta: KbMeta,
+) -> None:
+    """An interaction class names its hazard, and its tier follows its evidence."""
+    where = f"interactions.yaml: {ic.id}"
+    if ic.hazard not in hazards:
+        raise KnowledgeBaseError(f"{where}: unknown hazard {ic.hazard!r}")
+    for sid in ic.indication_sources:
+        if sid not in sources:
+            raise KnowledgeBaseError(f"{where}: unknown source id {sid!r}")
+    for ind in ic.raised_by_indications:
+        if ind not in meta.indications:
+            raise KnowledgeBaseError(f"{where}: unknown indication {ind!r}")
+    cited = [sources[s] for s in ic.sources if s in sources]
+    if cited and all(s.unverified_only for s in cited):
+        tiers = [ic.tier, *(e.tier for e in ic.escalations)]
+        if any(_TIER_RANK[t] > _TIER_RANK["MINOR"] for t in tiers):
+            raise KnowledgeBaseError(
+                f"{where}: every source is grade U (unverified), so the tier can be MINOR at most"
+            )
+        if ic.cns_depressant:
+            raise KnowledgeBaseError(
+                f"{where}: every source is grade U (unverified): it cannot count towards the "
+                "cumulative sedation rule"
+            )
+    for s in cited:
+        if not s.short:
+            raise KnowledgeBaseError(
+                f"{where}: source {s.id} needs a short name (sources.yaml 'short') to be cited "
+                "in an alert"
+            )
+
+
 def _unique(file: str, what: str, pairs: Iterable[tuple[str, _T]]) -> dict[str, _T]:
     out: dict[str, _T] = {}
     for key, value in pairs:
@@ -1021,38 +1208,104 @@ class _CrossCheck:
 
 
 def _build_names(interactions: InteractionsFile) -> dict[str, DrugName]:
+    """The index every typed name is looked up in: built once, when the knowledge base loads.
+
+    Keys are normalised names, and the same without spaces ("co codamol" and "cocodamol").
+    """
     vocab = interactions.matching
-    generic_classes: dict[str, list[str]] = {}
-    brand_of: dict[str, str] = {}
-    for cls in interactions.classes:
-        seen: set[str] = set()
-        for member in cls.members:
-            generic = normalise_name(member.name, vocab)
-            if not generic:
-                raise KnowledgeBaseError(f"interactions.yaml: {cls.id}: empty member name")
-            if generic in seen:
+    ingredient: dict[str, Ingredient] = {}  # generic key -> ingredient (classes accumulated)
+    brand_of: dict[str, str] = {}  # brand key -> generic key
+    display_names: dict[str, str] = {}  # every name as written -> its generic key
+
+    def key_of(name: str, owner: str) -> str:
+        key = normalise_name(name, vocab)
+        if not key:
+            raise KnowledgeBaseError(
+                f"interactions.yaml: {owner}: {name!r} is empty once normalised"
+            )
+        return key
+
+    def add_member(member: Member, class_id: str | None, owner: str) -> None:
+        generic = key_of(member.name, owner)
+        known = ingredient.get(generic)
+        if known is not None and class_id is None:
+            raise KnowledgeBaseError(
+                f"interactions.yaml: {member.name!r} is listed as not interacting and in "
+                f"{', '.join(known.classes) or 'no_interaction'} too"
+            )
+        if known is not None and known.classes == ():
+            raise KnowledgeBaseError(
+                f"interactions.yaml: {member.name!r} is in {owner} and listed as not interacting"
+            )
+        if known is not None and class_id in known.classes:
+            raise KnowledgeBaseError(
+                f"interactions.yaml: {owner}: member {member.name!r} listed twice"
+            )
+        rxcui = member.rxcui or (known.rxcui if known else None)
+        if known is not None and member.rxcui and known.rxcui and member.rxcui != known.rxcui:
+            raise KnowledgeBaseError(f"interactions.yaml: {member.name!r} has two RxCUIs")
+        classes = (known.classes if known else ()) + ((class_id,) if class_id else ())
+        ingredient[generic] = Ingredient(
+            name=known.name if known else member.name, classes=classes, rxcui=rxcui
+        )
+        display_names[member.name] = generic
+        for brand in member.brands:
+            display_names[brand] = generic
+            key = key_of(brand, owner)
+            if brand_of.get(key, generic) != generic:
                 raise KnowledgeBaseError(
-                    f"interactions.yaml: {cls.id}: member {member.name!r} listed twice"
+                    f"interactions.yaml: brand {brand!r} is listed for both "
+                    f"{brand_of[key]!r} and {generic!r}"
                 )
-            seen.add(generic)
-            generic_classes.setdefault(generic, []).append(cls.id)
-            for brand in member.brands:
-                key = normalise_name(brand, vocab)
-                if brand_of.get(key, generic) != generic:
-                    raise KnowledgeBaseError(
-                        f"interactions.yaml: brand {brand!r} is listed for both "
-                        f"{brand_of[key]!r} and {generic!r}"
-                    )
-                brand_of[key] = generic
+            brand_of[key] = generic
+
+    for cls in interactions.classes:
+        for member in cls.members:
+            add_member(member, cls.id, cls.id)
+    for member in interactions.no_interaction.members:
+        add_member(member, None, interactions.no_interaction.id)
+
     names: dict[str, DrugName] = {}
-    for generic, classes in generic_classes.items():
-        names[generic] = DrugName(generic=generic, classes=tuple(classes))
+    for generic, ing in ingredient.items():
+        names[generic] = DrugName(generic=ing.name, classes=ing.classes, ingredients=(ing,))
+    light_keys: dict[str, DrugName] = {}
     for brand, generic in brand_of.items():
-        if brand in generic_classes and brand != generic:
+        if brand in ingredient and brand != generic:
             raise KnowledgeBaseError(
                 f"interactions.yaml: {brand!r} is both a generic name and a brand of {generic!r}"
             )
         names[brand] = names[generic]
+    for combo in interactions.combinations:
+        parts: list[Ingredient] = []
+        for part in combo.ingredients:
+            found = ingredient.get(normalise_name(part, vocab))
+            if found is None:
+                raise KnowledgeBaseError(
+                    f"interactions.yaml: combination {combo.name!r}: unknown ingredient {part!r}"
+                )
+            parts.append(found)
+        classes = tuple(dict.fromkeys(c for ing in parts for c in ing.classes))
+        drug = DrugName(
+            generic=" + ".join(i.name for i in parts), classes=classes, ingredients=tuple(parts)
+        )
+        for name in (combo.name, *combo.brands):
+            key = normalise_name(name, vocab, light=True)
+            if key in names and names[key] != drug:
+                raise KnowledgeBaseError(
+                    f"interactions.yaml: combination name {name!r} is already the name of "
+                    f"{names[key].generic!r}"
+                )
+            light_keys[key] = drug
+            # the fully normalised key too, unless it is another medicine's ("Panadol Night")
+            full = key_of(name, f"combination {combo.name!r}")
+            if full not in names:
+                light_keys.setdefault(full, drug)
+    for member_name, generic in display_names.items():
+        light_keys.setdefault(normalise_name(member_name, vocab, light=True), names[generic])
+    for key, drug in light_keys.items():
+        names.setdefault(key, drug)
+    for key, drug in list(names.items()):
+        names.setdefault(key.replace(" ", ""), drug)
     return names
 
 
@@ -1074,8 +1327,10 @@ def iter_rules(kb: KnowledgeBase) -> Iterator[Rule]:
     yield kb.dosing.beers
     yield from kb.alerts.values()
     yield from kb.conditions_by_id.values()
+    yield from kb.interactions.hazards
     yield from kb.interactions.classes
     yield kb.interactions.cumulative_sedation
+    yield kb.interactions.no_interaction
     yield from kb.monitoring.items
     yield kb.taper.taper
     yield from kb.taper.missed_dose

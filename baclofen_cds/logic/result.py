@@ -248,8 +248,28 @@ class MonitoringItem:
 
 
 @dataclass(frozen=True, slots=True)
+class AlertMember:
+    """One medicine, factor or condition that adds to an alert's hazard."""
+
+    kind: Literal["medicine", "condition", "factor"]
+    name: str  # generic name ("oxycodone"), factor ("alcohol") or condition label
+    detail: str  # the pairwise fact: effect, management, and the sources named in words
+    sources: tuple[str, ...]
+    entered_as: tuple[str, ...] = ()  # the co-medication entries it was read from
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "detail": self.detail,
+            "sources": list(self.sources),
+            "entered_as": list(self.entered_as),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Alert:
-    """A CDS Hooks-style card."""
+    """A CDS Hooks-style card: one per clinical hazard, listing what adds to it."""
 
     id: str
     indicator: Indicator
@@ -261,6 +281,8 @@ class Alert:
     sources: tuple[str, ...]
     evidence: str = ""  # e.g. "labeled", "class effect", "DERIVED", "UNVERIFIED"
     patient_text: str = ""  # plain-language wording for the handout, if any
+    members: tuple[AlertMember, ...] = ()  # hazard alerts: every contributor
+    tier_basis: str = ""  # what the tier rests on ("product label", "cohort study", ...)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -274,6 +296,8 @@ class Alert:
             "sources": list(self.sources),
             "evidence": self.evidence,
             "patient_text": self.patient_text,
+            "members": [m.to_dict() for m in self.members],
+            "tier_basis": self.tier_basis,
         }
 
 
@@ -285,7 +309,11 @@ class ComedicationMatch:
     status: Literal["matched", "unrecognized"]
     name: str | None  # the generic name it was matched to
     classes: tuple[str, ...]  # interaction class ids
-    suggestion: str | None  # "did you mean" for near misses
+    suggestion: str | None  # "did you mean" for near misses (never matched silently)
+    #: each active ingredient (a combination product has several) with its RxNorm code, if known
+    ingredients: tuple[tuple[str, str | None], ...] = ()
+    #: parts of a matched entry that name nothing known ("oxycodone/acetaminophn"): not checked
+    unchecked_parts: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -294,6 +322,8 @@ class ComedicationMatch:
             "name": self.name,
             "classes": list(self.classes),
             "suggestion": self.suggestion,
+            "ingredients": [{"name": n, "rxcui": code} for n, code in self.ingredients],
+            "unchecked_parts": list(self.unchecked_parts),
         }
 
 

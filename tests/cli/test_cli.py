@@ -74,7 +74,7 @@ def test_recommend_json_follows_the_contract() -> None:
     }
     assert data["regimen"]["steps"][0]["from_date"] == "2026-12-01"
     ids = {a["id"] for a in data["alerts"]}
-    assert {"interaction.opioids", "interaction.benzodiazepines", "condition.epilepsy"} <= ids
+    assert {"hazard.cns_depression", "condition.epilepsy"} <= ids  # one card per hazard
     for alert in data["alerts"]:
         assert set(alert["sources"]) <= set(data["sources"])
     assert len(data["knowledge_base"]["sha256"]) == 64
@@ -91,7 +91,10 @@ def test_recommend_text_and_stdin() -> None:
     out = cli("recommend", "--input", "-", "--format", "text", stdin=EXAMPLE.read_text())
     assert out.returncode == 0
     assert "Status: USE WITH CAUTION" in out.stdout
-    assert "[CRITICAL] Opioid + baclofen" in out.stdout
+    assert (
+        "[CRITICAL] Sedation and slowed breathing: baclofen with oxycodone and alprazolam"
+        in out.stdout
+    )
     assert "2026-12-01 to 2026-12-03: 5 mg three times a day" in out.stdout
 
 

@@ -297,43 +297,50 @@ def test_a_retry_with_the_same_uid_saves_once(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- acknowledgement (point 2)
+def two_critical(tmp_path: Path) -> str:
+    """The example with an active peptic ulcer: two critical alerts (ulcer, sedation)."""
+    path = tmp_path.parent / f"{tmp_path.name}-two-critical.json"
+    path.write_text(example(conditions=["epilepsy", "peptic_ulcer_active"]), encoding="utf-8")
+    return str(path)
+
+
 @pytest.mark.parametrize("option", ["--handout", "--clinician-summary", "--save"])
 def test_critical_alerts_must_be_acknowledged(tmp_path: Path, option: str) -> None:
     db = f"sqlite:///{tmp_path / 'r.sqlite3'}"
     target = () if option == "--save" else (str(tmp_path / "out.pdf"),)
-    out = cli("recommend", "--input", str(EXAMPLE), *TODAY, option, *target, "--clinician",
+    out = cli("recommend", "--input", two_critical(tmp_path), *TODAY, option, *target, "--clinician",
               "Dr A", "--database-url", db, acknowledge=False)  # fmt: skip
-    line = one_line(out, 2, "not acknowledged", "interaction.opioids")
-    assert "interaction.benzodiazepines" in line
+    line = one_line(out, 2, "not acknowledged", "hazard.cns_depression")
+    assert "condition.peptic_ulcer_active" in line
     assert list(tmp_path.iterdir()) == []
 
 
-def test_without_writing_no_acknowledgement_is_needed() -> None:
-    out = cli("recommend", "--input", str(EXAMPLE), *TODAY, acknowledge=False)
+def test_without_writing_no_acknowledgement_is_needed(tmp_path: Path) -> None:
+    out = cli("recommend", "--input", two_critical(tmp_path), *TODAY, acknowledge=False)
     assert out.returncode == 0 and json.loads(out.stdout)["alerts"]
 
 
 def test_one_acknowledgement_is_not_enough_for_two_critical_alerts(tmp_path: Path) -> None:
-    out = cli("recommend", "--input", str(EXAMPLE), *TODAY, "--handout", str(tmp_path / "h.pdf"),
-              "--acknowledge", "interaction.opioids=benefit_outweighs_risk", acknowledge=False)  # fmt: skip
-    one_line(out, 2, "interaction.benzodiazepines")
-    assert "interaction.opioids," not in out.stderr
+    out = cli("recommend", "--input", two_critical(tmp_path), *TODAY, "--handout", str(tmp_path / "h.pdf"),
+              "--acknowledge", "hazard.cns_depression=benefit_outweighs_risk", acknowledge=False)  # fmt: skip
+    one_line(out, 2, "condition.peptic_ulcer_active")
+    assert "hazard.cns_depression" not in out.stderr
 
 
 @pytest.mark.parametrize(
     ("given", "words"),
     [
-        (("--acknowledge", "interaction.opioids=because"), ["not a known reason"]),
+        (("--acknowledge", "hazard.cns_depression=because"), ["not a known reason"]),
         (("--acknowledge", "no.such.alert=benefit_outweighs_risk"), ["not an alert"]),
-        (("--acknowledge", "interaction.opioids"), ["ALERT_ID=REASON_CODE"]),
-        (("--acknowledge", "interaction.opioids=does_not_apply"), ["needs a comment"]),
+        (("--acknowledge", "hazard.cns_depression"), ["ALERT_ID=REASON_CODE"]),
+        (("--acknowledge", "hazard.cns_depression=does_not_apply"), ["needs a comment"]),
         (("--acknowledge-all", "whatever"), ["--acknowledge-all", "not a known reason"]),
     ],
 )
 def test_bad_acknowledgements_are_refused(
     tmp_path: Path, given: tuple[str, ...], words: list[str]
 ) -> None:
-    out = cli("recommend", "--input", str(EXAMPLE), *TODAY, *given,
+    out = cli("recommend", "--input", two_critical(tmp_path), *TODAY, *given,
               "--handout", str(tmp_path / "h.pdf"), acknowledge=False)  # fmt: skip
     one_line(out, 2, *words)
     assert list(tmp_path.iterdir()) == []
@@ -341,19 +348,19 @@ def test_bad_acknowledgements_are_refused(
 
 def test_acknowledgements_are_stored_with_the_assessment(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'r.sqlite3'}"
-    out = cli("recommend", "--input", str(EXAMPLE), *TODAY, "--save", "--clinician", "Dr A",
+    out = cli("recommend", "--input", two_critical(tmp_path), *TODAY, "--save", "--clinician", "Dr A",
               "--database-url", db, "--clinician-summary", str(tmp_path / "s.pdf"),
-              "--acknowledge", "interaction.opioids=does_not_apply:stopped last week",
+              "--acknowledge", "hazard.cns_depression=does_not_apply:stopped last week",
               "--acknowledge-all", "specialist_advice", acknowledge=False)  # fmt: skip
     assert out.returncode == 0, out.stderr
     shown = json.loads(cli("show", "1", "--format", "json", "--database-url", db).stdout)
     acks = {a["alert_id"]: a for a in shown["acknowledgements"]}
-    assert acks["interaction.opioids"]["reason_code"] == "does_not_apply"
-    assert acks["interaction.opioids"]["comment"] == "stopped last week"
-    assert acks["interaction.benzodiazepines"]["reason_code"] == "specialist_advice"
+    assert acks["hazard.cns_depression"]["reason_code"] == "does_not_apply"
+    assert acks["hazard.cns_depression"]["comment"] == "stopped last week"
+    assert acks["condition.peptic_ulcer_active"]["reason_code"] == "specialist_advice"
     assert all(a["outcome"] == "overridden" for a in acks.values())
     printed = shown["prints"][0]["options"]["acknowledgements"]
-    assert printed["interaction.opioids"].endswith(": stopped last week")
+    assert printed["hazard.cns_depression"].endswith(": stopped last week")
     from tests.handout.support import pdf_text
 
     assert "stopped last week" in pdf_text((tmp_path / "s.pdf").read_bytes())

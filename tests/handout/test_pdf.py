@@ -55,8 +55,7 @@ def test_patient_specific_content_is_in_the_printed_text() -> None:
         "Thu 10 Dec 2026",
         "2 tablets of 10 mg (20 mg)",
         "Never take more than 80 mg in one day.",
-        "Xanax (alprazolam):",
-        "oxycodone:",
+        "oxycodone, Xanax (alprazolam):",  # one item per hazard, naming each medicine
         "Kidney blood test",
         "Tuesday 1 June 2027",
         "If your next dose is due in less than 2 hours, skip the missed dose.",
@@ -196,7 +195,7 @@ def test_clinician_summary_one_page_with_everything_for_the_chart() -> None:
         rec,
         printed_on=PRINTED,
         prescriber="Dr A. Smith",
-        acknowledgements={"interaction.opioids": "benefit outweighs risk: watched closely"},
+        acknowledgements={"hazard.cns_depression": "benefit outweighs risk: watched closely"},
     )
     pdf = render_clinician_summary(summary)
     pages = pdf_pages(pdf)
@@ -208,7 +207,7 @@ def test_clinician_summary_one_page_with_everything_for_the_chart() -> None:
         "Start: 5 mg three times a day",
         "Maximum: 80 mg a day",
         "Missed dose:",
-        "Opioid",
+        "Sedation and slowed breathing",
         "acknowledged: benefit outweighs risk: watched closely",
         "not acknowledged",
         "Basis:",

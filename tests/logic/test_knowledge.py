@@ -98,8 +98,8 @@ def test_copy_loads_with_the_same_hash(kb_copy: Path, kb: KnowledgeBase) -> None
         ),
         (
             "interactions.yaml",
-            "tramadol: [Ultram",
-            "tramadol: [Xanax, Ultram",
+            "tramadol: {brands: [Ultram",
+            "tramadol: {brands: [Xanax, Ultram",
             r"brand 'Xanax' is listed for both",
         ),
         (

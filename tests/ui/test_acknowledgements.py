@@ -13,6 +13,15 @@ from tests.ui.test_cases import example
 FAKE_PDF = b"%PDF-1.4 handout stand-in"
 
 
+def two_critical():
+    """Two hazards, each one critical card: sedation (opioid + benzodiazepine) and baclofen
+    build-up (an NSAID with moderately reduced kidney function)."""
+    return example("adult-spasticity-ms.json") | {
+        "comedications": ["oxycodone", "Xanax", "ibuprofen"],
+        "serum_creatinine": {"value": 1.6, "unit": "mg/dL"},
+    }
+
+
 @pytest.fixture
 def printable(window, monkeypatch):
     """The handout module as it will be once it lands: the bridge returns PDF bytes."""
@@ -57,9 +66,9 @@ def test_print_actions_disabled_with_a_tooltip_without_the_handout_module(window
 
 
 def test_export_waits_for_every_critical_alert(window, qtbot, printable, monkeypatch, tmp_path):
-    fill(qtbot, window, example("adult-spasticity-ms.json"))
+    fill(qtbot, window, two_critical())
     critical = [a.id for a in window.assessment.recommendation.critical_alerts]
-    assert critical == ["interaction.benzodiazepines", "interaction.opioids"]
+    assert critical == ["hazard.baclofen_accumulation", "hazard.cns_depression"]
     assert window.export_action.isEnabled()
     target = tmp_path / "handout.pdf"
 
@@ -68,20 +77,20 @@ def test_export_waits_for_every_critical_alert(window, qtbot, printable, monkeyp
     assert seen == [critical]
     assert not target.exists() and printable == []
 
-    seen = answer_dialog(monkeypatch, {"interaction.opioids": ("benefit_outweighs_risk", "")})
+    seen = answer_dialog(monkeypatch, {"hazard.cns_depression": ("benefit_outweighs_risk", "")})
     assert window.export_pdf(str(target)) is None  # one still unanswered: OK stays disabled
     assert not target.exists()
 
     seen = answer_dialog(
         monkeypatch,
         {
-            "interaction.opioids": ("benefit_outweighs_risk", "on stable dose for years"),
-            "interaction.benzodiazepines": ("other_medicine_stopped", ""),
+            "hazard.cns_depression": ("benefit_outweighs_risk", "on stable dose for years"),
+            "hazard.baclofen_accumulation": ("other_medicine_stopped", ""),
         },
     )
     assert window.export_pdf(str(target)) == str(target)
     assert target.read_bytes() == FAKE_PDF
-    card = window.panel.alerts.card("interaction.opioids")
+    card = window.panel.alerts.card("hazard.cns_depression")
     assert "Acknowledged: Benefit outweighs the risk" in card.ack_label.text()
     assert "on stable dose for years" in card.ack_label.text()
 
@@ -98,32 +107,33 @@ def test_an_acknowledgement_lapses_when_the_alert_changes(
 ):
     case = example("adult-spasticity-ms.json") | {"comedications": ["oxycodone"]}
     fill(qtbot, window, case)
-    answer_dialog(monkeypatch, {"interaction.opioids": ("specialist_advice", "")})
+    answer_dialog(monkeypatch, {"hazard.cns_depression": ("specialist_advice", "")})
     assert window.export_pdf(str(tmp_path / "a.pdf"))
     type_into(qtbot, window.form.comedications.input, "morphine")
     qtbot.keyClick(window.form.comedications.input, "\r")
     rec = window.assessment.recommendation
-    assert [a.id for a in window.acks.pending(rec)] == ["interaction.opioids"]
+    assert [a.id for a in window.acks.pending(rec)] == ["hazard.cns_depression"]
     assert (
-        "Needs acknowledgement" in window.panel.alerts.card("interaction.opioids").ack_label.text()
+        "Needs acknowledgement"
+        in window.panel.alerts.card("hazard.cns_depression").ack_label.text()
     )
 
 
 def test_dialog_needs_a_reason_for_each_and_a_comment_for_does_not_apply(window, qtbot):
-    fill(qtbot, window, example("adult-spasticity-ms.json"))
+    fill(qtbot, window, two_critical())
     dialog = AcknowledgeDialog(list(window.assessment.recommendation.critical_alerts))
     qtbot.addWidget(dialog)
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert not ok.isEnabled()
-    dialog.choose("interaction.opioids", "does_not_apply")
-    dialog.choose("interaction.benzodiazepines", "regimen_adjusted")
+    dialog.choose("hazard.cns_depression", "does_not_apply")
+    dialog.choose("hazard.baclofen_accumulation", "regimen_adjusted")
     assert not ok.isEnabled()
-    dialog.choose("interaction.opioids", "does_not_apply", "opioid was stopped last week")
+    dialog.choose("hazard.cns_depression", "does_not_apply", "opioid was stopped last week")
     assert ok.isEnabled()
     codes = {a.alert_id: a.reason_code for a in dialog.acknowledgements()}
     assert codes == {
-        "interaction.opioids": "does_not_apply",
-        "interaction.benzodiazepines": "regimen_adjusted",
+        "hazard.cns_depression": "does_not_apply",
+        "hazard.baclofen_accumulation": "regimen_adjusted",
     }
 
 
@@ -137,14 +147,14 @@ def test_copy_note_is_the_engines_summary_with_the_acknowledgements(
     answer_dialog(
         monkeypatch,
         {
-            "interaction.opioids": ("benefit_outweighs_risk", "x"),
-            "interaction.benzodiazepines": ("specialist_advice", ""),
+            "hazard.cns_depression": ("benefit_outweighs_risk", "x"),
+            "hazard.baclofen_accumulation": ("specialist_advice", ""),
         },
     )
     window.export_pdf(str(tmp_path / "h.pdf"))
     note = window.copy_note()
     assert note.startswith(clinician_note(rec).rstrip("\n"))
-    assert "interaction.opioids: Benefit outweighs the risk" in note
+    assert "hazard.cns_depression: Benefit outweighs the risk" in note
     from PySide6.QtGui import QGuiApplication
 
     assert QGuiApplication.clipboard().text() == note

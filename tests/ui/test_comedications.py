@@ -36,17 +36,17 @@ def test_completion_offers_names_the_knowledge_base_knows(window, qtbot):
 def test_add_and_remove_change_the_alerts(window, qtbot):
     fill(qtbot, window, base_case())
     editor = window.form.comedications
-    assert "interaction.opioids" not in [c.alert.id for c in window.panel.alerts.cards()]
+    assert "hazard.cns_depression" not in [c.alert.id for c in window.panel.alerts.cards()]
     type_into(qtbot, editor.input, "oxycodone")
     qtbot.keyClick(editor.input, Qt.Key.Key_Return)
     assert editor.input.text() == ""
     assert items(window) == ["oxycodone — checked"]
-    assert window.panel.alerts.cards()[0].alert.id == "interaction.opioids"
+    assert window.panel.alerts.cards()[0].alert.id == "hazard.cns_depression"
     editor.list.setFocus()
     editor.list.setCurrentRow(0)
     qtbot.keyClick(editor.list, Qt.Key.Key_Delete)
     assert items(window) == []
-    assert "interaction.opioids" not in [c.alert.id for c in window.panel.alerts.cards()]
+    assert "hazard.cns_depression" not in [c.alert.id for c in window.panel.alerts.cards()]
 
 
 def test_brand_name_is_checked_as_its_generic(window, qtbot):
@@ -76,7 +76,7 @@ def test_near_miss_offers_its_suggestion(window, qtbot):
     assert editor.suggest_button.isEnabled()
     qtbot.mouseClick(editor.suggest_button, Qt.MouseButton.LeftButton)
     assert items(window) == ["oxycodone — checked"]
-    assert window.panel.alerts.cards()[0].alert.id == "interaction.opioids"
+    assert window.panel.alerts.cards()[0].alert.id == "hazard.cns_depression"
 
 
 def test_duplicates_and_blanks_are_not_added(window, qtbot):

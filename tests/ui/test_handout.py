@@ -14,10 +14,7 @@ pytestmark = pytest.mark.skipif(
     not handout_bridge.handout_available(), reason="the handout module is not in this build"
 )
 
-ANSWERS = {
-    "interaction.opioids": ("benefit_outweighs_risk", ""),
-    "interaction.benzodiazepines": ("specialist_advice", ""),
-}
+ANSWERS = {"hazard.cns_depression": ("benefit_outweighs_risk", "")}  # one card per hazard
 
 
 def test_actions_enabled_once_there_is_a_regimen(window, qtbot):

@@ -123,7 +123,7 @@ def test_a_case_completed_with_the_keyboard_only(window: MainWindow, qtbot):
     banner = window.panel.status_banner.text()
     assert "USE WITH CAUTION" in banner
     assert window.panel.start_regimen.text() == "5 mg three times a day"
-    assert window.panel.alerts.cards()[0].alert.id == "interaction.opioids"
+    assert window.panel.alerts.cards()[0].alert.id == "hazard.cns_depression"
     assert window.assessment.recommendation.case["patient"]["id"] == "MRN-77"
     # New case from the keyboard clears everything and puts the focus on the indication
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)

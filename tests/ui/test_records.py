@@ -27,10 +27,7 @@ def test_save_with_acknowledgements_and_prints_then_history(
     fill(qtbot, win, example("adult-spasticity-ms.json"))
     answer_dialog(
         monkeypatch,
-        {
-            "interaction.opioids": ("benefit_outweighs_risk", "stable"),
-            "interaction.benzodiazepines": ("specialist_advice", ""),
-        },
+        {"hazard.cns_depression": ("benefit_outweighs_risk", "stable")},
     )
     assert win.export_pdf(str(tmp_path / "h.pdf"))
     aid = win.save_assessment()
@@ -39,8 +36,7 @@ def test_save_with_acknowledgements_and_prints_then_history(
     stored = win.records.get_assessment(aid)
     assert stored.clinician == "Dr Test Clinician"
     assert {(a.alert_id, a.outcome, a.reason_code) for a in stored.acknowledgements} == {
-        ("interaction.opioids", "overridden", "benefit_outweighs_risk"),
-        ("interaction.benzodiazepines", "overridden", "specialist_advice"),
+        ("hazard.cns_depression", "overridden", "benefit_outweighs_risk"),
     }
     assert [p.variant for p in stored.prints] == ["patient"]
     assert stored.prints[0].options["printed_on"] == "2026-12-01"
