@@ -20,6 +20,29 @@ def register(sub: Any) -> None:
     )
     bundle.add_argument("directory", nargs="?", type=Path, default=None, metavar="DIR")
     bundle.set_defaults(handler=run_bundle)
+    reasons = ksub.add_parser(
+        "reasons", help="list the reason codes for acknowledging a critical alert"
+    )
+    reasons.set_defaults(handler=run_reasons)
+
+
+def run_reasons(args: argparse.Namespace) -> int:
+    from baclofen_cds.cli.terminal import write_stdout
+    from baclofen_cds.logic.acknowledgement import acknowledgement_reasons
+    from baclofen_cds.logic.knowledge import KnowledgeBaseError, load_knowledge_base
+
+    del args
+    try:
+        reasons = acknowledgement_reasons(load_knowledge_base())
+    except KnowledgeBaseError as exc:
+        print(f"knowledge base INVALID: {exc}", file=sys.stderr)
+        return 1
+    lines = [
+        f"{r.code:<24} {r.label}" + ("  [needs :COMMENT]" if r.comment_required else "")
+        for r in reasons
+    ]
+    write_stdout("\n".join(lines) + "\n")
+    return 0
 
 
 def run_check(args: argparse.Namespace) -> int:
