@@ -48,6 +48,7 @@ def from_template(
         sources=template.sources,
         evidence=_evidence(template.evidence, template.derived, template.unverified),
         patient_text=fill(template.patient_text, v),
+        tier_basis=template.tier_basis or template.evidence.strip("—- "),
     )
 
 

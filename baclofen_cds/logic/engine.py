@@ -221,7 +221,7 @@ def recommend(
     monitoring, mbasis = plan_monitoring(case, band, regimen, kb, policy)
     basis.extend(mbasis)
     alerts.sort(key=_alert_order(statuses))
-    reason = status_reason(alerts, reason)
+    reason = status_reason(alerts, status, reason, statuses)
     cited = _cited(alerts, basis, monitoring, missed)
     sources = tuple(
         _source_refs(kb)[sid] for sid in sorted(cited, key=_register_order(kb).__getitem__)
@@ -273,15 +273,25 @@ def _alert_order(
     return key
 
 
-def status_reason(alerts: list[Alert], fallback: str) -> str:
-    """The status line: the most severe alert (alerts are sorted), and how many are critical."""
+def status_reason(
+    alerts: list[Alert], status: Status, driver: str, statuses: list[tuple[Status, str]]
+) -> str:
+    """The status line: the most severe alert (alerts are sorted) and how many are critical.
+
+    When the status is stricter than that alert implies (a warning-tier rule that withholds
+    the regimen), the rule that set the status follows, so the status word and its reason agree.
+    """
     if not alerts:
-        return fallback
-    top = alerts[0].summary.rstrip(". ")
+        return driver
+    top = alerts[0].summary
+    text = top.rstrip(". ")
     critical = sum(1 for a in alerts if a.indicator == "critical")
-    if not critical:
-        return top
-    return f"{top} ({critical} critical alert{'s' if critical > 1 else ''})"
+    if critical:
+        text += f" ({critical} critical alert{'s' if critical > 1 else ''})"
+    implied = max((STATUS_ORDER[s] for s, why in statuses if why == top), default=0)
+    if STATUS_ORDER[status] > implied and driver != top:
+        text += f"; {driver.rstrip('. ')}"
+    return text
 
 
 def _worst(statuses: Iterable[tuple[Status, str]]) -> tuple[Status, str]:

@@ -74,26 +74,43 @@ def _lookup(text: str, kb: KnowledgeBase) -> DrugName | None:
 
 def _read(text: str, kb: KnowledgeBase) -> tuple[list[DrugName], list[str]]:
     """The drugs one piece of text names, and the parts of it that name nothing known."""
-    lowered = text.casefold()
-    numbered = _BARE_NUMBER.sub(r"\1 #\2", lowered)
-    if numbered != lowered:
-        drug = _lookup(numbered, kb)
-        if drug is not None:
-            return [drug], []
-    drug = _lookup(text, kb)
+    drug = _whole(text, kb)
     if drug is not None:
         return [drug], []
+    parts = split_parts(text, kb.interactions.matching)
+    if len(parts) <= 1:
+        return _with_note(text, kb)
     found: list[DrugName] = []
     unknown: list[str] = []
-    vocab = kb.interactions.matching
-    for part in split_parts(text, vocab):
-        hit = _lookup(_BARE_NUMBER.sub(r"\1 #\2", part), kb) or _lookup(part, kb)
-        if hit is not None:
-            if hit not in found:
-                found.append(hit)
-        elif normalise_name(part, vocab):
-            unknown.append(part.strip())
+    for part in parts:
+        drugs, missing = _with_note(part, kb)
+        found.extend(d for d in drugs if d not in found)
+        unknown.extend(missing)
     return found, unknown
+
+
+def _whole(text: str, kb: KnowledgeBase) -> DrugName | None:
+    numbered = _BARE_NUMBER.sub(r"\1 #\2", text.casefold())
+    if numbered != text.casefold():
+        drug = _lookup(numbered, kb)
+        if drug is not None:
+            return drug
+    return _lookup(text, kb)
+
+
+def _with_note(text: str, kb: KnowledgeBase) -> tuple[list[DrugName], list[str]]:
+    """A name, or a name followed by words that are not ("diazepam for spasm of the legs")."""
+    drug = _whole(text, kb)
+    if drug is not None:
+        return [drug], []
+    words = normalise_name(text, kb.interactions.matching).split()
+    for n in range(len(words) - 1, 0, -1):
+        drug = kb.names.get(" ".join(words[:n]))
+        if drug is not None:
+            rest = " ".join(words[n:])
+            more = _whole(rest, kb)
+            return ([drug, more], []) if more is not None else ([drug], [rest])
+    return [], ([text.strip()] if words else [])
 
 
 @lru_cache(maxsize=4096)

@@ -425,6 +425,7 @@ class AlertTemplate(Rule):
     action: str = Field(min_length=1)
     patient_text: str = ""
     evidence: str = ""
+    tier_basis: str = ""  # what the tier rests on, when `evidence` does not say it
 
 
 class AlertsFile(_Strict):
@@ -927,6 +928,7 @@ _TIMES = re.compile(r"\b(?:x\s*\d+|\d+\s*x)\b")  # x2, 2x
 _NUMBER_UNIT = re.compile(r"(?<=\d)(?=[a-z%\u00b5\u03bc])")  # 300mg -> 300 mg
 _NOT_WORD = re.compile(r"[^0-9a-z#%.\u00b5\u03bc]+")
 _NUMBERISH = re.compile(r"[0-9.,%]+")
+_DOTTED = re.compile(r"(?<=\b[a-z])\.(?=[a-z]\b)")
 
 
 def normalise_name(text: str, vocabulary: MatchingVocabulary, *, light: bool = False) -> str:
@@ -938,7 +940,7 @@ def normalise_name(text: str, vocabulary: MatchingVocabulary, *, light: bool = F
     numbers, units and punctuation ("Panadol Night 500 mg" -> "panadol night").
     """
     cleaned = text.casefold().replace("\u00ae", " ").replace("\u2122", " ")
-    cleaned = _NUMBERED.sub("#", cleaned).replace("#", " #")
+    cleaned = _DOTTED.sub("", _NUMBERED.sub("#", cleaned).replace("#", " #"))  # t.d.s. -> tds
     cleaned = _EVERY_HOURS.sub(" ", cleaned)
     cleaned = _TIMES.sub(" ", cleaned)
     cleaned = _NUMBER_UNIT.sub(" ", cleaned)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from baclofen_cds.logic.formatting import format_mg, format_number, times_a_day
-from baclofen_cds.logic.result import Recommendation
+from baclofen_cds.logic.result import AlertMember, Recommendation
 
 STATUS_WORDS = {
     "recommended": "RECOMMENDED",
@@ -86,7 +86,11 @@ def clinician_note(rec: Recommendation) -> str:
     add("Alerts:" if rec.alerts else "Alerts: none.")
     for a in rec.alerts:
         add(f"  [{SIGNAL_WORDS[a.indicator]}] {a.summary}")
+        if a.members:
+            add("      Adds to it: " + "; ".join(_member(m) for m in a.members))
         add(f"      What to do: {a.action}")
+        if a.tier_basis:
+            add(f"      Tier based on: {a.tier_basis}")
         add(f"      Basis: {a.evidence}; sources {', '.join(a.sources)}")
     unknown = rec.unrecognized_comedications
     if unknown:
@@ -122,3 +126,9 @@ def clinician_note(rec: Recommendation) -> str:
     add("")
     add(f"Knowledge base {kb.version} (reviewed {kb.reviewed}), sha256 {kb.sha256}")
     return "\n".join(lines) + "\n"
+
+
+def _member(m: AlertMember) -> str:
+    """'oxycodone (as Percocet 5/325)': a contributor, with the entries it was read from."""
+    typed = [e for e in m.entered_as if e.casefold() != m.name.casefold()]
+    return m.name + (f" (as {', '.join(typed)})" if typed else "")

@@ -126,7 +126,8 @@ class AlertCard(QFrame):
         marks = f" <i>({escape(a.evidence)})</i>" if a.evidence else ""
         triggered = ", ".join(escape(str(t)) for t in a.triggered_by)
         return (
-            f"<p><b>Why:</b> {escape(a.detail)}{marks}</p>"
+            # a hazard card's detail has one line per contributor: keep the lines
+            f"<p><b>Why:</b> {escape(a.detail).replace(chr(10), '<br>')}{marks}</p>"
             f"<p><b>What to do:</b> {escape(a.action)}</p>"
             + (f"<p><b>Triggered by:</b> {triggered}</p>" if triggered else "")
             + "<p><b>Sources:</b></p>"

@@ -235,7 +235,7 @@ def test_knowledge_check_rejects_unsupported_interaction_classes(
 
 # ------------------------------------------------------------------ words a clinician reads
 INTERNAL = re.compile(
-    r"\bS\d{1,2}\b|\bR\d\b|SEED|\bseed\b|grade U|source register"
+    r"\bS\d{1,2}\b|\bR\d\b|SEED|\bseed\b|grade U|source register|[Rr]eference §"
     r"|\b(?:hazard|interaction|condition|renal|dose|age|indication|input|hepatic|monitor|taper"
     r"|policy)\.[a-z_]+"
 )
@@ -324,3 +324,12 @@ def test_one_card_per_hazard_and_its_tier_is_the_highest_member(
 
 def _names(cls: Any) -> set[str]:
     return {m.name for m in cls.members}
+
+
+def test_a_stricter_status_says_which_rule_set_it(run: Run) -> None:
+    """Not indicated (avoid) with an opioid: the critical card first, then why it is 'avoid'."""
+    rec = run(indication="musculoskeletal_pain", comedications=["oxycodone"])
+    assert rec.status == "avoid"
+    top, _, why = rec.status_reason.partition("; ")
+    assert top == "Opioid + baclofen: additive sedation and breathing depression (1 critical alert)"
+    assert "not indicated" in why.lower()

@@ -285,6 +285,16 @@ TYPED: list[tuple[str, str]] = [
     ("Janumet 50/1000", DIAB),
     ("empagliflozin 10mg", DIAB),
     # alcohol, anaesthetics
+    ("Diazepam 2mg PRN for spasm", BENZO),
+    ("zopiclone 3.75 mg ON", HYPNO),
+    ("amitriptyline 10mg t.d.s.", TCA),
+    ("insulin (Lantus) 20u nocte", DIAB),
+    ("hydrocodone-acetaminophen 10-325", OPIOID),
+    ("Gabapentin (Neurontin) 600mg TDS", GABA),
+    ("Morphine sulphate MR (MST) 10mg BD", OPIOID),
+    ("Keppra XR 500", AED),
+    ("baclofen 10mg tds", "interaction.baclofen"),
+    ("Lioresal", "interaction.baclofen"),
     ("alcohol", ALCOHOL),
     ("EtOH", ALCOHOL),
     ("wine", ALCOHOL),
@@ -356,6 +366,9 @@ NON_INTERACTING: list[str] = [
     "varenicline",
     "sumatriptan",
     "donepezil",
+    "Tylenol Extra Strength",
+    "Vit D 1000 units",
+    "alcohol swabs",
 ]
 
 
@@ -441,3 +454,10 @@ def test_ingredients_carry_rxnorm_codes_where_known(kb: KnowledgeBase) -> None:
     assert match_one("gabapentin", kb).to_dict()["ingredients"] == [
         {"name": "gabapentin", "rxcui": "25480"}
     ]
+
+
+def test_a_note_after_the_name_does_not_lose_the_medicine(run: Run) -> None:
+    rec = run(comedications=["oxycodone stopped last week"])
+    assert "hazard.cns_depression" in {a.id for a in rec.alerts}
+    not_checked = next(a for a in rec.alerts if a.id == "interaction.not_checked")
+    assert "stopped last week" in not_checked.summary  # the note is shown, never dropped
