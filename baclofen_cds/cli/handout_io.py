@@ -22,6 +22,7 @@ what is needed to print the same bytes again (`records_cmd.render_patient_handou
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import secrets
 import stat
@@ -316,9 +317,7 @@ def publish(staged: list[Staged]) -> None:
                     check_target(item.option, item.target, force=True)
                     os.replace(item.temporary, item.target)
                 else:
-                    # link() never replaces: a file created meanwhile is not overwritten.
-                    os.link(item.temporary, item.target)
-                    item.temporary.unlink()
+                    _publish_no_replace(item.temporary, item.target)
             except FileExistsError:
                 raise UsageError(
                     f"{item.option}: {item.target} already exists (add --force to replace it)"
@@ -331,6 +330,24 @@ def publish(staged: list[Staged]) -> None:
             _fsync_folder(item.target.parent)
     finally:
         discard(staged)
+
+
+def _publish_no_replace(temporary: Path, target: Path) -> None:
+    """Put `temporary` at `target` without ever replacing a file created meanwhile: link()
+    fails if the name exists. A file system without hard links (FAT, some network shares)
+    gets a checked rename instead."""
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK, errno.ENOSYS):
+            raise
+        if os.path.lexists(target):
+            raise FileExistsError(str(target)) from None
+        os.rename(temporary, target)
+        return
+    temporary.unlink()
 
 
 def _fsync_folder(folder: Path) -> None:
