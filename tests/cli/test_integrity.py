@@ -359,6 +359,11 @@ def test_acknowledgements_are_stored_with_the_assessment(tmp_path: Path) -> None
     assert acks["hazard.cns_depression"]["comment"] == "stopped last week"
     assert acks["condition.peptic_ulcer_active"]["reason_code"] == "specialist_advice"
     assert all(a["outcome"] == "overridden" for a in acks.values())
+    import getpass
+
+    # Beside the typed clinician, the login that wrote it (SQLite: the operating-system user).
+    assert shown["clinician"] == "Dr A" and shown["database_user"] == getpass.getuser()
+    assert shown["uid"]
     printed = shown["prints"][0]["options"]["acknowledgements"]
     assert printed["hazard.cns_depression"].endswith(": stopped last week")
     from tests.handout.support import pdf_text
