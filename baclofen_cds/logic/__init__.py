@@ -1,7 +1,6 @@
 """Pure clinical logic: no Qt, no database, no PDF. Everything above builds on this API."""
 
 from baclofen_cds.logic.case import CaseInput, CaseInputError, parse_case
-from baclofen_cds.logic.dosing import taper_from_dose
 from baclofen_cds.logic.engine import recommend
 from baclofen_cds.logic.formatting import format_mg, format_ml, format_number, times_a_day
 from baclofen_cds.logic.knowledge import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
@@ -23,6 +22,7 @@ from baclofen_cds.logic.result import (
     TaperStep,
     TitrationStep,
 )
+from baclofen_cds.logic.taper import taper_from_dose
 
 __all__ = [
     "Alert",

@@ -33,6 +33,7 @@ Sex = Literal["female", "male"]
 CreatinineUnit = Literal["mg/dL", "umol/L"]
 Dialysis = Literal["none", "hemodialysis", "peritoneal"]
 Hepatic = Literal["none", "mild", "moderate", "severe"]
+Intrathecal = Literal["none", "pump_in_situ", "pump_removed_or_failed"]
 FormulationCode = Literal[
     "tablet",
     "oral_solution_1_mg_per_ml",
@@ -79,6 +80,14 @@ class RegimenChoice(_Frozen):
     step_interval_days: int | None = Field(default=None, ge=1, le=28)
 
 
+class Override(_Frozen):
+    """A clinician's documented decision to go ahead despite an "avoid" stop."""
+
+    reason: str = Field(min_length=1, max_length=100)  # a code of override_reasons.yaml
+    clinician: str = Field(min_length=1, max_length=200)
+    note: str = Field(default="", max_length=2000)
+
+
 class CaseInput(_Frozen):
     patient: PatientRef | None = None
     indication: Indication
@@ -97,8 +106,13 @@ class CaseInput(_Frozen):
     formulation: FormulationCode | None = None
     start_date: date
     regimen_choice: RegimenChoice | None = None
+    override: Override | None = None
+    confirmed: tuple[str, ...] = ()  # fields the clinician has checked (lifts plausibility stops)
+    current_daily_mg: float | None = None  # already taking baclofen at this dose
+    months_on_treatment: float | None = None
+    intrathecal: Intrathecal = "none"
 
-    @field_validator("conditions", "comedications", mode="before")
+    @field_validator("conditions", "comedications", "confirmed", mode="before")
     @classmethod
     def _list_of_strings(cls, value: Any) -> Any:
         if value is None:
@@ -205,6 +219,7 @@ def parse_case(data: Any, kb: KnowledgeBase, *, today: date) -> CaseInput:
         if code in seen:
             raise CaseInputError("conditions", f"{code!r} is listed twice")
         seen.add(code)
+    _check_safety_fields(case, kb)
     if case.regimen_choice is not None and case.regimen_choice.target_daily_mg is not None:
         ceiling = kb.hard_ceiling_mg_per_day
         if case.regimen_choice.target_daily_mg > ceiling:
@@ -213,6 +228,39 @@ def parse_case(data: Any, kb: KnowledgeBase, *, today: date) -> CaseInput:
                 f"must not be above the {_fmt(ceiling)} mg a day ceiling",
             )
     return case
+
+
+#: Fields a clinician may list in `confirmed` (values a plausibility check can question).
+CONFIRMABLE: frozenset[str] = frozenset(
+    {
+        "age_years",
+        "weight_kg",
+        "height_cm",
+        "serum_creatinine",
+        "creatinine_clearance_ml_min",
+        "egfr_ml_min_1_73m2",
+    }
+)
+
+
+def _check_safety_fields(case: CaseInput, kb: KnowledgeBase) -> None:
+    limits = kb.input_limits
+    if case.current_daily_mg is not None:
+        _check_range("current_daily_mg", case.current_daily_mg, limits.current_daily_mg, "mg")
+    if case.months_on_treatment is not None:
+        _check_range(
+            "months_on_treatment", case.months_on_treatment, limits.months_on_treatment, "months"
+        )
+    if case.override is not None and case.override.reason not in kb.override_reasons:
+        known = ", ".join(sorted(kb.override_reasons))
+        raise CaseInputError("override.reason", f"{case.override.reason!r} is not one of {known}")
+    seen: set[str] = set()
+    for name in case.confirmed:
+        if name not in CONFIRMABLE:
+            raise CaseInputError("confirmed", f"{name!r} is not a field that can be confirmed")
+        if name in seen:
+            raise CaseInputError("confirmed", f"{name!r} is listed twice")
+        seen.add(name)
 
 
 def _fmt(value: float) -> str:

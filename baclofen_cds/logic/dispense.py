@@ -33,18 +33,35 @@ def round_down(value: float, step: float) -> float:
     return round(math.floor(value / step + _EPS) * step, 4)
 
 
+def form_round_down(dose_mg: float, form: FormulationInfo) -> float:
+    """`dose_mg` rounded down to what the form can measure.
+
+    Liquids measure doses below `small_dose_below_ml` in `small_dose_step_ml` steps (a 1 mL oral
+    syringe), finer than `dose_step_mg`.
+    """
+    conc = form.concentration_mg_per_ml
+    fine, below = form.small_dose_step_ml, form.small_dose_below_ml
+    if conc and fine and below and dose_mg < below * conc - _EPS:
+        return max(round_down(dose_mg, fine * conc), round_down(dose_mg, form.dose_step_mg))
+    return round_down(dose_mg, form.dose_step_mg)
+
+
 def fit_daily(daily_mg: float, most_times: int, form: FormulationInfo) -> Level | None:
-    """The largest dispensable level not above `daily_mg`, with at most `most_times` doses."""
+    """The largest dispensable level not above `daily_mg`, with at most `most_times` doses.
+
+    Between equal daily totals the one with more doses a day wins (steadier levels).
+    """
+    best: Level | None = None
     for times in range(most_times, 0, -1):
-        dose = round_down(daily_mg / times, form.dose_step_mg)
-        if dose > 0:
-            return Level(dose, times)
-    return None
+        dose = form_round_down(daily_mg / times, form)
+        if dose > 0 and (best is None or dose * times > best.daily_mg + _EPS):
+            best = Level(dose, times)
+    return best
 
 
 def dispense(level: Level, form: FormulationInfo) -> Level | None:
     """`level` rounded down to the form; fewer doses a day if a dose would round to nothing."""
-    dose = round_down(level.dose_mg, form.dose_step_mg)
+    dose = form_round_down(level.dose_mg, form)
     if dose > 0:
         return Level(dose, level.times_per_day)
     return fit_daily(level.daily_mg, level.times_per_day - 1, form)

@@ -1,17 +1,31 @@
-"""Dose rules to a dated regimen: the most restrictive applicable rule wins.
+"""Dose rules to a dated regimen: one small function per rule, in the order the rules apply.
 
-Every rule of `dosing.yaml` that applies to the case is collected (indication ×
-population, age, kidney band). The ladder with the lowest start is used, the lowest maximum
-and the slowest step interval apply, and the status is the most severe. The dated titration
-never goes above the target, and the target never above the maximum.
+`plan_dose` runs these steps in order; each returns its contribution (a value, its alerts and
+its basis entries), so the next clinical change touches one function and one data entry:
+
+1. `applicable_rules`  — every rule of `dosing.yaml` that applies (indication × population,
+   age, spasticity origin, kidney band, condition, intrathecal pump).
+2. `rule_status`       — the most severe status of those rules.
+3. `indication_stop`   — no rule for this indication and age, or "not indicated": no regimen.
+4. `choose_ladder`     — every ladder or mg/kg schedule; the lowest start wins (children: never
+   above the mg/kg start, the adult start or the per-dose start cap).
+5. `choose_maximum`    — the lowest maximum, the hard ceiling included.
+6. `choose_interval`   — the slowest step interval.
+7. `choose_target`     — the lowest target; only the first level when a rule forbids titration.
+8. `apply_choice`      — the clinician's own choice, only ever slower or lower.
+9. `dispense_levels`   — every level rounded down to the form; a start that cannot be given
+   stops the regimen (it never silently moves up).
+10. `low_weight_tablets` — tablets under the form's minimum weight.
+11. `dated_regimen`    — the dated steps (a dated course ends on its last day).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Generic, TypeVar
 
 from baclofen_cds.logic.alerts import from_template
 from baclofen_cds.logic.case import CaseInput
@@ -24,7 +38,13 @@ from baclofen_cds.logic.dispense import (
     fit_daily,
 )
 from baclofen_cds.logic.formatting import format_mg, format_number, times_a_day
-from baclofen_cds.logic.knowledge import DoseRule, FormulationInfo, KnowledgeBase, Population
+from baclofen_cds.logic.knowledge import (
+    DoseRule,
+    FormulationInfo,
+    KnowledgeBase,
+    Population,
+    WeightBased,
+)
 from baclofen_cds.logic.result import (
     STATUS_ORDER,
     Alert,
@@ -33,22 +53,37 @@ from baclofen_cds.logic.result import (
     Regimen,
     RenalBand,
     Status,
-    TaperStep,
     TitrationStep,
 )
 
+_EPS = 1e-9
+T = TypeVar("T")
+
 
 @dataclass(frozen=True, slots=True)
-class _Limit:
-    id: str
-    sources: tuple[str, ...]
-    label: str
-    derived: bool
-    unverified: bool
+class Part(Generic[T]):
+    """One step's contribution: its value, the alerts it raises and the basis of the value."""
+
+    value: T
+    alerts: tuple[Alert, ...] = ()
+    basis: tuple[BasisEntry, ...] = ()
 
 
-def _limit(rule: DoseRule) -> _Limit:
-    return _Limit(rule.id, rule.sources, rule.label, rule.derived, rule.unverified)
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """No regimen can be built from the dose rules: why (no override can lift these)."""
+
+    reason: str
+    alert_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusVote:
+    """One rule's say on the overall status, and the alert that explains it."""
+
+    status: Status
+    reason: str
+    alert_id: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,54 +95,41 @@ class DosePlan:
     alerts: tuple[Alert, ...]
     basis: tuple[BasisEntry, ...]
     rules: tuple[DoseRule, ...]
+    votes: tuple[StatusVote, ...] = ()
+    stop: Stop | None = None
 
 
-def population_of(age_years: float, kb: KnowledgeBase) -> Population:
-    for band in kb.meta.populations:
-        below = band.below_age_years
-        if age_years >= band.min_age_years and (below is None or age_years < below):
-            return band.id
-    return kb.meta.populations[-1].id
+@dataclass(frozen=True, slots=True)
+class Ladder:
+    rule: DoseRule
+    levels: tuple[Level, ...]  # wanted levels, not yet rounded to the form
+    target: float | None  # mg/kg schedules: this patient's target
+    maximum: float | None  # mg/kg schedules: this patient's maximum
+    equation: str | None = None
 
 
-def _applies(rule: DoseRule, case: CaseInput, population: str, band: RenalBand) -> bool:
-    a = rule.applies
-    return (
-        (a.indications is None or case.indication in a.indications)
-        and (a.populations is None or population in a.populations)
-        and (a.renal_bands is None or band in a.renal_bands)
-        and (a.spasticity_origins is None or case.spasticity_origin in a.spasticity_origins)
-    )
+@dataclass(frozen=True, slots=True)
+class Limit:
+    value: float
+    id: str
+    label: str
+    sources: tuple[str, ...]
+    derived: bool
+    unverified: bool
 
 
-def _weight_ladder(
-    rule: DoseRule, case: CaseInput, form: FormulationInfo
-) -> tuple[list[Level], float, float]:
-    """(levels, target mg/day, max mg/day) of a mg/kg rule for this child's weight and age."""
-    wb = rule.weight_based
-    assert wb is not None
-    assert case.weight_kg is not None
-    weight = case.weight_kg
-    maximum = wb.max_mg_per_kg_day * weight
-    for cap in sorted(wb.age_caps, key=lambda c: c.below_age_years):
-        if case.age_years < cap.below_age_years:
-            maximum = min(maximum, cap.max_daily_mg)
-            break
-    target = min(wb.target_mg_per_kg_day * weight, maximum)
-    levels: list[Level] = []
-    daily = wb.start_mg_per_kg_day * weight
-    while daily <= target + 1e-9:
-        level = fit_daily(daily, wb.times_per_day, form)
-        if level is not None and (not levels or level.daily_mg > levels[-1].daily_mg):
-            levels.append(level)
-        daily += wb.step_mg_per_kg_day * weight
-    if not levels:
-        first = fit_daily(wb.start_mg_per_kg_day * weight, wb.times_per_day, form)
-        if first is not None:
-            levels.append(first)
-    return levels, target, maximum
+@dataclass(frozen=True, slots=True)
+class Context:
+    case: CaseInput
+    kb: KnowledgeBase
+    band: RenalBand
+    form: FormulationInfo
+    values: dict[str, str]
+    population: Population
+    inputs: tuple[tuple[str, object], ...] = field(default=())
 
 
+# ------------------------------------------------------------------ entry point
 def plan_dose(
     case: CaseInput,
     kb: KnowledgeBase,
@@ -116,198 +138,436 @@ def plan_dose(
     alert_values: dict[str, str],
 ) -> DosePlan:
     population = population_of(case.age_years, kb)
-    rules = tuple(r for r in kb.dosing.rules if _applies(r, case, population, band))
-    alerts: list[Alert] = []
-    basis: list[BasisEntry] = []
-    for rule in rules:
-        if rule.alert is not None:
-            alerts.append(_rule_alert(rule, alert_values, kb))
-    status, reason = _status(rules)
-    considered = "; ".join(f"{r.id} ({r.label})" for r in rules)
     inputs = (
         ("indication", case.indication),
         ("population", population),
         ("age_years", case.age_years),
         ("renal_band", band),
     )
-    basis.append(
-        BasisEntry(
-            output="status",
-            rule=_status_rule(rules, status),
-            inputs=inputs,
-            sources=_merge_sources(rules),
-            note=f"rules that apply: {considered or 'none'}. The most severe status wins.",
+    ctx = Context(case, kb, band, form, alert_values, population, inputs)
+    rules = applicable_rules(ctx)
+    status = rule_status(ctx, rules)
+    acc = _Acc(ctx, rules, status)
+    stop = acc.take(indication_stop(ctx, rules))
+    if stop is not None:
+        return acc.stopped(stop)
+    ladder = acc.take(choose_ladder(ctx, rules))
+    if isinstance(ladder, Stop):
+        return acc.stopped(ladder)
+    maximum = acc.take(choose_maximum(ctx, rules, ladder))
+    slowest = acc.take(choose_interval(ctx, rules))
+    target = acc.take(choose_target(ctx, rules, ladder, maximum))
+    interval, target_mg = acc.take(apply_choice(ctx, slowest, target, maximum))
+    levels = acc.take(dispense_levels(ctx, ladder, target_mg, maximum))
+    if isinstance(levels, Stop):
+        return acc.stopped(levels)
+    acc.take(low_weight_tablets(ctx))
+    regimen = acc.take(dated_regimen(ctx, rules, levels, maximum, interval))
+    return acc.done(regimen, levels)
+
+
+class _Acc:
+    """Collects the alerts and basis of each step, in order."""
+
+    def __init__(self, ctx: Context, rules: tuple[DoseRule, ...], status: Part[StatusVote]):
+        self.ctx = ctx
+        self.rules = rules
+        self.status = status.value
+        self.votes = tuple(
+            StatusVote(r.status, r.label, r.alert) for r in rules if r.status != "recommended"
         )
+        self.alerts: list[Alert] = list(status.alerts)
+        self.basis: list[BasisEntry] = list(status.basis)
+
+    def take(self, part: Part[T]) -> T:
+        self.alerts.extend(part.alerts)
+        self.basis.extend(part.basis)
+        return part.value
+
+    def stopped(self, stop: Stop) -> DosePlan:
+        """No dose can be suggested: say why, and never rate that better than caution."""
+        s = self.status
+        no_regimen = any(r.no_regimen for r in self.rules)
+        status: Status = s.status if no_regimen else _worse(s.status, "use_with_caution")
+        reason = s.reason if no_regimen or not stop.reason else stop.reason
+        return DosePlan(
+            None, (), status, reason, tuple(self.alerts), tuple(self.basis), self.rules,
+            self.votes, stop,
+        )  # fmt: skip
+
+    def done(self, regimen: Regimen, levels: tuple[Level, ...]) -> DosePlan:
+        s = self.status
+        return DosePlan(
+            regimen, levels, s.status, s.reason, tuple(self.alerts), tuple(self.basis),
+            self.rules, self.votes,
+        )  # fmt: skip
+
+
+# ------------------------------------------------------------------ 1. which rules apply
+def population_of(age_years: float, kb: KnowledgeBase) -> Population:
+    for band in kb.meta.populations:
+        below = band.below_age_years
+        if age_years >= band.min_age_years and (below is None or age_years < below):
+            return band.id
+    return kb.meta.populations[-1].id
+
+
+def _applies(rule: DoseRule, ctx: Context) -> bool:
+    a, case = rule.applies, ctx.case
+    return (
+        (a.indications is None or case.indication in a.indications)
+        and (a.populations is None or ctx.population in a.populations)
+        and (a.renal_bands is None or ctx.band in a.renal_bands)
+        and (a.spasticity_origins is None or case.spasticity_origin in a.spasticity_origins)
+        and (a.conditions is None or bool(set(a.conditions) & set(case.conditions)))
+        and (a.intrathecal is None or case.intrathecal in a.intrathecal)
     )
 
-    def no_regimen(alert: Alert | None = None, why: str = "") -> DosePlan:
-        """No dose can be suggested: say why, and never rate that better than caution."""
-        if alert is not None:
-            alerts.append(alert)
-        return DosePlan(
-            None,
-            (),
-            _worse(status, "use_with_caution"),
-            alert.summary if alert is not None else why,
-            tuple(alerts),
-            tuple(basis),
-            rules,
-        )
 
-    indication_rules = [r for r in rules if r.kind == "indication"]
-    if not indication_rules:
-        return no_regimen(
-            from_template(
-                kb,
-                kb.dosing.no_rule_alert,
-                triggered_by=[case.indication, population],
-                indication=kb.indications[case.indication].label.lower(),
-                population=_population_label(population, kb),
-            )
-        )
-    if any(r.no_regimen for r in rules):
-        return DosePlan(None, (), status, reason, tuple(alerts), tuple(basis), rules)
+def applicable_rules(ctx: Context) -> tuple[DoseRule, ...]:
+    return tuple(r for r in ctx.kb.dosing.rules if _applies(r, ctx))
 
-    # --- ladders: every rule with one; the lowest start wins
-    candidates: list[tuple[float, float, int, DoseRule, list[Level]]] = []
-    targets: list[tuple[float, DoseRule]] = []
-    ceiling = kb.meta.hard_ceiling
-    maxima: list[tuple[float, _Limit]] = [
-        (
-            ceiling.max_daily_mg,
-            _Limit(
-                ceiling.id,
-                ceiling.sources,
-                "hard ceiling for any oral regimen",
-                ceiling.derived,
-                ceiling.unverified,
-            ),
-        )
-    ]
-    for order, rule in enumerate(rules):
+
+# ------------------------------------------------------------------ 2. status
+def rule_status(ctx: Context, rules: tuple[DoseRule, ...]) -> Part[StatusVote]:
+    """The most severe status among the rules, with each rule's alert."""
+    vote = StatusVote("recommended", "no dose rule raises a concern", None)
+    for rule in rules:
+        if STATUS_ORDER[rule.status] > STATUS_ORDER[vote.status]:
+            vote = StatusVote(rule.status, rule.label, rule.alert)
+    alerts = tuple(
+        from_template(ctx.kb, r.alert, triggered_by=[r.id], values=ctx.values)
+        for r in rules
+        if r.alert is not None
+    )
+    considered = "; ".join(f"{r.id} ({r.label})" for r in rules)
+    entry = BasisEntry(
+        output="status",
+        rule=next((r.id for r in rules if r.status == vote.status), "dose.none"),
+        inputs=ctx.inputs,
+        sources=_merge_sources(rules),
+        note=f"rules that apply: {considered or 'none'}. The most severe status wins.",
+    )
+    return Part(vote, alerts, (entry,))
+
+
+# ------------------------------------------------------------------ 3. indication
+def indication_stop(ctx: Context, rules: tuple[DoseRule, ...]) -> Part[Stop | None]:
+    """No dose rule for this indication at this age, or a rule that never yields a dose."""
+    if not any(r.kind == "indication" for r in rules):
+        alert = _no_rule_alert(ctx)
+        return Part(Stop(alert.summary, (alert.id,)), (alert,))
+    blocking = [r for r in rules if r.no_regimen]
+    if blocking:
+        ids = tuple(r.alert for r in blocking if r.alert is not None)
+        return Part(Stop(blocking[0].label, ids))
+    return Part(None)
+
+
+def _no_rule_alert(ctx: Context) -> Alert:
+    return from_template(
+        ctx.kb,
+        ctx.kb.dosing.no_rule_alert,
+        triggered_by=[ctx.case.indication, ctx.population],
+        indication=ctx.kb.indications[ctx.case.indication].label.lower(),
+        population=_population_label(ctx.population, ctx.kb),
+    )
+
+
+# ------------------------------------------------------------------ 4. ladder
+def choose_ladder(ctx: Context, rules: tuple[DoseRule, ...]) -> Part[Ladder | Stop]:
+    """Every rule with a ladder or a mg/kg schedule; the lowest start wins."""
+    ladders: list[Ladder] = []
+    for rule in rules:
         if rule.weight_based is not None:
-            if case.weight_kg is None:
-                return no_regimen(
-                    from_template(kb, "input.child_weight_missing", triggered_by=["weight_kg"])
+            if ctx.case.weight_kg is None:
+                alert = from_template(
+                    ctx.kb, "input.child_weight_missing", triggered_by=["weight_kg"]
                 )
-            levels, target, maximum = _weight_ladder(rule, case, form)
-            targets.append((target, rule))
-            maxima.append((maximum, _limit(rule)))
-            if levels:
-                candidates.append((levels[0].daily_mg, maximum, order, rule, levels))
+                return Part(Stop(alert.summary, (alert.id,)), (alert,))
+            ladders.append(weight_ladder(rule, rule.weight_based, ctx.case))
         elif rule.ladder is not None:
-            levels = [Level(r.dose_mg, r.times_per_day) for r in rule.ladder]
-            candidates.append(
-                (levels[0].daily_mg, rule.max_daily_mg or math.inf, order, rule, levels)
-            )
-        if rule.target_daily_mg is not None:
-            targets.append((rule.target_daily_mg, rule))
-        if rule.max_daily_mg is not None:
-            maxima.append((rule.max_daily_mg, _limit(rule)))
-    if not candidates:
-        return no_regimen(
-            from_template(
-                kb,
-                kb.dosing.no_rule_alert,
-                triggered_by=[case.indication, population],
-                indication=kb.indications[case.indication].label.lower(),
-                population=_population_label(population, kb),
-            )
-        )
-    _, _, _, ladder_rule, ladder = min(candidates, key=lambda c: (c[0], c[1], c[2]))
-    max_daily, max_rule = min(maxima, key=lambda m: m[0])
-    interval_rules = [(r.step_interval_days, r) for r in rules if r.step_interval_days is not None]
-    interval, interval_rule = max(interval_rules, key=lambda x: x[0])
-    target, target_rule = min(targets, key=lambda t: t[0]) if targets else (max_daily, ladder_rule)
-    target = min(target, max_daily)
+            levels = tuple(Level(r.dose_mg, r.times_per_day) for r in rule.ladder)
+            ladders.append(Ladder(rule, levels, None, None))
+    if not ladders:
+        alert = _no_rule_alert(ctx)
+        return Part(Stop(alert.summary, (alert.id,)), (alert,))
+    order = {id(lad): i for i, lad in enumerate(ladders)}
+    best = min(
+        ladders,
+        key=lambda lad: (
+            lad.levels[0].daily_mg,
+            lad.maximum or lad.rule.max_daily_mg or math.inf,
+            order[id(lad)],
+        ),
+    )
+    rule = best.rule
+    entry = BasisEntry(
+        output="regimen.start",
+        rule=rule.id,
+        inputs=(*ctx.inputs, ("weight_kg", ctx.case.weight_kg)),
+        sources=rule.sources,
+        equation=best.equation,
+        note=f"{rule.label}: lowest start among the rules that apply. {rule.rationale}",
+        derived=rule.derived,
+        unverified=rule.unverified,
+    )
+    return Part(best, (), (entry,))
+
+
+def weight_ladder(rule: DoseRule, wb: WeightBased, case: CaseInput) -> Ladder:
+    """A mg/kg schedule for this child: the more conservative of mg/kg and the start caps."""
+    assert case.weight_kg is not None
+    w = case.weight_kg
+    maximum = wb.max_mg_per_kg_day * w
+    for cap in sorted(wb.age_caps, key=lambda c: c.below_age_years):
+        if case.age_years < cap.below_age_years:
+            maximum = min(maximum, cap.max_daily_mg)
+            break
+    target = min(wb.target_mg_per_kg_day * w, maximum)
+    starts = [wb.start_mg_per_kg_day * w]
+    if wb.start_max_daily_mg is not None:
+        starts.append(wb.start_max_daily_mg)
+    if wb.start_max_mg_per_dose is not None:
+        starts.append(wb.start_max_mg_per_dose * wb.times_per_day)
+    start = min(starts)
+    step = wb.step_mg_per_kg_day * w
+    if wb.step_max_daily_mg is not None:
+        step = min(step, wb.step_max_daily_mg)
+    dailies = [start]
+    while dailies[-1] + step <= target + _EPS:
+        dailies.append(dailies[-1] + step)
+    times = wb.times_per_day
+    levels = tuple(Level(round(d / times, 4), times) for d in dailies)
+    equation = (
+        f"start min({format_number(wb.start_mg_per_kg_day)} mg/kg/day × {format_number(w, 1)} kg"
+        f" = {format_mg(wb.start_mg_per_kg_day * w)}; caps "
+        f"{', '.join(format_mg(s) for s in starts[1:]) or 'none'}) = {format_mg(start)} a day in "
+        f"{times} doses; steps of {format_mg(step)} a day; target "
+        f"{format_number(wb.target_mg_per_kg_day)} mg/kg/day = "
+        f"{format_mg(wb.target_mg_per_kg_day * w)}; maximum "
+        f"{format_number(wb.max_mg_per_kg_day)} mg/kg/day = {format_mg(wb.max_mg_per_kg_day * w)}"
+        f" and the age cap → {format_mg(maximum)}"
+    )
+    return Ladder(rule, levels, target, maximum, equation)
+
+
+# ------------------------------------------------------------------ 5–7. maximum, interval, target
+def choose_maximum(ctx: Context, rules: tuple[DoseRule, ...], ladder: Ladder) -> Part[Limit]:
+    c = ctx.kb.meta.hard_ceiling
+    limits = [
+        Limit(c.max_daily_mg, c.id, "hard ceiling for any oral regimen", c.sources, c.derived,
+              c.unverified),
+    ]  # fmt: skip
+    for r in rules:
+        if r.max_daily_mg is not None:
+            limits.append(Limit(r.max_daily_mg, r.id, r.label, r.sources, r.derived, r.unverified))
+    if ladder.maximum is not None:
+        r = ladder.rule
+        limits.append(Limit(ladder.maximum, r.id, r.label, r.sources, r.derived, r.unverified))
+    best = min(limits, key=lambda lim: lim.value)
+    entry = BasisEntry(
+        output="regimen.max_daily_mg",
+        rule=best.id,
+        inputs=ctx.inputs,
+        sources=best.sources,
+        note=f"lowest maximum among the rules that apply: {format_mg(best.value)} a day "
+        f"({best.label}).",
+        derived=best.derived,
+        unverified=best.unverified,
+    )
+    return Part(best, (), (entry,))
+
+
+def choose_interval(ctx: Context, rules: tuple[DoseRule, ...]) -> Part[tuple[int, DoseRule]]:
+    timed = [(r.step_interval_days, r) for r in rules if r.step_interval_days is not None]
+    days, rule = max(timed, key=lambda x: x[0])
+    return Part((days, rule))
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    daily_mg: float
+    rule: DoseRule
+    titrate: bool
+
+
+def choose_target(
+    ctx: Context, rules: tuple[DoseRule, ...], ladder: Ladder, maximum: Limit
+) -> Part[Target]:
+    """The lowest target; only the first level when any rule forbids titration."""
+    targets = [(r.target_daily_mg, r) for r in rules if r.target_daily_mg is not None]
+    if ladder.target is not None:
+        targets.append((ladder.target, ladder.rule))
+    value, rule = min(targets, key=lambda t: t[0]) if targets else (maximum.value, ladder.rule)
+    value = min(value, maximum.value)
     titrate = all(r.titrate for r in rules)
-
-    # --- the clinician's own, more cautious choice
-    choice = case.regimen_choice
-    if choice is not None:
-        if choice.step_interval_days is not None and choice.step_interval_days > interval:
-            interval = choice.step_interval_days
-        if choice.target_daily_mg is not None:
-            if choice.target_daily_mg > max_daily + 1e-9:
-                alerts.append(
-                    from_template(
-                        kb,
-                        "dose.choice_capped",
-                        triggered_by=["regimen_choice.target_daily_mg"],
-                        chosen=format_mg(choice.target_daily_mg),
-                        maximum=format_mg(max_daily),
-                    )
-                )
-                target = max_daily
-            else:
-                target = choice.target_daily_mg
     if not titrate:
-        target = min(target, ladder[0].daily_mg)
+        value = min(value, ladder.levels[0].daily_mg)
+        rule = next(r for r in rules if not r.titrate)
+    return Part(Target(value, rule, titrate))
 
-    # --- dispense: round every level down to the chosen form, drop what does not rise
+
+# ------------------------------------------------------------------ 8. the clinician's choice
+def apply_choice(
+    ctx: Context, interval: tuple[int, DoseRule], target: Target, maximum: Limit
+) -> Part[tuple[int, float]]:
+    """The clinician's own choice: only ever a slower titration or a lower target."""
+    days, interval_rule = interval
+    value = target.daily_mg
+    alerts: list[Alert] = []
+    choice = ctx.case.regimen_choice
+    if choice is not None and choice.step_interval_days is not None:
+        days = max(days, choice.step_interval_days)
+    if choice is not None and choice.target_daily_mg is not None and target.titrate:
+        if choice.target_daily_mg > maximum.value + _EPS:
+            alerts.append(
+                from_template(
+                    ctx.kb,
+                    "dose.choice_capped",
+                    triggered_by=["regimen_choice.target_daily_mg"],
+                    chosen=format_mg(choice.target_daily_mg),
+                    maximum=format_mg(maximum.value),
+                )
+            )
+            value = maximum.value
+        else:
+            value = choice.target_daily_mg
+    chosen = None if choice is None else choice.model_dump()
+    by_clinician = choice is not None and choice.step_interval_days == days
+    basis = (
+        BasisEntry(
+            output="regimen.step_interval_days",
+            rule=interval_rule.id,
+            inputs=(*ctx.inputs, ("regimen_choice", chosen)),
+            sources=interval_rule.sources,
+            note=f"slowest step interval among the rules that apply: every {days} days"
+            + (" (the clinician's choice)" if by_clinician else ""),
+            derived=interval_rule.derived,
+        ),
+        BasisEntry(
+            output="regimen.target_daily_mg",
+            rule=target.rule.id,
+            inputs=(*ctx.inputs, ("regimen_choice", chosen)),
+            sources=target.rule.sources,
+            note=f"the dated titration stops at {format_mg(value)} a day at most"
+            + ("" if target.titrate else "; no titration while a rule says so (see status)"),
+            derived=target.rule.derived,
+        ),
+    )
+    return Part((days, value), tuple(alerts), basis)
+
+
+# ------------------------------------------------------------------ 9. dispensing
+def dispense_levels(
+    ctx: Context, ladder: Ladder, target: float, maximum: Limit
+) -> Part[tuple[Level, ...] | Stop]:
+    """Round every level down to the form; a start that cannot be given stops the regimen."""
+    form = ctx.form
+    first = ladder.levels[0]
+    wanted = [lv for lv in ladder.levels if lv.daily_mg <= target + _EPS]
+    if not wanted:
+        lowered = fit_daily(target, first.times_per_day, form)
+        wanted = [lowered] if lowered is not None else [first]
+    if dispense(wanted[0], form) is None:
+        alert = from_template(
+            ctx.kb,
+            ctx.kb.dosing.start_not_dispensable_alert,
+            triggered_by=["formulation", "weight_kg"],
+            start=format_mg(wanted[0].daily_mg),
+            form=form.patient_label,
+        )
+        return Part(Stop(alert.summary, (alert.id,)), (alert,))
     dispensed: list[Level] = []
     changes: list[str] = []
-    wanted = [lv for lv in ladder if lv.daily_mg <= target + 1e-9] or [ladder[0]]
-    if wanted[0].daily_mg > target + 1e-9:
-        wanted = [fit_daily(target, ladder[0].times_per_day, form) or ladder[0]]
     for lv in wanted:
         got = dispense(lv, form)
         if got is None:
-            changes.append(
-                f"{format_mg(lv.dose_mg)} {times_a_day(lv.times_per_day)} cannot be given"
-            )
+            changes.append(f"{_level_text(lv)} cannot be given")
             continue
         if (got.dose_mg, got.times_per_day) != (lv.dose_mg, lv.times_per_day):
-            changes.append(
-                f"{format_mg(lv.dose_mg)} {times_a_day(lv.times_per_day)} became "
-                f"{format_mg(got.dose_mg)} {times_a_day(got.times_per_day)}"
-            )
-        if got.daily_mg > max_daily + 1e-9:
-            continue
-        if not dispensed or got.daily_mg > dispensed[-1].daily_mg + 1e-9:
+            changes.append(f"{_level_text(lv)} became {_level_text(got)}")
+        if got.daily_mg <= maximum.value + _EPS and (
+            not dispensed or got.daily_mg > dispensed[-1].daily_mg + _EPS
+        ):
             dispensed.append(got)
+    alerts: tuple[Alert, ...] = ()
     if changes:
-        alerts.append(
+        alerts = (
             from_template(
-                kb,
+                ctx.kb,
                 "dose.not_dispensable",
                 triggered_by=["formulation"],
                 form=form.patient_label,
                 changes="; ".join(changes),
-            )
+            ),
         )
-    if not dispensed:
-        return no_regimen(why="no dose can be given in this form")
-    if (
-        form.min_weight_kg is not None
-        and case.weight_kg is not None
-        and case.weight_kg < form.min_weight_kg
-    ):
-        alerts.append(
-            from_template(
-                kb,
-                "dose.tablets_low_weight",
-                triggered_by=["weight_kg", "formulation"],
-                weight=format_number(case.weight_kg, 1),
+    entry = BasisEntry(
+        output="regimen.steps",
+        rule=f"formulation.{form.code}",
+        inputs=(("formulation", form.code), ("dose_step_mg", form.dose_step_mg)),
+        sources=form.sources,
+        note=(
+            f"doses rounded down to {format_mg(form.dose_step_mg)} steps of {form.label}"
+            + (
+                f" (below {format_number(form.small_dose_below_ml)} mL: "
+                f"{format_number(form.small_dose_step_ml)} mL steps with an oral syringe)"
+                if form.small_dose_below_ml and form.small_dose_step_ml
+                else ""
             )
-        )
+            + f". {form.note}"
+        ).strip(),
+    )
+    return Part(tuple(dispensed), alerts, (entry,))
 
+
+def _level_text(lv: Level) -> str:
+    return f"{format_mg(lv.dose_mg)} {times_a_day(lv.times_per_day)}"
+
+
+# ------------------------------------------------------------------ 10. tablets for small children
+def low_weight_tablets(ctx: Context) -> Part[None]:
+    form, weight = ctx.form, ctx.case.weight_kg
+    if form.min_weight_kg is None or weight is None or weight >= form.min_weight_kg:
+        return Part(None)
+    alert = from_template(
+        ctx.kb,
+        "dose.tablets_low_weight",
+        triggered_by=["weight_kg", "formulation"],
+        weight=format_number(weight, 1),
+    )
+    return Part(None, (alert,))
+
+
+# ------------------------------------------------------------------ 11. dated steps
+def dated_regimen(
+    ctx: Context,
+    rules: tuple[DoseRule, ...],
+    levels: tuple[Level, ...],
+    maximum: Limit,
+    interval: int,
+) -> Part[Regimen]:
+    form, start = ctx.form, ctx.case.start_date
     strength = (
-        choose_tablet_strength((lv.dose_mg for lv in dispensed), form)
+        choose_tablet_strength((lv.dose_mg for lv in levels), form)
         if form.kind == "tablet"
         else None
     )
+    courses = [r for r in rules if r.course_days is not None]
+    course = min((r.course_days for r in courses if r.course_days), default=None)
     steps: list[TitrationStep] = []
-    for i, lv in enumerate(dispensed):
+    for i, lv in enumerate(levels):
         first = 1 + i * interval
-        last = None if i == len(dispensed) - 1 else first + interval - 1
+        last = None if i == len(levels) - 1 else first + interval - 1
+        if last is None and course is not None and course >= first:
+            last = course
         text, ml = amount(lv.dose_mg, form, strength)
         steps.append(
             TitrationStep(
                 from_day=first,
                 to_day=last,
-                from_date=case.start_date + timedelta(days=first - 1),
-                to_date=None if last is None else case.start_date + timedelta(days=last - 1),
+                from_date=start + timedelta(days=first - 1),
+                to_date=None if last is None else start + timedelta(days=last - 1),
                 dose_mg=lv.dose_mg,
                 times_per_day=lv.times_per_day,
                 daily_mg=lv.daily_mg,
@@ -315,184 +575,34 @@ def plan_dose(
                 volume_ml=ml,
             )
         )
-    start_text, start_ml = amount(dispensed[0].dose_mg, form, strength)
     regimen = Regimen(
-        start=Dose(
-            dispensed[0].dose_mg,
-            dispensed[0].times_per_day,
-            dispensed[0].daily_mg,
-            start_text,
-            start_ml,
-        ),
-        target_daily_mg=dispensed[-1].daily_mg,
-        max_daily_mg=max_daily,
+        start=Dose(levels[0].dose_mg, levels[0].times_per_day, levels[0].daily_mg,
+                   steps[0].amount, steps[0].volume_ml),
+        target_daily_mg=levels[-1].daily_mg,
+        max_daily_mg=maximum.value,
         step_interval_days=interval,
         steps=tuple(steps),
         formulation=dispensed_formulation(form, strength),
         derived=any(r.derived for r in rules),
-    )
-
-    basis.extend(
-        [
+        course_days=course,
+    )  # fmt: skip
+    basis: tuple[BasisEntry, ...] = ()
+    if courses and course is not None:
+        rule = courses[0]
+        basis = (
             BasisEntry(
-                output="regimen.start",
-                rule=ladder_rule.id,
-                inputs=(*inputs, ("weight_kg", case.weight_kg)),
-                sources=ladder_rule.sources,
-                equation=_weight_equation(ladder_rule, case),
-                note=(
-                    f"{ladder_rule.label}: lowest start among the rules that apply. "
-                    f"{ladder_rule.rationale}"
-                ),
-                derived=ladder_rule.derived,
-                unverified=ladder_rule.unverified,
+                output="regimen.course_days",
+                rule=rule.id,
+                inputs=ctx.inputs,
+                sources=rule.sources,
+                note=f"a dated course of {course} days, then stop and review. {rule.rationale}",
+                derived=rule.derived,
             ),
-            BasisEntry(
-                output="regimen.max_daily_mg",
-                rule=max_rule.id,
-                inputs=inputs,
-                sources=max_rule.sources,
-                note=f"lowest maximum among the rules that apply: {format_mg(max_daily)} a day "
-                f"({max_rule.label}).",
-                derived=max_rule.derived,
-                unverified=max_rule.unverified,
-            ),
-            BasisEntry(
-                output="regimen.step_interval_days",
-                rule=interval_rule.id,
-                inputs=(
-                    *inputs,
-                    ("regimen_choice", None if choice is None else choice.model_dump()),
-                ),
-                sources=interval_rule.sources,
-                note=f"slowest step interval among the rules that apply: every {interval} days"
-                + (
-                    " (the clinician's choice)"
-                    if choice and choice.step_interval_days == interval
-                    else ""
-                ),
-                derived=interval_rule.derived,
-            ),
-            BasisEntry(
-                output="regimen.target_daily_mg",
-                rule=target_rule.id,
-                inputs=(
-                    *inputs,
-                    ("regimen_choice", None if choice is None else choice.model_dump()),
-                ),
-                sources=target_rule.sources,
-                note=f"the dated titration stops at {format_mg(regimen.target_daily_mg)} a day"
-                + ("" if titrate else "; no titration while a rule says so (see status)"),
-                derived=target_rule.derived,
-            ),
-            BasisEntry(
-                output="regimen.steps",
-                rule=f"formulation.{form.code}",
-                inputs=(("formulation", form.code), ("dose_step_mg", form.dose_step_mg)),
-                sources=form.sources,
-                note=(
-                    f"doses rounded down to {format_mg(form.dose_step_mg)} steps of "
-                    f"{form.label}. {form.note}"
-                ).strip(),
-            ),
-        ]
-    )
-    return DosePlan(regimen, tuple(dispensed), status, reason, tuple(alerts), tuple(basis), rules)
-
-
-def taper_plan(
-    from_level: Level,
-    below: Sequence[Level],
-    form: FormulationInfo,
-    strength: float | None,
-    kb: KnowledgeBase,
-) -> tuple[TaperStep, ...]:
-    """Step down one level at a time from `from_level`, at least `min_total_days` in all.
-
-    `below` are the titration levels (any order); the lowest level is then reduced one dose a
-    day at a time. Returns () when `from_level` is already the smallest dose that can be given.
-    """
-    levels = sorted(
-        {lv for lv in below if lv.daily_mg < from_level.daily_mg - 1e-9},
-        key=lambda lv: -lv.daily_mg,
-    )
-    lowest = levels[-1] if levels else from_level
-    for times in range(lowest.times_per_day - 1, 0, -1):
-        levels.append(Level(lowest.dose_mg, times))
-    out: list[Level] = []
-    for lv in levels:
-        got = dispense(lv, form)
-        if (
-            got is not None
-            and got.daily_mg < (out[-1].daily_mg if out else from_level.daily_mg) - 1e-9
-        ):
-            out.append(got)
-    if not out:
-        return ()
-    rule = kb.taper.taper
-    interval = max(rule.step_interval_days, math.ceil(rule.min_total_days / len(out)))
-    steps: list[TaperStep] = []
-    for i, lv in enumerate(out):
-        text, ml = amount(lv.dose_mg, form, strength)
-        steps.append(
-            TaperStep(
-                from_day=1 + i * interval,
-                to_day=(i + 1) * interval,
-                dose_mg=lv.dose_mg,
-                times_per_day=lv.times_per_day,
-                daily_mg=lv.daily_mg,
-                amount=text,
-                volume_ml=ml,
-            )
         )
-    return tuple(steps)
-
-
-def taper_from_dose(
-    dose_mg: float, times_per_day: int, formulation: str, kb: KnowledgeBase
-) -> tuple[TaperStep, ...]:
-    """A taper from any current dose (e.g. a patient already on baclofen).
-
-    Each level is `step_down_mg_per_dose` less per dose at the same times a day, then one dose
-    a day fewer, at the taper interval, at least `min_total_days` in all.
-    """
-    form = kb.formulations[formulation]
-    current = dispense(Level(dose_mg, times_per_day), form) or Level(dose_mg, times_per_day)
-    step = kb.taper.taper.step_down_mg_per_dose
-    n = int(current.dose_mg // step)
-    below = [
-        Level(round(current.dose_mg - k * step, 4), current.times_per_day) for k in range(1, n + 1)
-    ]
-    below = [lv for lv in below if lv.dose_mg > 0]
-    if form.kind != "tablet":
-        return taper_plan(current, below, form, None, kb)
-    draft = taper_plan(current, below, form, min(form.strengths_mg), kb)
-    strength = choose_tablet_strength([current.dose_mg, *(t.dose_mg for t in draft)], form)
-    return taper_plan(current, below, form, strength, kb)
+    return Part(regimen, (), basis)
 
 
 # ------------------------------------------------------------------ helpers
-def _rule_alert(rule: DoseRule, values: dict[str, str], kb: KnowledgeBase) -> Alert:
-    assert rule.alert is not None
-    return from_template(kb, rule.alert, triggered_by=[rule.id], values=values)
-
-
-def _status(rules: Sequence[DoseRule]) -> tuple[Status, str]:
-    status: Status = "recommended"
-    reason = "no dose rule raises a concern"
-    for rule in rules:
-        if STATUS_ORDER[rule.status] > STATUS_ORDER[status]:
-            status, reason = rule.status, rule.label
-    return status, reason
-
-
-def _status_rule(rules: Sequence[DoseRule], status: Status) -> str:
-    for rule in rules:
-        if rule.status == status:
-            return rule.id
-    return rules[0].id if rules else "dose.none"
-
-
 def _worse(a: Status, b: Status) -> Status:
     return a if STATUS_ORDER[a] >= STATUS_ORDER[b] else b
 
@@ -509,18 +619,3 @@ def _population_label(population: str, kb: KnowledgeBase) -> str:
         if p.id == population:
             return p.label
     return population
-
-
-def _weight_equation(rule: DoseRule, case: CaseInput) -> str | None:
-    wb = rule.weight_based
-    if wb is None or case.weight_kg is None:
-        return None
-    w = case.weight_kg
-    return (
-        f"start {format_number(wb.start_mg_per_kg_day)} mg/kg/day × {format_number(w, 1)} kg = "
-        f"{format_mg(wb.start_mg_per_kg_day * w)} a day in up to {wb.times_per_day} doses; target "
-        f"{format_number(wb.target_mg_per_kg_day)} mg/kg/day = "
-        f"{format_mg(wb.target_mg_per_kg_day * w)}; maximum {format_number(wb.max_mg_per_kg_day)} "
-        f"mg/kg/day = {format_mg(wb.max_mg_per_kg_day * w)} "
-        f"and the age cap"
-    )

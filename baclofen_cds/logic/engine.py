@@ -11,11 +11,10 @@ from functools import lru_cache
 
 from baclofen_cds.logic.alerts import from_template
 from baclofen_cds.logic.case import CaseInput
-from baclofen_cds.logic.dispense import choose_tablet_strength
-from baclofen_cds.logic.dosing import plan_dose, taper_plan
+from baclofen_cds.logic.dosing import DosePlan, StatusVote, plan_dose
 from baclofen_cds.logic.formatting import format_mg, format_number
 from baclofen_cds.logic.interactions import check_interactions
-from baclofen_cds.logic.knowledge import KnowledgeBase
+from baclofen_cds.logic.knowledge import FormulationInfo, KnowledgeBase
 from baclofen_cds.logic.monitoring import plan_monitoring
 from baclofen_cds.logic.policy import LocalPolicy, load_policy
 from baclofen_cds.logic.renal import assess_renal, band_label, display_value
@@ -27,10 +26,18 @@ from baclofen_cds.logic.result import (
     KnowledgeBaseStamp,
     MissedDoseRule,
     Recommendation,
+    RenalAssessment,
     SourceRef,
     Status,
-    TaperStep,
 )
+from baclofen_cds.logic.safety import (
+    beers_alert,
+    decide,
+    formulation_alert,
+    implausible_values,
+    safety_notes,
+)
+from baclofen_cds.logic.taper import plan_taper
 
 _CATEGORY_ORDER = (
     "condition",
@@ -55,6 +62,7 @@ REQUIRED_ALERTS: tuple[str, ...] = (
     "dose.tablets_low_weight",
     "dose.choice_capped",
     "input.child_weight_missing",
+    "dose.concentrate_5_mg_per_ml",
 )
 
 
@@ -68,7 +76,6 @@ def recommend(
     band = renal.assessment.band
     alerts: list[Alert] = list(renal.alerts)
     basis: list[BasisEntry] = list(renal.basis)
-    statuses: list[tuple[Status, str]] = []
 
     values = {
         "age": format_number(case.age_years, 1),
@@ -76,90 +83,15 @@ def recommend(
         "value": display_value(renal.assessment, kb),
         "band_label": band_label(band, kb),
         "why": renal.why_unknown,
+        "origin": kb.spasticity_origins.get(case.spasticity_origin or "", "").lower(),
     }
     plan = plan_dose(case, kb, band, form, values)
     alerts.extend(plan.alerts)
     basis.extend(plan.basis)
-    statuses.append((plan.status, plan.status_reason))
-
-    # --- conditions (pregnancy, breastfeeding and acute kidney injury included)
-    tiers = kb.meta.tiers
-    for code in case.conditions:
-        info = kb.conditions_by_id[code]
-        alerts.append(
-            Alert(
-                id=f"condition.{info.id}",
-                indicator=tiers.condition_indicator[info.tier],
-                category=info.category,
-                summary=info.summary,
-                detail=info.detail,
-                action=info.action,
-                triggered_by=(code,),
-                sources=info.sources,
-                evidence=info.evidence,
-                patient_text=info.patient_text,
-            )
-        )
-        statuses.append((tiers.condition_status[info.tier], info.summary))
-    if case.hepatic_impairment != "none":
-        alert = from_template(
-            kb,
-            "hepatic.impairment",
-            triggered_by=["hepatic_impairment"],
-            grade=case.hepatic_impairment,
-        )
-        alerts.append(alert)
-        statuses.append(("use_with_caution", alert.summary))
-    for oa in kb.dosing.origin_alerts:
-        if case.indication == "spasticity" and case.spasticity_origin in oa.origins:
-            origin = kb.spasticity_origins[case.spasticity_origin].lower()
-            alert = from_template(
-                kb, oa.alert, triggered_by=[case.spasticity_origin], origin=origin
-            )
-            alerts.append(alert)
-            statuses.append(("use_with_caution", alert.summary))
-
-    # --- stale creatinine (clinic policy)
-    scr = case.serum_creatinine
-    if scr is not None and scr.measured_on is not None:
-        age_days = (case.start_date - scr.measured_on).days
-        dates = {"measured_on": scr.measured_on.isoformat(), "start": case.start_date.isoformat()}
-        if age_days > policy.creatinine_max_age_days:
-            alert = from_template(
-                kb,
-                "renal.creatinine_stale",
-                triggered_by=["serum_creatinine.measured_on"],
-                days=str(age_days),
-                limit=str(policy.creatinine_max_age_days),
-                values=dates,
-            )
-            alerts.append(alert)
-            statuses.append(("use_with_caution", alert.summary))
-        elif age_days < 0:
-            alerts.append(
-                from_template(
-                    kb,
-                    "renal.creatinine_after_start",
-                    triggered_by=["serum_creatinine.measured_on"],
-                    values=dates,
-                )
-            )
-
-    # --- Beers: age and eGFR (the CrCl stands in when no eGFR is known)
-    beers = kb.dosing.beers
-    kidney = renal.assessment.egfr_ml_min_1_73m2
-    if kidney is None:
-        kidney = renal.assessment.creatinine_clearance_ml_min
-    if case.age_years >= beers.min_age_years and kidney is not None and kidney < beers.egfr_below:
-        alert = from_template(
-            kb,
-            beers.alert,
-            triggered_by=["age_years", renal.assessment.driven_by or "renal"],
-            age=format_number(case.age_years, 1),
-            egfr=format_number(kidney, kb.renal.display_decimals),
-        )
-        alerts.append(alert)
-        statuses.append(("use_with_caution", alert.summary))
+    votes: list[StatusVote] = [StatusVote(plan.status, plan.status_reason, None), *plan.votes]
+    more_alerts, more_votes = _case_alerts(case, kb, renal.assessment, form, policy)
+    alerts.extend(more_alerts)
+    votes.extend(more_votes)
 
     # --- co-medications: one card per hazard; a condition adding to a hazard is folded into it
     inter = check_interactions(case, band, kb)
@@ -168,43 +100,26 @@ def recommend(
     alerts.extend(inter.alerts)
     implied = dict(inter.statuses)
     for alert in inter.alerts:
-        statuses.append((implied[alert.id], alert.summary))
+        votes.append(StatusVote(implied[alert.id], alert.summary, None))
 
-    status, reason = _worst(statuses)
-    regimen = plan.regimen
-    if status == "contraindicated":
-        regimen = None
+    # --- plausibility, then the hard stop: "avoid" withholds the regimen until an override
+    implausible = implausible_values(case, renal.assessment, kb)
+    alerts.extend(a for a, _ in implausible)
+    if implausible:
+        votes.append(StatusVote("use_with_caution", implausible[0][0].summary, None))
+    status, reason = _worst(votes)
+    decision = decide(
+        case, kb, status=status, votes=votes, plan=plan, implausible=implausible, alerts=alerts
+    )
+    regimen = decision.regimen
+    basis.extend(decision.basis)
+    above = _current_above_max(case, plan, kb)
+    if above is not None:
+        alerts.append(above)
 
     # --- taper and missed dose
-    taper: tuple[TaperStep, ...] = ()
-    if regimen is not None:
-        strength = regimen.formulation.strength_mg
-        top = plan.levels[-1]
-        taper = taper_plan(top, plan.levels, form, strength, kb)
-        if strength is not None and taper:
-            # the taper must be measurable with the tablets already dispensed
-            needed = choose_tablet_strength(
-                [s.dose_mg for s in taper] + [lv.dose_mg for lv in plan.levels], form
-            )
-            if needed != strength:
-                taper = taper_plan(top, plan.levels, form, needed, kb)
-        rule = kb.taper.taper
-        basis.append(
-            BasisEntry(
-                output="taper",
-                rule=rule.id,
-                inputs=(("from_daily_mg", top.daily_mg), ("formulation", form.code)),
-                sources=rule.sources,
-                note=(
-                    f"from {format_mg(top.daily_mg)} a day, {len(taper)} steps over "
-                    f"{taper[-1].to_day if taper else 0} days. {rule.rationale}"
-                    if taper
-                    else "already at the smallest dose that can be given: stop under supervision. "
-                    + rule.rationale
-                ),
-                derived=rule.derived,
-            )
-        )
+    taper = plan_taper(case, regimen, plan.levels if regimen is not None else (), form, kb)
+    basis.extend(taper.basis)
     population = "adult" if case.age_years >= kb.meta.adult_age_years else "child"
     md = next(m for m in kb.taper.missed_dose if m.population == population)
     missed = MissedDoseRule(md.id, md.population, md.text, md.sources)
@@ -220,9 +135,12 @@ def recommend(
 
     monitoring, mbasis = plan_monitoring(case, band, regimen, kb, policy)
     basis.extend(mbasis)
+    summary_of = {a.id: a.summary for a in alerts}
+    statuses = [(v.status, summary_of.get(v.alert_id or "", v.reason)) for v in votes]
     alerts.sort(key=_alert_order(statuses))
     reason = status_reason(alerts, status, reason, statuses)
-    cited = _cited(alerts, basis, monitoring, missed)
+    notes = safety_notes(kb)
+    cited = _cited(alerts, basis, monitoring, missed, notes)
     sources = tuple(
         _source_refs(kb)[sid] for sid in sorted(cited, key=_register_order(kb).__getitem__)
     )
@@ -232,7 +150,7 @@ def recommend(
         case=case.to_dict(),
         renal=renal.assessment,
         regimen=regimen,
-        taper=taper,
+        taper=taper.steps,
         missed_dose=missed,
         monitoring=monitoring,
         alerts=tuple(alerts),
@@ -241,7 +159,101 @@ def recommend(
         knowledge_base=KnowledgeBaseStamp(kb.version, kb.sha256, kb.reviewed),
         sources=sources,
         policy=policy.to_dict(),
+        regimen_withheld=decision.withheld,
+        override=decision.override,
+        safety_notes=notes,
     )
+
+
+def _case_alerts(
+    case: CaseInput,
+    kb: KnowledgeBase,
+    renal: RenalAssessment,
+    form: FormulationInfo,
+    policy: LocalPolicy,
+) -> tuple[list[Alert], list[StatusVote]]:
+    """Conditions, liver, stale creatinine, Beers and the chosen form: alerts and status votes."""
+    alerts: list[Alert] = []
+    votes: list[StatusVote] = []
+    tiers = kb.meta.tiers
+    for code in case.conditions:
+        info = kb.conditions_by_id[code]
+        alert = Alert(
+            id=f"condition.{info.id}",
+            indicator=tiers.condition_indicator[info.tier],
+            category=info.category,
+            summary=info.summary,
+            detail=info.detail,
+            action=info.action,
+            triggered_by=(code,),
+            sources=info.sources,
+            evidence=info.evidence,
+            patient_text=info.patient_text,
+        )
+        alerts.append(alert)
+        votes.append(StatusVote(tiers.condition_status[info.tier], info.summary, alert.id))
+    if case.hepatic_impairment != "none":
+        alert = from_template(
+            kb,
+            "hepatic.impairment",
+            triggered_by=["hepatic_impairment"],
+            grade=case.hepatic_impairment,
+        )
+        alerts.append(alert)
+        votes.append(StatusVote("use_with_caution", alert.summary, None))
+    stale = _creatinine_dates(case, kb, policy)
+    if stale is not None:
+        alerts.append(stale)
+        if stale.id == "renal.creatinine_stale":
+            votes.append(StatusVote("use_with_caution", stale.summary, None))
+    beers = beers_alert(case, renal, kb)
+    if beers is not None:
+        alerts.append(beers)
+        votes.append(StatusVote(kb.dosing.beers.status, beers.summary, beers.id))
+    concentrate = formulation_alert(form, kb)
+    if concentrate is not None:
+        alerts.append(concentrate)
+    return alerts, votes
+
+
+def _current_above_max(case: CaseInput, plan: DosePlan, kb: KnowledgeBase) -> Alert | None:
+    """The patient already takes more than this patient's maximum."""
+    current, regimen = case.current_daily_mg, plan.regimen
+    if current is None or regimen is None or current <= regimen.max_daily_mg:
+        return None
+    return from_template(
+        kb,
+        "dose.current_above_max",
+        triggered_by=["current_daily_mg"],
+        current=format_mg(current),
+        maximum=format_mg(regimen.max_daily_mg),
+    )
+
+
+def _creatinine_dates(case: CaseInput, kb: KnowledgeBase, policy: LocalPolicy) -> Alert | None:
+    """A creatinine older than the clinic's limit, or dated after the start."""
+    scr = case.serum_creatinine
+    if scr is None or scr.measured_on is None:
+        return None
+    age_days = (case.start_date - scr.measured_on).days
+    dates = {"measured_on": scr.measured_on.isoformat(), "start": case.start_date.isoformat()}
+    if age_days > policy.creatinine_max_age_days:
+        return from_template(
+            kb,
+            "renal.creatinine_stale",
+            triggered_by=["serum_creatinine.measured_on"],
+            days=str(age_days),
+            limit=str(policy.creatinine_max_age_days),
+            values=dates,
+        )
+    if age_days < 0:
+        return from_template(
+            kb,
+            "renal.creatinine_after_start",
+            triggered_by=["serum_creatinine.measured_on"],
+            values=dates,
+        )
+    return None
 
 
 @lru_cache(maxsize=8)
@@ -294,12 +306,12 @@ def status_reason(
     return text
 
 
-def _worst(statuses: Iterable[tuple[Status, str]]) -> tuple[Status, str]:
+def _worst(votes: Iterable[StatusVote]) -> tuple[Status, str]:
     status: Status = "recommended"
     reason = "no rule raises a concern"
-    for s, why in statuses:
-        if STATUS_ORDER[s] > STATUS_ORDER[status]:
-            status, reason = s, why
+    for vote in votes:
+        if STATUS_ORDER[vote.status] > STATUS_ORDER[status]:
+            status, reason = vote.status, vote.reason
     return status, reason
 
 

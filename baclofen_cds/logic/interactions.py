@@ -16,9 +16,9 @@ tier of its members, or of the cumulative sedation rule. One acknowledgement cov
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -200,7 +200,21 @@ def _ingredient_classes(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
     return {i.name: i.classes for d in kb.names.values() for i in d.ingredients}
 
 
+class _Inputs(NamedTuple):
+    """The only parts of a case the interaction check reads."""
+
+    comedications: tuple[str, ...]
+    conditions: tuple[str, ...]
+    indication: str
+
+
 def check_interactions(case: CaseInput, band: RenalBand, kb: KnowledgeBase) -> InteractionResult:
+    """Every hazard card and the not-checked card for this case's co-medications."""
+    return _check(_Inputs(case.comedications, case.conditions, case.indication), band, kb)
+
+
+@lru_cache(maxsize=256)  # pure: the window re-runs the engine on every keystroke of other fields
+def _check(case: _Inputs, band: RenalBand, kb: KnowledgeBase) -> InteractionResult:
     matches = tuple(match_one(text, kb) for text in case.comedications)
     present = _present_classes(matches, case, band, kb)
     alerts: list[Alert] = []
@@ -240,7 +254,7 @@ def check_interactions(case: CaseInput, band: RenalBand, kb: KnowledgeBase) -> I
 
 
 def _present_classes(
-    matches: tuple[ComedicationMatch, ...], case: CaseInput, band: RenalBand, kb: KnowledgeBase
+    matches: tuple[ComedicationMatch, ...], case: _Inputs, band: RenalBand, kb: KnowledgeBase
 ) -> list[_Present]:
     by_class: dict[str, dict[str, list[str]]] = {}
     ingredient_classes = _ingredient_classes(kb)
@@ -262,7 +276,7 @@ def _present_classes(
 
 
 def _tier(
-    cls: InteractionClass, case: CaseInput, band: RenalBand, kb: KnowledgeBase
+    cls: InteractionClass, case: _Inputs, band: RenalBand, kb: KnowledgeBase
 ) -> tuple[str, str]:
     tier, why = cls.tier, ""
     for esc in cls.escalations:
@@ -274,7 +288,8 @@ def _tier(
     return tier, why
 
 
-def _unverified_only(sources: Iterable[str], kb: KnowledgeBase) -> bool:
+@lru_cache(maxsize=256)
+def _unverified_only(sources: tuple[str, ...], kb: KnowledgeBase) -> bool:
     refs = [kb.sources_by_id[s] for s in sources]
     return bool(refs) and all(r.unverified_only for r in refs)
 
@@ -286,6 +301,49 @@ def _cited(sources: tuple[str, ...], kb: KnowledgeBase) -> str:
     return "; ".join(names)
 
 
+@dataclass(frozen=True, slots=True)
+class _ClassText:
+    """What one class adds to a hazard card, apart from the names (cached: it is pure)."""
+
+    indicator: Indicator
+    status: Status
+    basis: str
+    sources: tuple[str, ...]
+    member_detail: str
+    line: str  # the detail line after "- Label (names)"
+    evidence: str
+
+
+@lru_cache(maxsize=1024)
+def _class_text(
+    kb: KnowledgeBase, class_id: str, tier: str, why: str, from_indication: bool
+) -> _ClassText:
+    cls = kb.classes_by_id[class_id]
+    tiers = kb.meta.tiers
+    basis = cls.tier_basis + (f"; raised to {tier.lower()}: {why}" if why else "")
+    fact = cls.indication_detail if from_indication else f"{cls.summary} {cls.detail}"
+    todo = cls.indication_action if from_indication else cls.action
+    sources = (
+        tuple(dict.fromkeys((*cls.sources, *cls.indication_sources)))
+        if from_indication
+        else cls.sources
+    )
+    raised = f" Raised to {tier.lower()}: {why}." if why else ""
+    marks = [m for m, on in (("DERIVED", cls.derived), ("UNVERIFIED", cls.unverified)) if on]
+    return _ClassText(
+        indicator=tiers.interaction_indicator[tier],  # type: ignore[index]
+        status=tiers.interaction_status[tier],  # type: ignore[index]
+        basis=basis,
+        sources=sources,
+        member_detail=f"{fact}{raised} What to do: {todo}",
+        line=(
+            f", {tier.lower()}: {fact}{raised} What to do: {todo} "
+            f"Tier based on: {basis}. Sources: {_cited(sources, kb)}."
+        ),
+        evidence=", ".join([f"{cls.label}: {tier.lower()}", cls.labeled, *marks]),
+    )
+
+
 def _worse(a: Indicator, b: Indicator) -> Indicator:
     return a if INDICATOR_ORDER[a] <= INDICATOR_ORDER[b] else b
 
@@ -294,7 +352,7 @@ def _hazard_alert(
     hazard: Hazard,
     classes: list[_Present],
     conditions: list[ConditionInfo],
-    case: CaseInput,
+    case: _Inputs,
     kb: KnowledgeBase,
 ) -> tuple[Alert, Status]:
     tiers = kb.meta.tiers
@@ -306,41 +364,22 @@ def _hazard_alert(
     evidence: list[str] = []
 
     for p in classes:
-        cls = p.cls
-        class_indicator = tiers.interaction_indicator[p.tier]  # type: ignore[index]
-        basis = cls.tier_basis + (
-            f"; raised to {p.tier.lower()}: {p.escalated_because}" if p.escalated_because else ""
-        )
-        parts.append((class_indicator, basis))
-        status = _worst_status(status, tiers.interaction_status[p.tier])  # type: ignore[index]
-        fact = cls.indication_detail if p.from_indication else f"{cls.summary} {cls.detail}"
-        todo = cls.indication_action if p.from_indication else cls.action
-        cls_sources = (
-            tuple(dict.fromkeys((*cls.sources, *cls.indication_sources)))
-            if p.from_indication
-            else cls.sources
-        )
-        sources.extend(cls_sources)
-        raised = (
-            f" Raised to {p.tier.lower()}: {p.escalated_because}." if p.escalated_because else ""
-        )
+        t = _class_text(kb, p.cls.id, p.tier, p.escalated_because, p.from_indication)
+        parts.append((t.indicator, t.basis))
+        status = _worst_status(status, t.status)
+        sources.extend(t.sources)
         for name, entered in p.names.items():
             members.append(
                 AlertMember(
-                    kind=cls.member_kind,
+                    kind=p.cls.member_kind,
                     name=name,
-                    detail=f"{fact}{raised} What to do: {todo}",
-                    sources=cls_sources,
+                    detail=t.member_detail,
+                    sources=t.sources,
                     entered_as=tuple(dict.fromkeys(entered)),
                 )
             )
-        who = ", ".join(p.names)
-        lines.append(
-            f"- {cls.label} ({who}), {p.tier.lower()}: {fact}{raised} What to do: {todo} "
-            f"Tier based on: {basis}. Sources: {_cited(cls_sources, kb)}."
-        )
-        marks = [m for m, on in (("DERIVED", cls.derived), ("UNVERIFIED", cls.unverified)) if on]
-        evidence.append(", ".join([f"{cls.label}: {p.tier.lower()}", cls.labeled, *marks]))
+        lines.append(f"- {p.cls.label} ({', '.join(p.names)}){t.line}")
+        evidence.append(t.evidence)
 
     for cond in conditions:
         parts.append(
@@ -414,7 +453,7 @@ def _hazard_alert(
 
 
 def _sedative_load(
-    classes: list[_Present], conditions: list[ConditionInfo], case: CaseInput, kb: KnowledgeBase
+    classes: list[_Present], conditions: list[ConditionInfo], case: _Inputs, kb: KnowledgeBase
 ) -> tuple[Indicator | None, str]:
     rule = kb.interactions.cumulative_sedation
     counted = {name for p in classes if p.cls.cns_depressant for name in p.names}

@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -121,6 +120,7 @@ KB_FILES: tuple[str, ...] = (
     "monitoring.yaml",
     "taper.yaml",
     "policy.yaml",
+    "override_reasons.yaml",
 )
 
 
@@ -166,6 +166,8 @@ class InputLimits(_Strict):
     height_cm: Range
     creatinine_mg_dl: Range
     clearance: Range
+    current_daily_mg: Range
+    months_on_treatment: Range
 
 
 class PopulationBand(_Strict):
@@ -309,6 +311,11 @@ class FormulationInfo(_Strict):
     whole_tablets_up_to: int = Field(default=0, ge=0)
     storage: str
     min_weight_kg: float | None = Field(default=None, ge=0)
+    # liquids: below `small_dose_below_ml` a dose is measured in `small_dose_step_ml` steps
+    # (oral syringe), finer than `dose_step_mg`
+    small_dose_below_ml: float | None = Field(default=None, gt=0)
+    small_dose_step_ml: float | None = Field(default=None, gt=0)
+    alert: str | None = None  # raised whenever this form is chosen
     sources: tuple[str, ...] = Field(min_length=1)
     note: str = ""
 
@@ -351,7 +358,11 @@ class AgeCap(_Strict):
 
 class WeightBased(_Strict):
     start_mg_per_kg_day: float = Field(gt=0)
+    # the more conservative rule wins: never start above these either
+    start_max_daily_mg: float | None = Field(default=None, gt=0)
+    start_max_mg_per_dose: float | None = Field(default=None, gt=0)
     step_mg_per_kg_day: float = Field(gt=0)
+    step_max_daily_mg: float | None = Field(default=None, gt=0)
     target_mg_per_kg_day: float = Field(gt=0)
     max_mg_per_kg_day: float = Field(gt=0)
     times_per_day: int = Field(ge=1, le=6)
@@ -363,10 +374,12 @@ class Applies(_Strict):
     populations: tuple[Population, ...] | None = None
     renal_bands: tuple[BandName, ...] | None = None
     spasticity_origins: tuple[str, ...] | None = None
+    conditions: tuple[str, ...] | None = None  # any of them
+    intrathecal: tuple[str, ...] | None = None
 
 
 class DoseRule(Rule):
-    kind: Literal["indication", "age", "renal"]
+    kind: Literal["indication", "age", "origin", "renal", "condition", "intrathecal"]
     applies: Applies
     label: str
     ladder: tuple[Rung, ...] | None = None
@@ -376,6 +389,7 @@ class DoseRule(Rule):
     max_daily_mg: float | None = Field(default=None, gt=0)
     titrate: bool = True
     no_regimen: bool = False
+    course_days: int | None = Field(default=None, ge=1, le=90)  # a dated course with an end
     status: StatusName
     alert: str | None = None
     rationale: str = Field(min_length=1)
@@ -401,7 +415,43 @@ class DoseRule(Rule):
 class BeersRule(Rule):
     min_age_years: float = Field(gt=0)
     egfr_below: float = Field(gt=0)
+    on_dialysis: bool = True  # dialysis counts as eGFR below the cut-off
+    status: StatusName = "avoid"
     alert: str
+
+
+class WeightForAge(_Strict):
+    below_age_years: float = Field(gt=0)
+    min_kg: float = Field(gt=0)
+    max_kg: float = Field(gt=0)
+
+
+class PlausibilityRule(Rule):
+    """A value possible but implausible for the age: a critical "check this value" stop.
+
+    `check` says what is compared: the weight for adults (`adult_weight`), the weight for a
+    child's age (`child_weight_for_age`, from `bands`), or the computed clearance
+    (`computed_clearance`). The stop lifts when every field in `fields` is in `confirmed`.
+    """
+
+    check: Literal["adult_weight", "child_weight_for_age", "computed_clearance"]
+    fields: tuple[str, ...] = Field(min_length=1)
+    min_value: float | None = None
+    max_value: float | None = None
+    bands: tuple[WeightForAge, ...] = ()
+    alert: str
+
+
+class HardStop(Rule):
+    """Which statuses withhold the regimen, and which of them a documented override lifts."""
+
+    withheld_statuses: tuple[StatusName, ...] = Field(min_length=1)
+    overridable_statuses: tuple[StatusName, ...]
+    avoid_text: str = Field(min_length=1)
+    contraindicated_text: str = Field(min_length=1)
+    not_overridable_text: str = Field(min_length=1)
+    plausibility_text: str = Field(min_length=1)
+    override_note: str = Field(min_length=1)
 
 
 class OriginAlert(_Strict):
@@ -414,6 +464,9 @@ class DosingFile(_Strict):
     no_rule_alert: str
     beers: BeersRule
     origin_alerts: tuple[OriginAlert, ...] = ()
+    start_not_dispensable_alert: str
+    hard_stop: HardStop
+    plausibility: tuple[PlausibilityRule, ...] = ()
 
 
 # ------------------------------------------------------------------ alerts.yaml
@@ -592,14 +645,26 @@ class MonitoringTrigger(_Strict):
     indications: tuple[str, ...] = ()
     hepatic_impairment: bool = False
     renal_impaired: bool = False
+    renal_bands: tuple[BandName, ...] = ()
     min_age_years: float | None = None
+    below_age_years: float | None = None
+    except_indications: tuple[str, ...] = ()  # never for these, whatever else matches
 
 
 class MonitoringRule(Rule):
     what: str
     when: str
-    schedule: Literal["at_start", "routine_policy", "after_each_step", "after_target"]
+    schedule: Literal[
+        "at_start",
+        "routine_policy",
+        "after_each_step",
+        "after_target",
+        "from_first_dose",
+        "end_of_each_step",
+        "course_end",
+    ]
     offset_days: int = Field(default=0, ge=0)
+    needs_regimen: bool = False  # only when a regimen is shown (a dose is being taken)
     triggers: MonitoringTrigger
 
 
@@ -612,7 +677,24 @@ class TaperRule(Rule):
     step_interval_days: int = Field(ge=1)
     min_total_days: int = Field(ge=1)
     step_down_mg_per_dose: float = Field(gt=0)
+    step_down_fraction: float = Field(gt=0, lt=1)  # of the starting daily dose, per step
+    times_per_day: int = Field(ge=1, le=6)  # assumed for a current dose given as mg a day
     rationale: str
+
+
+class SlowTaperRule(Rule):
+    """Slower after long-term or high-dose use: the interval is multiplied."""
+
+    min_months: float = Field(gt=0)
+    above_daily_mg: float = Field(gt=0)
+    interval_factor: int = Field(ge=2)
+    min_total_days: int = Field(ge=1)
+    rationale: str
+
+
+class SafetyNoteRule(Rule):
+    title: str = Field(min_length=1)
+    text: str = Field(min_length=1)
 
 
 class MissedDose(Rule):
@@ -622,7 +704,19 @@ class MissedDose(Rule):
 
 class TaperFile(_Strict):
     taper: TaperRule
+    slow_taper: SlowTaperRule
     missed_dose: tuple[MissedDose, ...] = Field(min_length=2)
+    safety_notes: tuple[SafetyNoteRule, ...] = Field(min_length=1)
+
+
+# ------------------------------------------------------------------ override_reasons.yaml
+class OverrideReason(_Strict):
+    code: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
+    label: str = Field(min_length=1)
+
+
+class OverrideReasonsFile(_Strict):
+    reasons: tuple[OverrideReason, ...] = Field(min_length=1)
 
 
 # ------------------------------------------------------------------ policy.yaml
@@ -680,6 +774,7 @@ class KnowledgeBase:
     monitoring: MonitoringFile
     taper: TaperFile
     policy_defaults: PolicyDefaults
+    override_reasons: Mapping[str, OverrideReason]
     sha256: str
     directory: Path | None
     _documents: Mapping[str, Any]  # every file as parsed (the content the hash covers)
@@ -702,6 +797,8 @@ class KnowledgeBase:
             height_cm=(lim.height_cm.min, lim.height_cm.max),
             creatinine_mg_dl=(lim.creatinine_mg_dl.min, lim.creatinine_mg_dl.max),
             clearance=(lim.clearance.min, lim.clearance.max),
+            current_daily_mg=(lim.current_daily_mg.min, lim.current_daily_mg.max),
+            months_on_treatment=(lim.months_on_treatment.min, lim.months_on_treatment.max),
         )
 
     @property
@@ -758,6 +855,8 @@ class _Limits:
     height_cm: tuple[float, float]
     creatinine_mg_dl: tuple[float, float]
     clearance: tuple[float, float]
+    current_daily_mg: tuple[float, float]
+    months_on_treatment: tuple[float, float]
 
 
 # ------------------------------------------------------------------ loading
@@ -940,18 +1039,31 @@ def normalise_name(text: str, vocabulary: MatchingVocabulary, *, light: bool = F
     numbers, units and punctuation ("Panadol Night 500 mg" -> "panadol night").
     """
     cleaned = text.casefold().replace("\u00ae", " ").replace("\u2122", " ")
-    cleaned = _DOTTED.sub("", _NUMBERED.sub("#", cleaned).replace("#", " #"))  # t.d.s. -> tds
-    cleaned = _EVERY_HOURS.sub(" ", cleaned)
-    cleaned = _TIMES.sub(" ", cleaned)
-    cleaned = _NUMBER_UNIT.sub(" ", cleaned)
+    if not _PLAIN.fullmatch(cleaned):  # digits, dots or marks: strengths, "#3", "t.d.s."
+        cleaned = _DOTTED.sub("", _NUMBERED.sub("#", cleaned).replace("#", " #"))
+        cleaned = _EVERY_HOURS.sub(" ", cleaned)
+        cleaned = _TIMES.sub(" ", cleaned)
+        cleaned = _NUMBER_UNIT.sub(" ", cleaned)
     words = (w.strip(".") for w in _NOT_WORD.sub(" ", cleaned).split())
-    drop = frozenset(vocabulary.units) if light else _drop_set(vocabulary)
-    return " ".join(w for w in words if w and w not in drop and not _NUMBERISH.fullmatch(w))
+    units, drop = _drop_sets(vocabulary)
+    skip = units if light else drop
+    return " ".join(w for w in words if w and w not in skip and not _NUMBERISH.fullmatch(w))
 
 
-@lru_cache(maxsize=8)
-def _drop_set(vocabulary: MatchingVocabulary) -> frozenset[str]:
-    return frozenset(vocabulary.drop_words) | frozenset(vocabulary.units)
+_PLAIN = re.compile(r"[a-z -]*")
+_DROP_SETS: dict[int, tuple[MatchingVocabulary, frozenset[str], frozenset[str]]] = {}
+
+
+def _drop_sets(vocabulary: MatchingVocabulary) -> tuple[frozenset[str], frozenset[str]]:
+    """(units, every word set aside) of a vocabulary: built once per vocabulary object."""
+    hit = _DROP_SETS.get(id(vocabulary))
+    if hit is None or hit[0] is not vocabulary:
+        if len(_DROP_SETS) > 16:  # knowledge bases loaded and dropped (tests): keep it small
+            _DROP_SETS.clear()
+        units = frozenset(vocabulary.units)
+        hit = (vocabulary, units, units | frozenset(vocabulary.drop_words))
+        _DROP_SETS[id(vocabulary)] = hit
+    return hit[1], hit[2]
 
 
 def split_parts(text: str, vocabulary: MatchingVocabulary) -> list[str]:
@@ -984,6 +1096,7 @@ def load_knowledge_base(directory: Path | None = None, *, use_bundle: bool = Tru
     monitoring = _parse(MonitoringFile, "monitoring.yaml", documents, pre)
     taper = _parse(TaperFile, "taper.yaml", documents, pre)
     policy = _parse(PolicyFile, "policy.yaml", documents, pre)
+    overrides = _parse(OverrideReasonsFile, "override_reasons.yaml", documents, pre)
 
     sources_by_id = _unique("sources.yaml", "source", ((s.id, s) for s in sources.sources))
     checker = _CrossCheck(sources_by_id)
@@ -1007,8 +1120,16 @@ def load_knowledge_base(directory: Path | None = None, *, use_bundle: bool = Tru
     for f in forms.formulations:
         checker.source_ids("formulations.yaml", f.code, f.sources)
     alert_map = _unique("alerts.yaml", "alert", ((a.id, a) for a in alerts.alerts))
+    for f in forms.formulations:
+        if f.alert is not None and f.alert not in alert_map:
+            raise KnowledgeBaseError(f"formulations.yaml: {f.code}: unknown alert {f.alert!r}")
     for a in alerts.alerts:
         checker.rule("alerts.yaml", a)
+        if a.indicator != "info" and _unverified_only(a.sources, sources_by_id):
+            raise KnowledgeBaseError(
+                f"alerts.yaml: {a.id}: every source is grade U (unverified), "
+                "so it can be info at most"
+            )
     for rule in dosing.rules:
         checker.rule("dosing.yaml", rule)
         if rule.alert is not None and rule.alert not in alert_map:
@@ -1025,13 +1146,28 @@ def load_knowledge_base(directory: Path | None = None, *, use_bundle: bool = Tru
         for origin in oa.origins:
             if origin not in meta.spasticity_origins:
                 raise KnowledgeBaseError(f"dosing.yaml: origin_alerts: unknown origin {origin!r}")
-    if dosing.no_rule_alert not in alert_map:
-        raise KnowledgeBaseError(f"dosing.yaml: unknown no_rule_alert {dosing.no_rule_alert!r}")
+    for ref in (dosing.no_rule_alert, dosing.start_not_dispensable_alert):
+        if ref not in alert_map:
+            raise KnowledgeBaseError(f"dosing.yaml: unknown alert {ref!r}")
+    checker.rule("dosing.yaml", dosing.hard_stop)
+    for pr in dosing.plausibility:
+        checker.rule("dosing.yaml", pr)
+        if pr.alert not in alert_map:
+            raise KnowledgeBaseError(f"dosing.yaml: {pr.id}: unknown alert {pr.alert!r}")
     conditions_by_id = _unique(
         "conditions.yaml", "condition", ((c.id, c) for c in conditions.conditions)
     )
+    for rule in dosing.rules:
+        for cond in rule.applies.conditions or ():
+            if cond not in conditions_by_id:
+                raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown condition {cond!r}")
     for c in conditions.conditions:
         checker.rule("conditions.yaml", c)
+        if c.tier != "INFO" and _unverified_only(c.sources, sources_by_id):
+            raise KnowledgeBaseError(
+                f"conditions.yaml: {c.id}: every source is grade U (unverified), "
+                "so it can be INFO at most"
+            )
         if c.group not in conditions.groups:
             raise KnowledgeBaseError(f"conditions.yaml: {c.id}: unknown group {c.group!r}")
     classes_by_id = _unique(
@@ -1075,8 +1211,14 @@ def load_knowledge_base(directory: Path | None = None, *, use_bundle: bool = Tru
         checker.rule("monitoring.yaml", item)
     _unique("monitoring.yaml", "monitoring item", ((m.id, m) for m in monitoring.items))
     checker.rule("taper.yaml", taper.taper)
+    checker.rule("taper.yaml", taper.slow_taper)
     for md in taper.missed_dose:
         checker.rule("taper.yaml", md)
+    for sn in taper.safety_notes:
+        checker.rule("taper.yaml", sn)
+    override_reasons = _unique(
+        "override_reasons.yaml", "override reason", ((r.code, r) for r in overrides.reasons)
+    )
     checker.rule("policy.yaml", policy.policy)
     if policy.policy.default_formulation not in formulations:
         raise KnowledgeBaseError(
@@ -1099,6 +1241,7 @@ def load_knowledge_base(directory: Path | None = None, *, use_bundle: bool = Tru
         monitoring=monitoring,
         taper=taper,
         policy_defaults=policy.policy,
+        override_reasons=override_reasons,
         sha256=sha256,
         directory=directory,
         _documents=pre,
@@ -1140,6 +1283,11 @@ def _check_ceilings(meta: KbMeta, dosing: DosingFile) -> None:
 _TIER_RANK: dict[str, int] = {"MINOR": 0, "MODERATE": 1, "MAJOR": 2}
 
 
+def _unverified_only(ids: Iterable[str], sources: Mapping[str, Source]) -> bool:
+    cited = [sources[s] for s in ids if s in sources]
+    return bool(cited) and all(s.unverified_only for s in cited)
+
+
 def _check_class_evidence(
     ic: InteractionClass,
     sources: Mapping[str, Source],
@@ -1157,7 +1305,7 @@ def _check_class_evidence(
         if ind not in meta.indications:
             raise KnowledgeBaseError(f"{where}: unknown indication {ind!r}")
     cited = [sources[s] for s in ic.sources if s in sources]
-    if cited and all(s.unverified_only for s in cited):
+    if _unverified_only(ic.sources, sources):
         tiers = [ic.tier, *(e.tier for e in ic.escalations)]
         if any(_TIER_RANK[t] > _TIER_RANK["MINOR"] for t in tiers):
             raise KnowledgeBaseError(
@@ -1327,6 +1475,8 @@ def iter_rules(kb: KnowledgeBase) -> Iterator[Rule]:
     )
     yield from kb.dosing.rules
     yield kb.dosing.beers
+    yield kb.dosing.hard_stop
+    yield from kb.dosing.plausibility
     yield from kb.alerts.values()
     yield from kb.conditions_by_id.values()
     yield from kb.interactions.hazards
@@ -1335,5 +1485,7 @@ def iter_rules(kb: KnowledgeBase) -> Iterator[Rule]:
     yield kb.interactions.no_interaction
     yield from kb.monitoring.items
     yield kb.taper.taper
+    yield kb.taper.slow_taper
     yield from kb.taper.missed_dose
+    yield from kb.taper.safety_notes
     yield kb.policy_defaults

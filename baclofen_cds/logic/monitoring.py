@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from baclofen_cds.logic.case import CaseInput
 from baclofen_cds.logic.formatting import format_mg
-from baclofen_cds.logic.knowledge import KnowledgeBase, MonitoringTrigger
+from baclofen_cds.logic.knowledge import KnowledgeBase, MonitoringRule, MonitoringTrigger
 from baclofen_cds.logic.policy import LocalPolicy
-from baclofen_cds.logic.result import BasisEntry, MonitoringItem, Regimen, RenalBand
+from baclofen_cds.logic.result import (
+    BasisEntry,
+    MonitoringItem,
+    Regimen,
+    RenalBand,
+    TitrationStep,
+)
 
 #: Bands in which kidney function is impaired (every band but normal and unknown).
 IMPAIRED_BANDS: frozenset[str] = frozenset(
@@ -25,13 +32,17 @@ def add_months(day: date, months: int) -> date:
 
 
 def triggered(trigger: MonitoringTrigger, case: CaseInput, band: RenalBand) -> bool:
+    if case.indication in trigger.except_indications:
+        return False
     return (
         trigger.always
         or bool(set(trigger.conditions) & set(case.conditions))
         or case.indication in trigger.indications
         or (trigger.hepatic_impairment and case.hepatic_impairment != "none")
         or (trigger.renal_impaired and band in IMPAIRED_BANDS)
+        or band in trigger.renal_bands
         or (trigger.min_age_years is not None and case.age_years >= trigger.min_age_years)
+        or (trigger.below_age_years is not None and case.age_years < trigger.below_age_years)
     )
 
 
@@ -56,36 +67,12 @@ def plan_monitoring(
 ) -> tuple[tuple[MonitoringItem, ...], tuple[BasisEntry, ...]]:
     months, higher = routine_interval(case, band, kb, policy)
     items: list[MonitoringItem] = []
-    steps = regimen.steps if regimen is not None else ()
     for rule in kb.monitoring.items:
         if not triggered(rule.triggers, case, band):
             continue
-        local = rule.schedule == "routine_policy"
-        when = rule.when.replace("{months}", str(months))
-        if rule.schedule == "at_start":
-            items.append(
-                MonitoringItem(rule.id, rule.what, when, None, case.start_date, rule.sources)
-            )
-        elif rule.schedule == "routine_policy":
-            due = add_months(case.start_date, months)
-            items.append(MonitoringItem(rule.id, rule.what, when, months, due, rule.sources, local))
-        elif rule.schedule == "after_each_step":
-            for n, step in enumerate(steps[1:], start=2):
-                due = step.from_date + timedelta(days=rule.offset_days)
-                items.append(
-                    MonitoringItem(
-                        f"{rule.id}.step{n}",
-                        rule.what,
-                        f"{when} (dose raised to {format_mg(step.daily_mg)} a day "
-                        f"on {step.from_date.isoformat()})",
-                        None,
-                        due,
-                        rule.sources,
-                    )
-                )
-        elif steps:  # after_target
-            due = steps[-1].from_date + timedelta(days=rule.offset_days)
-            items.append(MonitoringItem(rule.id, rule.what, when, None, due, rule.sources))
+        if rule.needs_regimen and regimen is None:
+            continue
+        items.extend(_SCHEDULES[rule.schedule](rule, case, regimen, months))
     items.sort(key=lambda m: (m.due_date or date.max, m.id))
     p = kb.policy_defaults
     basis = (
@@ -107,3 +94,109 @@ def plan_monitoring(
         ),
     )
     return tuple(items), basis
+
+
+Schedule = Callable[[MonitoringRule, CaseInput, "Regimen | None", int], list[MonitoringItem]]
+
+
+def _at_start(
+    rule: MonitoringRule, case: CaseInput, regimen: Regimen | None, months: int
+) -> list[MonitoringItem]:
+    due = case.start_date + timedelta(days=rule.offset_days)
+    return [MonitoringItem(rule.id, rule.what, rule.when, None, due, rule.sources)]
+
+
+def _routine(
+    rule: MonitoringRule, case: CaseInput, regimen: Regimen | None, months: int
+) -> list[MonitoringItem]:
+    due = add_months(case.start_date, months)
+    when = rule.when.replace("{months}", str(months))
+    return [MonitoringItem(rule.id, rule.what, when, months, due, rule.sources, True)]
+
+
+def _per_step(
+    rule: MonitoringRule, steps: Sequence[TitrationStep], first_number: int
+) -> list[MonitoringItem]:
+    out = []
+    for n, step in enumerate(steps, start=first_number):
+        what = "first dose" if n == 1 else "dose raised"
+        out.append(
+            MonitoringItem(
+                f"{rule.id}.step{n}",
+                rule.what,
+                f"{rule.when} ({what}: {format_mg(step.daily_mg)} a day "
+                f"from {step.from_date.isoformat()})",
+                None,
+                step.from_date + timedelta(days=rule.offset_days),
+                rule.sources,
+            )
+        )
+    return out
+
+
+def _after_each_step(
+    rule: MonitoringRule, case: CaseInput, regimen: Regimen | None, months: int
+) -> list[MonitoringItem]:
+    steps = regimen.steps if regimen is not None else ()
+    return _per_step(rule, steps[1:], 2)
+
+
+def _from_first_dose(
+    rule: MonitoringRule, case: CaseInput, regimen: Regimen | None, months: int
+) -> list[MonitoringItem]:
+    steps = regimen.steps if regimen is not None else ()
+    return _per_step(rule, steps, 1)
+
+
+def _end_of_each_step(
+    rule: MonitoringRule, case: CaseInput, regimen: Regimen | None, months: int
+) -> list[MonitoringItem]:
+    """Before each increase, and one step interval after the last step starts."""
+    if regimen is None:
+        return []
+    out = []
+    steps = regimen.steps
+    for n, step in enumerate(steps, start=1):
+        nxt = steps[n] if n < len(steps) else None
+        due = (
+            nxt.from_date - timedelta(days=1)
+            if nxt is not None
+            else step.from_date + timedelta(days=regimen.step_interval_days - 1)
+        )
+        when = (
+            f"before the increase to {format_mg(nxt.daily_mg)} a day on {nxt.from_date.isoformat()}"
+            if nxt is not None
+            else f"{regimen.step_interval_days} days into {format_mg(step.daily_mg)} a day"
+        )
+        out.append(MonitoringItem(f"{rule.id}.step{n}", rule.what, when, None, due, rule.sources))
+    return out
+
+
+def _after_target(
+    rule: MonitoringRule, case: CaseInput, regimen: Regimen | None, months: int
+) -> list[MonitoringItem]:
+    if regimen is None or not regimen.steps:
+        return []
+    due = regimen.steps[-1].from_date + timedelta(days=rule.offset_days)
+    return [MonitoringItem(rule.id, rule.what, rule.when, None, due, rule.sources)]
+
+
+def _course_end(
+    rule: MonitoringRule, case: CaseInput, regimen: Regimen | None, months: int
+) -> list[MonitoringItem]:
+    if regimen is None or regimen.course_days is None:
+        return []
+    due = case.start_date + timedelta(days=regimen.course_days - 1)
+    when = f"{rule.when} (day {regimen.course_days})"
+    return [MonitoringItem(rule.id, rule.what, when, None, due, rule.sources)]
+
+
+_SCHEDULES: dict[str, Schedule] = {
+    "at_start": _at_start,
+    "routine_policy": _routine,
+    "after_each_step": _after_each_step,
+    "from_first_dose": _from_first_dose,
+    "end_of_each_step": _end_of_each_step,
+    "after_target": _after_target,
+    "course_end": _course_end,
+}

@@ -174,9 +174,11 @@ class Regimen:
     steps: tuple[TitrationStep, ...]
     formulation: Formulation
     derived: bool  # True when any number comes from a DERIVED rule
+    course_days: int | None = None  # a dated course: the last step ends on this day
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "course_days": self.course_days,
             "start": self.start.to_dict(),
             "target_daily_mg": _num(self.target_daily_mg),
             "max_daily_mg": _num(self.max_daily_mg),
@@ -184,6 +186,71 @@ class Regimen:
             "steps": [s.to_dict() for s in self.steps],
             "formulation": self.formulation.to_dict(),
             "derived": self.derived,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideReasonRef:
+    code: str
+    label: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "label": self.label}
+
+
+@dataclass(frozen=True, slots=True)
+class RegimenWithheld:
+    """Why no regimen is shown (or, under an override, why it would not be shown)."""
+
+    reason: str  # clinician wording
+    alert_ids: tuple[str, ...]  # the alerts that stop it
+    override_allowed: bool
+    override_reasons: tuple[OverrideReasonRef, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "reason": self.reason,
+            "alert_ids": list(self.alert_ids),
+            "override_allowed": self.override_allowed,
+            "override_reasons": [r.to_dict() for r in self.override_reasons],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideRecord:
+    """The case's override, echoed with the label of its reason and whether it was applied."""
+
+    reason: str
+    label: str
+    clinician: str
+    note: str
+    applied: bool  # False when there was nothing it could lift (no stop, or a stop it cannot lift)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "reason": self.reason,
+            "label": self.label,
+            "clinician": self.clinician,
+            "note": self.note,
+            "applied": self.applied,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyNote:
+    """Text every prescriber should see (stopping, withdrawal, overdose), with its sources."""
+
+    id: str
+    title: str
+    text: str
+    sources: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "text": self.text,
+            "sources": list(self.sources),
         }
 
 
@@ -392,6 +459,9 @@ class Recommendation:
     knowledge_base: KnowledgeBaseStamp
     sources: tuple[SourceRef, ...]
     policy: dict[str, Any] = field(default_factory=dict)
+    regimen_withheld: RegimenWithheld | None = None
+    override: OverrideRecord | None = None
+    safety_notes: tuple[SafetyNote, ...] = ()
 
     @property
     def unrecognized_comedications(self) -> tuple[str, ...]:
@@ -413,6 +483,10 @@ class Recommendation:
             "status_reason": self.status_reason,
             "renal": self.renal.to_dict(),
             "regimen": None if self.regimen is None else self.regimen.to_dict(),
+            "regimen_withheld": (
+                None if self.regimen_withheld is None else self.regimen_withheld.to_dict()
+            ),
+            "override": None if self.override is None else self.override.to_dict(),
             "taper": [t.to_dict() for t in self.taper],
             "missed_dose": self.missed_dose.to_dict(),
             "monitoring": [m.to_dict() for m in self.monitoring],
@@ -422,6 +496,7 @@ class Recommendation:
             "basis": [b.to_dict() for b in self.basis],
             "knowledge_base": self.knowledge_base.to_dict(),
             "sources": {s.id: s.to_dict() for s in self.sources},
+            "safety_notes": [n.to_dict() for n in self.safety_notes],
             "policy": self.policy,
             "case": self.case,
         }

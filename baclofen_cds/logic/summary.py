@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from baclofen_cds.logic.formatting import format_mg, format_number, times_a_day
-from baclofen_cds.logic.result import AlertMember, Recommendation
+from baclofen_cds.logic.result import AlertMember, MonitoringItem, Recommendation
 
 STATUS_WORDS = {
     "recommended": "RECOMMENDED",
@@ -12,6 +12,22 @@ STATUS_WORDS = {
     "contraindicated": "CONTRAINDICATED",
 }
 SIGNAL_WORDS = {"critical": "CRITICAL", "warning": "WARNING", "info": "INFO"}
+
+
+def _monitoring_lines(rec: Recommendation) -> list[str]:
+    """One line per monitoring rule; a per-step rule lists all its dates on that line."""
+    groups: dict[str, list[MonitoringItem]] = {}
+    for m in rec.monitoring:
+        groups.setdefault(m.id.split(".step")[0], []).append(m)
+    lines = []
+    for items in groups.values():
+        first = items[0]
+        dues = ", ".join(m.due_date.isoformat() if m.due_date else "—" for m in items)
+        when = first.when.split(" (")[0] if len(items) > 1 else first.when
+        lines.append(
+            f"  {dues}: {first.what} ({when})" + (" [local policy]" if first.local_policy else "")
+        )
+    return lines
 
 
 def clinician_note(rec: Recommendation) -> str:
@@ -48,6 +64,18 @@ def clinician_note(rec: Recommendation) -> str:
             f"({format_number(r.weight_used_kg or 0, 1)} kg)"
         )
     add("")
+    w = rec.regimen_withheld
+    if w is not None:
+        add(f"REGIMEN WITHHELD: {w.reason}")
+        if w.override_allowed and rec.regimen is None:
+            labels = "; ".join(r.label for r in w.override_reasons)
+            add(f"  An override needs a documented reason: {labels}.")
+    o = rec.override
+    if o is not None:
+        add(
+            f"Override {'applied' if o.applied else 'documented, not applied'}: {o.label}"
+            f" — {o.clinician}" + (f" — {o.note}" if o.note else "")
+        )
     if rec.regimen is None:
         add("Regimen: none suggested (see alerts).")
     else:
@@ -61,6 +89,8 @@ def clinician_note(rec: Recommendation) -> str:
             f"{format_mg(g.target_daily_mg)} a day, steps every {g.step_interval_days} days"
             + (" (includes DERIVED numbers)" if g.derived else "")
         )
+        if g.course_days is not None:
+            add(f"A dated course of {g.course_days} days, then stop and review.")
         add("Titration:")
         for s in g.steps:
             when = (
@@ -73,14 +103,13 @@ def clinician_note(rec: Recommendation) -> str:
                 f"{times_a_day(s.times_per_day)} = {format_mg(s.daily_mg)} a day ({s.amount})"
             )
     if rec.taper:
-        add("Taper when stopping (day numbers from the first day of the taper):")
-        for t in rec.taper:
-            add(
-                f"  days {t.from_day}–{t.to_day}: {format_mg(t.dose_mg)} "
-                f"{times_a_day(t.times_per_day)}"
-                f" = {format_mg(t.daily_mg)} a day ({t.amount})"
-            )
-        add("  then stop.")
+        parts = [
+            f"days {t.from_day}–{t.to_day} {format_mg(t.dose_mg)} {times_a_day(t.times_per_day)}"
+            for t in rec.taper
+        ]
+        add(f"Taper when stopping (days from the first lower dose): {'; '.join(parts)}; then stop.")
+    for note in rec.safety_notes:
+        add(f"{note.title}: {note.text}")
     add(f"Missed dose: {rec.missed_dose.text}")
     add("")
     add("Alerts:" if rec.alerts else "Alerts: none.")
@@ -97,9 +126,8 @@ def clinician_note(rec: Recommendation) -> str:
         add(f"NOT CHECKED for interactions: {', '.join(unknown)}")
     add("")
     add("Monitoring:")
-    for m in rec.monitoring:
-        due = m.due_date.isoformat() if m.due_date else "—"
-        add(f"  {due}: {m.what} ({m.when})" + (" [local policy]" if m.local_policy else ""))
+    for line in _monitoring_lines(rec):
+        add(line)
     add("")
     add("Basis:")
     for b in rec.basis:

@@ -326,7 +326,9 @@ class RecommendationPanel(QWidget):
         regimen = rec.regimen
         if regimen is None:
             self.start_regimen.setText("No dose suggested.")
-            self.start_amount.setText(rec.status_reason or "See the alerts for why.")
+            withheld = getattr(rec, "regimen_withheld", None)
+            why = withheld.reason if withheld is not None else rec.status_reason
+            self.start_amount.setText(why or "See the alerts for why.")
             self.max_daily.setText("")
         else:
             start = regimen.start

@@ -293,6 +293,9 @@ def test_no_error_prone_abbreviations_in_any_example() -> None:
 
 def test_long_titration_and_many_medicines_are_all_listed() -> None:
     data = example_case("older-adult-ckd")
+    # older adults now step weekly to a lower target (issue 8): a slower chosen interval keeps
+    # this titration long enough to flow onto more pages
+    data["regimen_choice"] = {"step_interval_days": 10}
     data["comedications"] = [
         "oxycodone",
         "Xanax",

@@ -164,6 +164,7 @@ def test_hostile_names_print_literally_or_with_a_clear_replacement(name: str) ->
 
 def test_a_long_titration_with_many_medicines_flows_onto_more_pages() -> None:
     data = example_case("older-adult-ckd")
+    data["regimen_choice"] = {"step_interval_days": 12}  # older adults: weekly, lower target
     data["comedications"] = [
         "oxycodone",
         "Xanax",

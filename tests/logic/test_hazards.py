@@ -256,13 +256,25 @@ def _many_cases(kb: KnowledgeBase) -> list[dict[str, Any]]:
     conditions = sorted(kb.condition_ids)
     indications = list(kb.indications)
     cases: list[dict[str, Any]] = [{"comedications": [n]} for n in names]
-    for _ in range(150):
+    people = [
+        {"age_years": 45},
+        {"age_years": 82, "weight_kg": 60},
+        {
+            "age_years": 6,
+            "weight_kg": 20,
+            "height_cm": 115,
+            "formulation": "oral_solution_1_mg_per_ml",
+        },
+        {"age_years": 70, "dialysis": "hemodialysis"},
+    ]
+    for _ in range(200):
         cases.append(
             {
                 "comedications": rng.sample(names, rng.randint(1, 6)),
                 "conditions": rng.sample(conditions, rng.randint(0, 3)),
                 "indication": rng.choice(indications),
-                "serum_creatinine": {"value": rng.choice([0.9, 1.6, 3.0]), "unit": "mg/dL"},
+                "serum_creatinine": {"value": rng.choice([0.4, 0.9, 1.6, 3.0]), "unit": "mg/dL"},
+                **rng.choice(people),
             }
         )
     return cases
@@ -333,3 +345,27 @@ def test_a_stricter_status_says_which_rule_set_it(run: Run) -> None:
     top, _, why = rec.status_reason.partition("; ")
     assert top == "Opioid + baclofen: additive sedation and breathing depression (1 critical alert)"
     assert "not indicated" in why.lower()
+
+
+def test_knowledge_check_caps_any_grade_u_only_alert(kb_copy: Path) -> None:
+    path = kb_copy / "alerts.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = '    evidence: "Pilot study (C)"\n    sources: [S34]'
+    assert old in text
+    path.write_text(text.replace(old, '    evidence: "web"\n    sources: [SEED2]'), "utf-8")
+    # the trigeminal neuralgia alert is info: allowed on grade U alone
+    load_knowledge_base(kb_copy)
+    text = path.read_text(encoding="utf-8").replace(
+        "  - id: indication.hiccups\n    indicator: info",
+        "  - id: indication.hiccups\n    indicator: info",
+    )
+    old = '    evidence: "Guideline (B), studies (C)"\n    sources: [S33, S29]'
+    assert old in text
+    text = text.replace(old, '    evidence: "web"\n    sources: [SEED2]')
+    text = text.replace(
+        "  - id: indication.hiccups\n    indicator: info",
+        "  - id: indication.hiccups\n    indicator: warning",
+    )
+    path.write_text(text, "utf-8")
+    with pytest.raises(KnowledgeBaseError, match=r"indication\.hiccups: every source is grade U"):
+        load_knowledge_base(kb_copy)

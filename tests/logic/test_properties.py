@@ -41,6 +41,15 @@ cases = st.fixed_dictionaries(
         ),
         "creatinine_clearance_ml_min": st.floats(1, 250).map(lambda x: round(x, 1)),
         "egfr_ml_min_1_73m2": st.floats(1, 250).map(lambda x: round(x, 1)),
+        "override": st.sampled_from(
+            [{"reason": code, "clinician": "Dr Test", "note": ""} for code in KB.override_reasons]
+        ),
+        "confirmed": st.lists(
+            st.sampled_from(["weight_kg", "age_years", "serum_creatinine"]), unique=True
+        ),
+        "current_daily_mg": st.floats(0.5, 120).map(lambda x: round(x, 1)),
+        "months_on_treatment": st.floats(0, 240).map(lambda x: round(x, 1)),
+        "intrathecal": st.sampled_from(["none", "pump_in_situ", "pump_removed_or_failed"]),
     },
 )
 
@@ -66,11 +75,18 @@ def all_doses(rec: Recommendation) -> list[tuple[float, float]]:
 def test_no_step_above_the_maximum_and_maximum_never_above_80(data: dict[str, Any]) -> None:
     rec = rec_for(data)
     if rec.regimen is None:
-        assert rec.taper == ()
+        if data.get("current_daily_mg") is None:
+            assert rec.taper == ()
         return
     assert rec.regimen.max_daily_mg <= CEILING
+    # a taper starts from the dose actually taken, which may be above this patient's maximum
+    highest = max(rec.regimen.max_daily_mg, data.get("current_daily_mg") or 0)
     for _, daily in all_doses(rec):
-        assert 0 < daily <= rec.regimen.max_daily_mg + 1e-9
+        assert 0 < daily <= highest + 1e-9
+    for step in rec.regimen.steps:
+        assert step.daily_mg <= rec.regimen.max_daily_mg + 1e-9
+    if data.get("current_daily_mg", 0) > rec.regimen.max_daily_mg:
+        assert "dose.current_above_max" in {a.id for a in rec.alerts}
     assert rec.regimen.target_daily_mg <= rec.regimen.max_daily_mg
     days = [s.from_day for s in rec.regimen.steps]
     assert days == sorted(days) and days[0] == 1
@@ -152,7 +168,7 @@ def test_contraindicated_never_has_a_regimen(data: dict[str, Any]) -> None:
 def test_taper_from_any_dose_lasts_two_weeks_and_only_goes_down(
     dose: float, times: int, form: str
 ) -> None:
-    from baclofen_cds.logic.dosing import taper_from_dose
+    from baclofen_cds.logic.taper import taper_from_dose
 
     steps = taper_from_dose(dose, times, form, KB)
     if not steps:  # already the smallest dose the form can give
@@ -163,3 +179,62 @@ def test_taper_from_any_dose_lasts_two_weeks_and_only_goes_down(
     assert len(set(dailies)) == len(dailies)
     assert dailies[0] < dose * times
     assert steps[0].from_day == 1
+
+
+ADULT_START = KB.dosing.rules[0].ladder[0].dose_mg * KB.dosing.rules[0].ladder[0].times_per_day  # type: ignore[index]
+HIGH_RISK_BANDS = {"mild", "moderate", "severe", "kidney_failure", "dialysis"}
+
+
+@given(cases)
+def test_no_regimen_for_avoid_without_an_override(data: dict[str, Any]) -> None:
+    rec = rec_for(data)
+    if rec.status in ("avoid", "contraindicated") and "override" not in data:
+        assert rec.regimen is None
+        assert rec.regimen_withheld is not None and rec.regimen_withheld.reason
+    if rec.status == "contraindicated":
+        assert rec.regimen is None
+        assert rec.regimen_withheld is not None and not rec.regimen_withheld.override_allowed
+    if rec.regimen is None:
+        assert rec.regimen_withheld is not None  # every missing regimen says why
+    if rec.regimen_withheld is not None and rec.regimen is not None:
+        assert rec.override is not None and rec.override.applied  # only an override shows it
+        assert rec.status == "avoid"  # and the status stays avoid
+
+
+@given(cases)
+def test_an_override_never_removes_an_alert_or_changes_the_status(data: dict[str, Any]) -> None:
+    data.pop("override", None)
+    without = rec_for(data)
+    with_override = rec_for({**data, "override": {"reason": "palliative_care", "clinician": "X"}})
+    assert with_override.status == without.status
+    assert [a.id for a in with_override.alerts] == [a.id for a in without.alerts]
+
+
+@given(cases)
+def test_no_child_start_above_the_adult_start(data: dict[str, Any]) -> None:
+    rec = rec_for(data)
+    if rec.regimen is None or data["age_years"] >= KB.meta.adult_age_years:
+        return
+    start = rec.regimen.start.daily_mg
+    assert start <= ADULT_START + 1e-9
+    if data.get("weight_kg") is not None:
+        assert start <= 0.3 * data["weight_kg"] + 1e-9  # never above 0.3 mg/kg a day
+
+
+@given(cases)
+def test_high_risk_groups_always_have_a_first_week_watch(data: dict[str, Any]) -> None:
+    rec = rec_for(data)
+    high_risk = (
+        data["age_years"] >= KB.dosing.beers.min_age_years
+        or rec.renal.band in HIGH_RISK_BANDS
+        or "acute_kidney_injury" in data["conditions"]
+    )
+    if rec.regimen is None or not high_risk:
+        return
+    start = rec.regimen.steps[0].from_date
+    watch = [
+        m.due_date
+        for m in rec.monitoring
+        if m.id.startswith("monitor.encephalopathy") and m.due_date is not None
+    ]
+    assert any(0 < (due - start).days < 7 for due in watch), rec.monitoring

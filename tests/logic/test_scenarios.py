@@ -13,6 +13,11 @@ import pytest
 from tests.logic.conftest import Run, alert_ids
 
 CKD_MOD = {"serum_creatinine": {"value": 1.6, "unit": "mg/dL"}}  # eGFR ~40 at 45 y female
+OVERRIDE = {
+    "reason": "specialist_supervision",
+    "clinician": "Dr A. Renal",
+    "note": "nephrology agreed",
+}
 CHILD = {
     "age_years": 6,
     "weight_kg": 20,
@@ -164,25 +169,48 @@ SCENARIOS = [
         start=(2.5, 3),
         max_daily=40,
     ),
+    # "avoid" is a stop (issue 8): no regimen until a documented override (updated from the
+    # earlier behaviour, which printed a ready regimen next to the "avoid" status)
     S(
-        "severe kidney impairment: avoid",
+        "severe kidney impairment: avoid, regimen withheld",
         {"serum_creatinine": {"value": 3.0, "unit": "mg/dL"}},
+        "avoid",
+        {"renal.severe"},
+        no_regimen=True,
+    ),
+    S(
+        "severe kidney impairment with an override: 5 mg a day, at most 10",
+        {"serum_creatinine": {"value": 3.0, "unit": "mg/dL"}, "override": OVERRIDE},
         "avoid",
         {"renal.severe"},
         start=(5, 1),
         max_daily=10,
     ),
     S(
-        "kidney failure: specialist only, 5 mg a day",
+        "kidney failure: specialist only, regimen withheld",
         {"serum_creatinine": {"value": 7.0, "unit": "mg/dL"}},
+        "avoid",
+        {"renal.kidney_failure"},
+        no_regimen=True,
+    ),
+    S(
+        "kidney failure with an override: 5 mg a day",
+        {"serum_creatinine": {"value": 7.0, "unit": "mg/dL"}, "override": OVERRIDE},
         "avoid",
         {"renal.kidney_failure"},
         start=(5, 1),
         max_daily=5,
     ),
     S(
-        "haemodialysis: 5 mg a day at most",
+        "haemodialysis: regimen withheld",
         {"dialysis": "hemodialysis"},
+        "avoid",
+        {"renal.dialysis"},
+        no_regimen=True,
+    ),
+    S(
+        "haemodialysis with an override: 5 mg a day at most",
+        {"dialysis": "hemodialysis", "override": OVERRIDE},
         "avoid",
         {"renal.dialysis"},
         start=(5, 1),
@@ -193,13 +221,14 @@ SCENARIOS = [
         {"dialysis": "peritoneal"},
         "avoid",
         {"renal.dialysis"},
-        max_daily=5,
+        no_regimen=True,
     ),
     S(
-        "acute kidney injury: avoid now",
+        "acute kidney injury: avoid now, regimen withheld",
         {"conditions": ["acute_kidney_injury"]},
         "avoid",
         {"condition.acute_kidney_injury"},
+        no_regimen=True,
     ),
     S(
         "NSAID with moderate CKD raised to critical",
@@ -216,16 +245,18 @@ SCENARIOS = [
     ),
     # --- drug–age
     S(
-        "Beers: 70 y with eGFR < 60",
+        "Beers: 70 y with eGFR < 60 is an avoid (was: caution)",
         {"age_years": 70, "serum_creatinine": {"value": 1.1, "unit": "mg/dL"}},
-        "use_with_caution",
+        "avoid",
         {"age.beers", "renal.mild"},
+        no_regimen=True,
     ),
     S(
         "90 y, dialysis: avoid",
         {"age_years": 90, "dialysis": "hemodialysis"},
         "avoid",
-        {"renal.dialysis", "age.older_adult"},
+        {"renal.dialysis", "age.older_adult", "age.beers"},
+        no_regimen=True,
     ),
     # --- drug–condition
     S(
@@ -236,10 +267,11 @@ SCENARIOS = [
         no_regimen=True,
     ),
     S(
-        "active peptic ulcer: avoid",
+        "active peptic ulcer: avoid, regimen withheld",
         {"conditions": ["peptic_ulcer_active"]},
         "avoid",
         {"condition.peptic_ulcer_active"},
+        no_regimen=True,
     ),
     S(
         "ulcer history: caution only",
@@ -348,17 +380,17 @@ SCENARIOS = [
         max_daily=30,
     ),
     S(
-        "hiccups: 5 mg three times a day",
+        "hiccups: 5 mg three times a day, off-label so never plainly recommended",
         {"indication": "hiccups"},
-        "recommended",
+        "use_with_caution",
         {"indication.hiccups"},
         start=(5, 3),
         max_daily=60,
     ),
     S(
-        "trigeminal neuralgia",
+        "trigeminal neuralgia: off-label, never plainly recommended",
         {"indication": "trigeminal_neuralgia", "comedications": ["carbamazepine"]},
-        "recommended",
+        "use_with_caution",
         {"indication.trigeminal_neuralgia", "hazard.cns_depression"},
         start=(5, 2),
         max_daily=80,
@@ -471,7 +503,10 @@ def test_tablet_amounts_use_words_for_halves(run: Run) -> None:
 
 def test_monitoring_dates_from_start(run: Run) -> None:
     rec = run(
-        age_years=70, serum_creatinine={"value": 1.2, "unit": "mg/dL"}, conditions=["diabetes"]
+        age_years=70,
+        serum_creatinine={"value": 1.2, "unit": "mg/dL"},
+        conditions=["diabetes"],
+        override=OVERRIDE,  # Beers: avoid, so only under a documented override
     )
     by_id = {m.id: m for m in rec.monitoring}
     assert by_id["monitor.baseline_kidney"].due_date.isoformat() == "2026-12-01"
@@ -481,6 +516,7 @@ def test_monitoring_dates_from_start(run: Run) -> None:
     assert "monitor.glucose" in by_id
     confusion = [m for m in rec.monitoring if m.id.startswith("monitor.encephalopathy")]
     assert confusion and all("days 2–3" in m.when for m in confusion)
+    assert confusion[0].due_date.isoformat() == "2026-12-02"  # from the first dose
     assert "monitor.efficacy_review" in by_id
 
 
@@ -516,7 +552,7 @@ def test_stale_creatinine_is_flagged_by_clinic_policy(run: Run) -> None:
 
 
 def test_whole_tablets_preferred_when_few_are_needed(run: Run) -> None:
-    dialysis = run(dialysis="hemodialysis")
+    dialysis = run(dialysis="hemodialysis", override=OVERRIDE)
     assert dialysis.regimen is not None
     assert dialysis.regimen.start.amount == "1 tablet of 5 mg"  # not half of a 10 mg tablet
     withdrawal = run(indication="alcohol_withdrawal")

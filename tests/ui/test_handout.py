@@ -19,7 +19,9 @@ ANSWERS = {"hazard.cns_depression": ("benefit_outweighs_risk", "")}  # one card 
 
 def test_actions_enabled_once_there_is_a_regimen(window, qtbot):
     assert not window.export_action.isEnabled()
-    fill(qtbot, window, example("older-adult-ckd.json"))
+    # (issue 8: the older adult with eGFR below 60 is now a Beers "avoid", withheld until an
+    # override is documented, which the form cannot enter yet; a case with a regimen is used)
+    fill(qtbot, window, example("adult-spasticity-ms.json"))
     for action in (window.print_action, window.export_action, window.preview_action):
         assert action.isEnabled()
         assert "acknowledged" in action.toolTip()

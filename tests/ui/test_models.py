@@ -14,7 +14,9 @@ from tests.ui.test_cases import example
 
 
 def test_table_models_over_engine_data(window, qtbot, qtmodeltester):
-    fill(qtbot, window, example("older-adult-ckd.json"))
+    # (issue 8: the older adult is a Beers "avoid", withheld until an override the form cannot
+    # enter yet; a case with a regimen and a taper is used)
+    fill(qtbot, window, example("adult-spasticity-ms.json"))
     rec = window.assessment.recommendation
     for model_type, rows in (
         (TitrationTableModel, rec.regimen.steps),
