@@ -33,7 +33,9 @@ def test_a_held_lock_does_not_freeze_the_window(records_window, records_url, qtb
         lambda parent, title, text: shown.append(text),
     )
     fill(qtbot, win, example("older-adult-ckd.json") | {"comedications": []})
-    answer_dialog(monkeypatch, {})
+    rec = win.assessment.recommendation
+    assert rec is not None
+    answer_dialog(monkeypatch, {a.id: ("benefit_outweighs_risk", "") for a in rec.critical_alerts})
     ticks: list[float] = []
     timer = QTimer(win)
     timer.timeout.connect(lambda: ticks.append(time.monotonic()))
