@@ -22,6 +22,15 @@ from hypothesis import strategies as st
 from tests.cli.test_cli import EXAMPLE, cli
 
 TODAY = ("--today", "2026-11-22")
+# every handout printed here names a clinic to call (issue 12); the subprocesses inherit it
+POLICY = str(Path(__file__).resolve().parents[2] / "examples" / "policy" / "riverside-gb.yaml")
+
+
+@pytest.fixture(autouse=True)
+def _clinic_policy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BACLOFEN_CDS_POLICY", POLICY)
+
+
 ACK = ("--acknowledge-all", "benefit_outweighs_risk")
 BASE = '"indication": "spasticity", "sex": "female"'
 
