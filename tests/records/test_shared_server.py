@@ -171,7 +171,8 @@ def test_the_command_line_says_outcome_unknown_and_writes_no_handout(
     key = str(uuid.uuid4())
     base = [sys.executable, "-m", "baclofen_cds", "recommend", "--input", str(EXAMPLE),
             "--today", "2026-11-22", "--acknowledge-all", "benefit_outweighs_risk", "--save",
-            "--clinician", "Dr A", "--uid", key]  # fmt: skip
+            "--clinician", "Dr A", "--uid", key, "--clinic-phone", "01632 960000",
+            "--country", "GB"]  # fmt: skip
     out = subprocess.run(
         [*base, "--database-url", _through(pg_url, proxy.port), "--handout",
          str(tmp_path / "h.pdf")],
