@@ -21,7 +21,15 @@ class UsageError(Exception):
 
 #: Sub-command names. Without one, `baclofen-cds` opens the window, and the sub-command
 #: modules are not even imported (they cost ~30 ms before the first paint).
-COMMANDS: tuple[str, ...] = ("recommend", "knowledge", "history", "show", "reprint", "fhir")
+COMMANDS: tuple[str, ...] = (
+    "recommend",
+    "knowledge",
+    "history",
+    "show",
+    "reprint",
+    "records",
+    "fhir",
+)
 
 
 def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
@@ -59,6 +67,30 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line. Every failure is one line on standard error with its exit
+    status (README: 2 bad input, 3 records unavailable, 4 not reproducible, 5 output could
+    not be written); control characters never reach the terminal raw (cli.terminal)."""
+    from baclofen_cds.cli.terminal import SafeStream
+
+    saved = sys.stdout, sys.stderr
+    if sys.stdout is not None:
+        sys.stdout = SafeStream(sys.stdout)
+    if sys.stderr is not None:
+        sys.stderr = SafeStream(sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        if isinstance(sys.stdout, SafeStream):
+            sys.stdout = saved[0]
+        if isinstance(sys.stderr, SafeStream):
+            sys.stderr = saved[1]
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    import os
+
+    from baclofen_cds.cli.terminal import EXIT_OUTPUT_FAILED, OutputFailed, print_error
+
     words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(with_commands=any(w in COMMANDS for w in words))
     args = parser.parse_args(words)
@@ -72,7 +104,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = args.handler
         return int(handler(args))
     except UsageError as exc:
-        print(f"baclofen-cds: error: {exc}", file=sys.stderr)
+        print_error(f"error: {exc}")
         return 2
+    except OutputFailed as exc:
+        print_error(f"error: {exc}")
+        return EXIT_OUTPUT_FAILED
     except KeyboardInterrupt:
         return 130
+    except (SystemExit, GeneratorExit):
+        raise
+    except Exception as exc:  # the last guard: one line, never a traceback with patient data
+        if os.environ.get("BACLOFEN_CDS_DEBUG"):
+            raise
+        print_error(
+            f"internal error ({type(exc).__name__}); nothing more was done. "
+            "Set BACLOFEN_CDS_DEBUG=1 to see the details, and please report it."
+        )
+        return EXIT_INTERNAL_ERROR
+
+
+#: Exit status of an unexpected error (EX_SOFTWARE); the message says nothing more was done.
+EXIT_INTERNAL_ERROR = 70

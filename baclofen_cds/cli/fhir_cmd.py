@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,9 @@ def register(sub: Any) -> None:
         "--timeout", type=float, default=20.0, metavar="SECONDS", help="server timeout"
     )
     imp.add_argument("--output", default=None, metavar="FILE", help="write the case here")
+    imp.add_argument(
+        "--force", action="store_true", help="replace an existing --output file (never a link)"
+    )
     imp.add_argument("--today", default=None, help=argparse.SUPPRESS)  # tests: fixed 'today'
     imp.set_defaults(handler=run_import)
 
@@ -63,53 +65,42 @@ def read_file(path_text: str) -> Any:
         ) from None
 
 
-def check_writable(option: str, path: Path) -> None:
+def write_file(option: str, path: Path, data: bytes, *, force: bool = False) -> None:
+    """Whole or not at all, private, never replacing a link or device (as the PDFs)."""
     from baclofen_cds.cli import handout_io
 
-    handout_io._check_writable(option, path)
+    target = path.expanduser().absolute()
+    handout_io.check_target(option, target, force=force)
+    handout_io.publish(handout_io.stage([(option, target, data)], force=force))
 
 
-def write_file(option: str, path: Path, data: bytes) -> None:
-    """Whole or not at all (UsageError naming the option otherwise)."""
-    from baclofen_cds.cli import handout_io
-
-    handout_io._check_writable(option, path)
-    handout_io._write_atomically(option, path, data)
-
-
-def acknowledgements(args: argparse.Namespace) -> dict[str, Any]:
-    """`--acknowledge ALERT_ID=REASON_CODE` (issue 11) as export acknowledgements, if given."""
-    from baclofen_cds.fhir.export import Acknowledgement
-
-    out: dict[str, Any] = {}
-    for item in getattr(args, "acknowledge", None) or []:
-        alert_id, _, code = str(item).partition("=")
-        if alert_id and code:
-            out[alert_id] = Acknowledgement(code=code, label=code.replace("_", " "))
-    return out
-
-
-def write_plan(args: argparse.Namespace, rec: Any, today: date) -> None:
-    """`recommend --fhir-out FILE`: the plan as a FHIR R4 Bundle, written whole."""
-    from datetime import UTC, datetime
-
+def plan_output(
+    args: argparse.Namespace, rec: Any, kb: Any, today: date, acks: Any = ()
+) -> tuple[str, Path, bytes]:
+    """`recommend --fhir-out FILE`: the plan as a FHIR R4 Bundle, as an output staged and
+    published with the PDFs (whole or not at all, after the save, never replacing a link)."""
     from baclofen_cds import __version__
-    from baclofen_cds.fhir.export import bundle_json, plan_bundle
-    from baclofen_cds.logic import load_knowledge_base
+    from baclofen_cds.cli import handout_io
+    from baclofen_cds.fhir.export import Acknowledgement, bundle_json, plan_bundle
+    from baclofen_cds.logic.acknowledgement import acknowledgement_reasons
 
-    created = (
-        f"{today.isoformat()}T00:00:00+00:00"
-        if args.today
-        else datetime.now(UTC).isoformat(timespec="seconds")
-    )
+    path = Path(args.fhir_out).expanduser().absolute()
+    handout_io.check_target("--fhir-out", path, force=bool(getattr(args, "force", False)))
+    labels = {r.code: r.label for r in acknowledgement_reasons(kb)}
+    acknowledged = {
+        a.alert_id: Acknowledgement(
+            code=a.reason_code, label=labels.get(a.reason_code, a.reason_code), comment=a.comment
+        )
+        for a in acks
+    }
     bundle = plan_bundle(
         rec,
-        load_knowledge_base(),
-        created=created,
+        kb,
+        created=f"{today.isoformat()}T00:00:00+00:00",  # the day of the plan (one clock)
         app_version=__version__,
-        acknowledgements=acknowledgements(args),
+        acknowledgements=acknowledged,
     )
-    write_file("--fhir-out", Path(args.fhir_out), bundle_json(bundle).encode("utf-8"))
+    return ("--fhir-out", path, bundle_json(bundle).encode("utf-8"))
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -157,7 +148,9 @@ def run_import(args: argparse.Namespace) -> int:
         case["provenance"]["missing"].remove("indication")
     text = json.dumps(case, indent=2, ensure_ascii=False) + "\n"
     if args.output:
-        write_file("--output", Path(args.output), text.encode("utf-8"))
+        write_file("--output", Path(args.output), text.encode("utf-8"), force=bool(args.force))
     else:
-        sys.stdout.write(text)
+        from baclofen_cds.cli.terminal import write_stdout
+
+        write_stdout(text)
     return 0

@@ -49,6 +49,10 @@ def register(sub: Any) -> None:
     report.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size")
     _policy_argument(report)
     report.set_defaults(handler=run_report)
+    reasons = ksub.add_parser(
+        "reasons", help="list the reason codes for acknowledging a critical alert"
+    )
+    reasons.set_defaults(handler=run_reasons)
 
 
 def _policy_argument(parser: Any) -> None:
@@ -73,16 +77,47 @@ def _approval(args: argparse.Namespace) -> Any:
         raise UsageError(str(exc)) from None
 
 
-def run_check(args: argparse.Namespace) -> int:
-    from baclofen_cds.logic.approval import approval_status
-    from baclofen_cds.logic.knowledge import KnowledgeBaseError, iter_rules, load_knowledge_base
+def run_reasons(args: argparse.Namespace) -> int:
+    from baclofen_cds.cli.terminal import write_stdout
+    from baclofen_cds.logic.acknowledgement import acknowledgement_reasons
+    from baclofen_cds.logic.knowledge import KnowledgeBaseError, load_knowledge_base
 
-    approval = _approval(args)
+    del args
     try:
-        kb = load_knowledge_base(args.directory)
+        reasons = acknowledgement_reasons(load_knowledge_base())
     except KnowledgeBaseError as exc:
         print(f"knowledge base INVALID: {exc}", file=sys.stderr)
         return 1
+    lines = [
+        f"{r.code:<24} {r.label}" + ("  [needs :COMMENT]" if r.comment_required else "")
+        for r in reasons
+    ]
+    write_stdout("\n".join(lines) + "\n")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from baclofen_cds.logic.approval import approval_status
+    from baclofen_cds.logic.knowledge import (
+        KnowledgeBaseError,
+        bundle_problem,
+        iter_rules,
+        load_knowledge_base,
+    )
+
+    approval = _approval(args)
+    try:
+        kb = load_knowledge_base(args.directory, use_bundle=False)
+        problem = bundle_problem(args.directory)
+    except KnowledgeBaseError as exc:
+        print(f"knowledge base INVALID: {exc}", file=sys.stderr)
+        return 1
+    if problem is not None:
+        refused, message = problem
+        if refused:
+            print(f"knowledge base INVALID: {message}", file=sys.stderr)
+            return 1
+        print(f"note: {message}", file=sys.stderr)
     from baclofen_cds.fhir.mapping import MappingError
     from baclofen_cds.fhir.mapping import check as check_fhir
 
@@ -94,12 +129,14 @@ def run_check(args: argparse.Namespace) -> int:
     rules = list(iter_rules(kb))
     derived = sum(r.derived for r in rules)
     unverified = sum(r.unverified for r in rules)
-    print(
+    from baclofen_cds.cli.terminal import write_stdout
+
+    write_stdout(
         f"knowledge base OK: version {kb.version}, reviewed {kb.reviewed}, sha256 {kb.sha256}\n"
         f"  {len(rules)} rules ({derived} DERIVED, {unverified} UNVERIFIED), "
         f"{len(kb.sources)} sources, {len(kb.comedication_names())} medicine names\n"
         f"  {fhir_line}\n"
-        f"  {approval_status(kb.sha256, approval).text}"
+        f"  {approval_status(kb.sha256, approval).text}\n"
     )
     return _check_handout_text(kb) | _check_policy(args, kb)
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from baclofen_cds.cli import UsageError
+from baclofen_cds.cli.terminal import write_stdout
 
 
 def register(sub: Any) -> None:
@@ -32,30 +32,102 @@ def register(sub: Any) -> None:
     )
     handout_io.add_handout_arguments(p)
     policy_opts.add_policy_arguments(p)
+    add_acknowledgement_arguments(p)
     records_cmd.add_save_arguments(p)
     p.set_defaults(handler=run)
 
 
+def add_acknowledgement_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "acknowledging critical alerts (needed before --handout, --clinician-summary or --save)"
+    )
+    group.add_argument(
+        "--acknowledge",
+        action="append",
+        default=[],
+        metavar="ALERT_ID=REASON_CODE[:COMMENT]",
+        help="acknowledge one alert with a coded reason (repeatable); "
+        "`knowledge reasons` lists the codes",
+    )
+    group.add_argument(
+        "--acknowledge-all",
+        default=None,
+        metavar="REASON_CODE",
+        help="acknowledge every critical alert not named by --acknowledge with this reason",
+    )
+
+
+def acknowledgements_from(args: argparse.Namespace, kb: Any, rec: Any) -> list[Any]:
+    """The acknowledgements given on the command line, checked against the result.
+
+    With --handout, --clinician-summary or --save, every critical alert must be acknowledged:
+    otherwise UsageError naming them (nothing is written)."""
+    from baclofen_cds.logic.acknowledgement import (
+        AcknowledgementError,
+        acknowledge,
+        unacknowledged_critical,
+    )
+
+    given: dict[str, tuple[str, str]] = {}
+    for item in getattr(args, "acknowledge", None) or []:
+        alert_id, sep, rest = str(item).partition("=")
+        code, _, comment = rest.partition(":")
+        alert_id, code = alert_id.strip(), code.strip()
+        if not sep or not alert_id or not code:
+            raise UsageError(f"--acknowledge: {item!r} is not ALERT_ID=REASON_CODE")
+        if alert_id in given:
+            raise UsageError(f"--acknowledge: {alert_id!r} is acknowledged twice")
+        given[alert_id] = (code, comment)
+    all_reason = getattr(args, "acknowledge_all", None)
+    try:
+        acks = acknowledge(kb, rec.alerts, given, all_reason=all_reason)
+    except AcknowledgementError as exc:
+        option = "--acknowledge-all" if all_reason and all_reason in str(exc) else "--acknowledge"
+        raise UsageError(f"{option}: {exc}") from None
+    writes = (
+        getattr(args, "handout", None)
+        or getattr(args, "clinician_summary", None)
+        or getattr(args, "save", False)
+    )
+    pending = unacknowledged_critical(rec.alerts, (a.alert_id for a in acks))
+    if writes and pending:
+        ids = ", ".join(str(a.id) for a in pending)
+        raise UsageError(
+            f"--acknowledge: critical alert{'s' if len(pending) > 1 else ''} not acknowledged: "
+            f"{ids}; nothing was printed or saved (add --acknowledge ALERT_ID=REASON_CODE "
+            "or --acknowledge-all REASON_CODE)"
+        )
+    return acks
+
+
 def read_case(source: str) -> Any:
-    """The case JSON from a file or standard input; UsageError with one clear line otherwise."""
+    """The case JSON from a file or standard input; UsageError with one clear line otherwise.
+
+    Strict (logic.case.loads_case): duplicate keys, NaN/Infinity, over-long numbers, deep
+    nesting and input over the size limit are refused, naming the field.
+    """
+    from baclofen_cds.logic.case import MAX_CASE_BYTES, CaseInputError, loads_case
+
     try:
         if source == "-":
-            text = sys.stdin.read()
+            if sys.stdin is None:
+                raise UsageError("input: standard input is closed")
+            stdin: Any = getattr(sys.stdin, "buffer", sys.stdin)
+            raw = stdin.read(MAX_CASE_BYTES + 1)
             where = "standard input"
         else:
             path = Path(source)
             if not path.is_file():
                 raise UsageError(f"input: no such file: {source}")
-            text = path.read_text(encoding="utf-8")
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_CASE_BYTES + 1)
             where = source
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"input: cannot read {source}: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"input: cannot read {source}: {exc.strerror or exc}") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(
-            f"input: {where} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
+        return loads_case(raw, where)
+    except CaseInputError as exc:
+        raise UsageError(f"input: {exc.message}" if exc.field == "case" else str(exc)) from None
 
 
 def compute(data: Any, today: date, overrides: dict[str, Any] | None = None) -> Any:
@@ -82,21 +154,43 @@ def compute(data: Any, today: date, overrides: dict[str, Any] | None = None) -> 
 
 
 def run(args: argparse.Namespace) -> int:
+    """Compute; check acknowledgements; render; stage the PDFs; save; publish; print.
+
+    The save comes before any file appears: a refused or failed save leaves nothing behind,
+    and a saved print record always names a PDF that was written (handout_io)."""
     from baclofen_cds.cli import handout_io, policy_opts, records_cmd
+    from baclofen_cds.logic.acknowledgement import printed_reasons
     from baclofen_cds.logic.summary import clinician_note
 
     today = date.fromisoformat(args.today)  # set by `main` (the edge) or --today
     overrides = policy_opts.policy_overrides(args)
     data = read_case(args.input)
-    _, case, policy, rec = compute(data, today, overrides)
+    kb, case, policy, rec = compute(data, today, overrides)
+    acks = acknowledgements_from(args, kb, rec)
+    args.printed_acknowledgements = printed_reasons(kb, acks)
+    printed, outputs = handout_io.render_handouts(args, case, rec, policy)
     if args.fhir_out:
         from baclofen_cds.cli import fhir_cmd
 
-        fhir_cmd.check_writable("--fhir-out", Path(args.fhir_out))
-    pdfs = handout_io.write_handouts(args, case, rec, policy)
-    records_cmd.save_if_asked(args, rec, pdfs)
-    if args.fhir_out:
-        fhir_cmd.write_plan(args, rec, today)
+        fhir = fhir_cmd.plan_output(args, rec, kb, today, acks)
+        if any(handout_io.same_file(fhir[1], path) for _, path, _ in outputs):
+            raise UsageError(f"--fhir-out: {fhir[1]} is also a PDF output; give another file")
+        outputs.append(fhir)
+    records_cmd.check_save_arguments(args, rec)
+    staged = handout_io.stage(outputs, force=bool(getattr(args, "force", False)))
+    try:
+        saved = records_cmd.save_if_asked(args, rec, printed, acknowledgements=acks)
+    except BaseException:
+        handout_io.discard(staged)
+        raise
+    try:
+        handout_io.publish(staged)
+    except UsageError as exc:
+        if saved is None:
+            raise
+        raise UsageError(
+            f"{exc} (the assessment was saved as {saved} and lists this print)"
+        ) from None
     out = rec.to_json() if args.format == "json" else clinician_note(rec)
-    sys.stdout.write(out)
+    write_stdout(out)
     return 0

@@ -65,8 +65,10 @@ def history_text(
 def stored_dict(s: StoredAssessment) -> dict[str, Any]:
     return {
         "id": s.id,
+        "uid": s.uid,
         "created_at": s.created_at.isoformat(),
         "clinician": s.clinician,
+        "database_user": s.db_user,
         "patient": {
             "id": s.patient.external_id,
             "name": s.patient.display_name,
@@ -88,6 +90,7 @@ def stored_dict(s: StoredAssessment) -> dict[str, Any]:
                 "reason_code": a.reason_code,
                 "comment": a.comment,
                 "clinician": a.clinician,
+                "database_user": a.db_user,
                 "recorded_at": a.recorded_at.isoformat(),
             }
             for a in s.acknowledgements
@@ -97,6 +100,7 @@ def stored_dict(s: StoredAssessment) -> dict[str, Any]:
                 "variant": p.variant,
                 "pdf_sha256": p.pdf_sha256,
                 "printed_by": p.printed_by,
+                "database_user": p.db_user,
                 "printed_at": p.printed_at.isoformat(),
                 "options": p.options,
             }
@@ -113,7 +117,8 @@ def stored_text(s: StoredAssessment) -> str:
     p = s.patient
     who = p.external_id + (f" ({p.display_name})" if p.display_name else "")
     lines = [
-        f"Assessment #{s.id} — saved {when(s.created_at)} by {s.clinician}",
+        f"Assessment #{s.id} — saved {when(s.created_at)} by {s.clinician}"
+        + (f" (login {s.db_user})" if s.db_user else ""),
         f"Patient: {who}",
         f"Knowledge base {s.knowledge_base_version} ({s.knowledge_base_sha256[:12]}), "
         f"application {s.app_version}",

@@ -58,7 +58,9 @@ class CaseInputError(ValueError):
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False
+    )
 
 
 class PatientRef(_Frozen):
@@ -126,6 +128,11 @@ class CaseInput(_Frozen):
             return ()
         if isinstance(value, str) or not isinstance(value, list | tuple):
             raise ValueError("must be a list of strings")
+        if len(value) > MAX_LIST_ITEMS:
+            raise ValueError(f"must have at most {MAX_LIST_ITEMS} entries")
+        for item in value:
+            if isinstance(item, str) and len(item) > MAX_NAME_CHARS:
+                raise ValueError(f"each entry must be at most {MAX_NAME_CHARS} characters")
         return value
 
     @field_validator("comedications")
@@ -165,6 +172,8 @@ def parse_case(data: Any, kb: KnowledgeBase, *, today: date) -> CaseInput:
     """
     if not isinstance(data, Mapping):
         raise CaseInputError("case", "must be a JSON object")
+    check_shape(data)
+    _refuse_booleans(CaseInput, data, "")
     raw = dict(data)
     if raw.get("start_date") in (None, ""):
         raw["start_date"] = today.isoformat()
@@ -174,6 +183,14 @@ def parse_case(data: Any, kb: KnowledgeBase, *, today: date) -> CaseInput:
         first = exc.errors()[0]
         raise CaseInputError(_field_of(first), _message_of(first)) from None
 
+    _check_start_date(case.start_date)
+    measured = case.serum_creatinine.measured_on if case.serum_creatinine else None
+    if measured is not None and not EARLIEST_START <= measured <= LATEST_START:
+        raise CaseInputError(
+            "serum_creatinine.measured_on",
+            f"{measured.isoformat()} is not between {EARLIEST_START.isoformat()} and "
+            f"{LATEST_START.isoformat()}",
+        )
     _check_numbers(case, kb)
     if case.spasticity_origin is not None and case.indication != "spasticity":
         raise CaseInputError("spasticity_origin", "applies only when the indication is spasticity")
@@ -276,4 +293,154 @@ def _check_range(field: str, value: float, bounds: tuple[float, float], unit: st
         raise CaseInputError(
             field,
             f"{_fmt(value)} {unit} is outside the possible range {_fmt(low)}–{_fmt(high)} {unit}",
+        )
+
+
+# ------------------------------------------------------------------ strict input
+# Technical limits of the input (not clinical numbers): far above what any real case needs,
+# low enough that no input can exhaust memory or time. Documented in docs/contract.md.
+#: Largest case file or standard input accepted, in bytes.
+MAX_CASE_BYTES = 1_000_000
+#: Deepest nesting of objects and lists (the contract needs 3).
+MAX_DEPTH = 8
+#: Longest text value, in characters (patient names are limited further by the schema).
+MAX_TEXT_CHARS = 2_000
+#: Longest medicine or condition name, in characters.
+MAX_NAME_CHARS = 200
+#: Most entries in one list (medicines, conditions, ...).
+MAX_LIST_ITEMS = 100
+#: Most characters in one number as written in JSON.
+MAX_NUMBER_CHARS = 32
+#: Start dates accepted (a schedule computed from a date outside them is a typing error and
+#: would run past the calendar's end).
+EARLIEST_START = date(1900, 1, 1)
+LATEST_START = date(2199, 12, 31)
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKeyError(key)
+        out[key] = value
+    return out
+
+
+def _number(text: str, kind: type) -> Any:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise CaseInputError("case", f"a number has more than {MAX_NUMBER_CHARS} characters")
+    value = kind(text)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise CaseInputError("case", f"{text} is not a finite number")
+    return value
+
+
+def _constant(text: str) -> Any:
+    raise CaseInputError("case", f"{text} is not a number JSON allows")
+
+
+def loads_case(text: str | bytes, where: str = "the case") -> Any:
+    """Parse case JSON strictly: duplicate keys, NaN/Infinity, over-long numbers, deep
+    nesting and oversize input are refused with `CaseInputError` naming the field."""
+    import json
+
+    if len(text) > MAX_CASE_BYTES:
+        raise CaseInputError("case", f"{where} is larger than {MAX_CASE_BYTES:,} bytes")
+    try:
+        data = json.loads(
+            text,
+            object_pairs_hook=_no_duplicates,
+            parse_int=lambda t: _number(t, int),
+            parse_float=lambda t: _number(t, float),
+            parse_constant=_constant,
+        )
+    except _DuplicateKeyError as exc:
+        raise CaseInputError(exc.key, "is given more than once") from None
+    except RecursionError:
+        raise CaseInputError("case", f"{where} is nested too deeply") from None
+    except json.JSONDecodeError as exc:
+        raise CaseInputError(
+            "case",
+            f"{where} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+        ) from None
+    except UnicodeDecodeError:
+        raise CaseInputError("case", f"{where} is not UTF-8 text") from None
+    check_shape(data)
+    return data
+
+
+def check_shape(data: Any) -> None:
+    """Depth, text length and list length within the limits above (iterative: any depth)."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        node, path, depth = stack.pop()
+        name = path or "case"
+        if depth > MAX_DEPTH:
+            raise CaseInputError(name, f"is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, str):
+            if len(node) > MAX_TEXT_CHARS:
+                raise CaseInputError(name, f"must be at most {MAX_TEXT_CHARS:,} characters")
+        elif isinstance(node, float):
+            if not math.isfinite(node):
+                raise CaseInputError(name, "must be a finite number")
+        elif isinstance(node, Mapping):
+            if len(node) > MAX_LIST_ITEMS:
+                raise CaseInputError(name, f"has more than {MAX_LIST_ITEMS} fields")
+            for key, value in node.items():
+                stack.append((value, f"{path}.{key}" if path else str(key), depth + 1))
+        elif isinstance(node, list | tuple):
+            if len(node) > MAX_LIST_ITEMS:
+                raise CaseInputError(name, f"must have at most {MAX_LIST_ITEMS} entries")
+            for index, value in enumerate(node):
+                stack.append((value, f"{name}[{index}]", depth + 1))
+
+
+def _is_numeric(annotation: Any) -> bool:
+    from typing import get_args
+
+    if annotation in (int, float):
+        return True
+    return any(_is_numeric(arg) for arg in get_args(annotation))
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    from typing import get_args
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _refuse_booleans(model: type[BaseModel], data: Any, prefix: str) -> None:
+    """true/false where a number belongs is refused (JSON true is not age 1)."""
+    if not isinstance(data, Mapping):
+        return
+    for name, info in model.model_fields.items():
+        if name not in data:
+            continue
+        value = data[name]
+        where = f"{prefix}{name}"
+        if isinstance(value, bool) and _is_numeric(info.annotation):
+            raise CaseInputError(where, "must be a number, not true or false")
+        inner = _model_of(info.annotation)
+        if inner is not None:
+            _refuse_booleans(inner, value, f"{where}.")
+
+
+def _check_start_date(start: date) -> None:
+    if not EARLIEST_START <= start <= LATEST_START:
+        raise CaseInputError(
+            "start_date",
+            f"{start.isoformat()} is not between {EARLIEST_START.isoformat()} and "
+            f"{LATEST_START.isoformat()}",
         )

@@ -8,6 +8,7 @@ version and a sha256 of its content, both stamped on every recommendation.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import importlib.resources
 import json
@@ -16,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
@@ -31,7 +32,71 @@ from pydantic import (
 from baclofen_cds.logic.result import Category, RenalBand
 
 # libyaml is an order of magnitude faster; fall back to the pure-Python loader without it
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: Largest knowledge file read, in bytes (the biggest real one is under 100 kB).
+MAX_FILE_BYTES = 2_000_000
+#: Most YAML nodes in one file (the biggest real one has a few thousand).
+MAX_NODES = 200_000
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc]
+    """The safe loader, stricter: a duplicate key, an anchor/alias (the "billion laughs")
+    or a merge key is refused, and a file has at most MAX_NODES nodes."""
+
+    def construct_document(self, node: Any) -> Any:
+        _check_graph(node)
+        return super().construct_document(node)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise yaml.constructor.ConstructorError(
+                    None, None, "merge keys (<<) are not allowed", key_node.start_mark
+                )
+            key = self.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+            except TypeError:
+                duplicate = False
+            if duplicate:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key) if _hashable(key) else None
+        return super().construct_mapping(node, deep=deep)
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _check_graph(root: Any) -> None:
+    """Refuse aliases (a node reached twice) and oversize documents, without expanding."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, "anchors and aliases (&, *) are not allowed", node.start_mark
+            )
+        seen.add(id(node))
+        if len(seen) > MAX_NODES:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"more than {MAX_NODES:,} values", node.start_mark
+            )
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
 
 GRADE_PATTERN = r"^[ABCDU]( |/|$)"
 ConditionTier = Literal["CI", "HIGH", "CAUTION", "INFO"]
@@ -68,7 +133,8 @@ class KnowledgeBaseError(RuntimeError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # No NaN or infinity anywhere (YAML .inf/.nan are refused, naming the entry).
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Rule(_Strict):
@@ -84,8 +150,8 @@ class Rule(_Strict):
 
 # ------------------------------------------------------------------ kb.yaml
 class Range(_Strict):
-    min: float
-    max: float
+    min: float = Field(ge=0)
+    max: float = Field(gt=0)
 
     @model_validator(mode="after")
     def _ordered(self) -> Range:
@@ -108,10 +174,17 @@ class PopulationBand(_Strict):
     id: Population
     label: str
     min_age_years: float = Field(ge=0)
-    below_age_years: float | None = None
+    below_age_years: float | None = Field(default=None, gt=0)
 
 
 class HardCeiling(Rule):
+    max_daily_mg: float = Field(gt=0)
+
+
+class LabelMaximum(Rule):
+    """The highest daily oral dose any product label allows: no ceiling or dose rule of the
+    knowledge base may go above it (checked at load)."""
+
     max_daily_mg: float = Field(gt=0)
 
 
@@ -132,6 +205,7 @@ class KbMeta(_Strict):
     version: str = Field(min_length=1)
     reviewed: date
     approved_by: str = Field(min_length=1)
+    label_maximum: LabelMaximum
     hard_ceiling: HardCeiling
     input_limits: InputLimits
     populations: tuple[PopulationBand, ...] = Field(min_length=1)
@@ -230,13 +304,13 @@ class FormulationInfo(_Strict):
     kind: Literal["tablet", "liquid", "granules"]
     label: str
     patient_label: str
-    strengths_mg: tuple[float, ...] = ()
-    scored_strengths_mg: tuple[float, ...] = ()
-    concentration_mg_per_ml: float | None = None
+    strengths_mg: tuple[Annotated[float, Field(gt=0)], ...] = ()
+    scored_strengths_mg: tuple[Annotated[float, Field(gt=0)], ...] = ()
+    concentration_mg_per_ml: float | None = Field(default=None, gt=0)
     dose_step_mg: float = Field(gt=0)
     whole_tablets_up_to: int = Field(default=0, ge=0)
     storage: str
-    min_weight_kg: float | None = None
+    min_weight_kg: float | None = Field(default=None, ge=0)
     # liquids: below `small_dose_below_ml` a dose is measured in `small_dose_step_ml` steps
     # (oral syringe), finer than `dose_step_mg`
     small_dose_below_ml: float | None = Field(default=None, gt=0)
@@ -704,7 +778,7 @@ class KnowledgeBase:
     override_reasons: Mapping[str, OverrideReason]
     sha256: str
     directory: Path | None
-    _documents: Mapping[str, bytes]
+    _documents: Mapping[str, Any]  # every file as parsed (the content the hash covers)
 
     # --- convenience used across the layers
     @property
@@ -772,10 +846,7 @@ class KnowledgeBase:
         key = f"{name}.yaml"
         if key not in self._documents:
             raise KnowledgeBaseError(f"{key}: no such file in the knowledge base")
-        try:
-            return yaml.load(self._documents[key], Loader=_Loader)  # noqa: S506 - safe loader
-        except yaml.YAMLError as exc:
-            raise KnowledgeBaseError(f"{key}: not valid YAML: {exc}") from None
+        return copy.deepcopy(self._documents[key])
 
 
 @dataclass(frozen=True, slots=True)
@@ -808,47 +879,110 @@ def _read_documents(directory: Path | None) -> tuple[dict[str, bytes], bytes | N
         entries = directory.iterdir()
     for entry in entries:
         if entry.name.endswith(".yaml"):
-            docs[entry.name] = entry.read_bytes()
+            docs[entry.name] = _read_bounded(entry, MAX_FILE_BYTES)
         elif entry.name == BUNDLE_NAME:
-            bundle = entry.read_bytes()
+            bundle = _read_bounded(entry, 4 * MAX_FILE_BYTES)
     return docs, bundle
 
 
-def _bundled(bundle: bytes | None, sha256: str) -> dict[str, Any]:
-    """The pre-parsed documents, if the bundle matches these YAML files exactly."""
+def _read_bounded(entry: Any, limit: int) -> bytes:
+    with entry.open("rb") as handle:
+        data = bytes(handle.read(limit + 1))
+    if len(data) > limit:
+        raise KnowledgeBaseError(f"{entry.name}: larger than {limit:,} bytes")
+    return data
+
+
+def _bundled(bundle: bytes | None, source_sha256: str) -> dict[str, Any]:
+    """The pre-parsed documents, if the bundle was built from exactly these YAML files and
+    its content is the content it records (an edited bundle is refused: the YAML is used)."""
     if bundle is None:
         return {}
     try:
         data = json.loads(bundle)
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
-    if not isinstance(data, dict) or data.get("sha256") != sha256:
+    if not isinstance(data, dict) or data.get("source_sha256") != source_sha256:
         return {}
     docs = data.get("documents")
-    return docs if isinstance(docs, dict) else {}
+    if not isinstance(docs, dict) or canonical_hash(docs) != data.get("sha256"):
+        return {}
+    return docs
+
+
+def parse_documents(documents: Mapping[str, bytes]) -> dict[str, Any]:
+    """Every YAML file parsed (strict loader); KnowledgeBaseError naming a broken file."""
+    parsed: dict[str, Any] = {}
+    for name in sorted(documents):
+        try:
+            parsed[name] = yaml.load(documents[name], Loader=_Loader)  # noqa: S506 - safe loader
+        except yaml.YAMLError as exc:
+            raise KnowledgeBaseError(f"{name}: not valid YAML: {exc}") from None
+        except RecursionError:
+            raise KnowledgeBaseError(f"{name}: nested too deeply") from None
+    return parsed
 
 
 def build_bundle(directory: Path) -> Path:
     """Write the JSON bundle of the YAML files in `directory` (after validating them)."""
-    load_knowledge_base(directory)
+    load_knowledge_base(directory, use_bundle=False)
     docs, _ = _read_documents(directory)
-    parsed = {name: yaml.load(raw, Loader=_Loader) for name, raw in sorted(docs.items())}  # noqa: S506
-    out = {"sha256": content_hash(docs), "documents": parsed}
+    parsed = json.loads(_canonical(parse_documents(docs)))
+    out = {
+        "sha256": canonical_hash(parsed),
+        "source_sha256": content_hash(docs),
+        "documents": parsed,
+    }
     path = directory / BUNDLE_NAME
     path.write_text(
-        json.dumps(out, ensure_ascii=False, separators=(",", ":"), default=str) + "\n",
+        json.dumps(out, ensure_ascii=False, separators=(",", ":")) + "\n",
         encoding="utf-8",
     )
     return path
 
 
+def bundle_problem(directory: Path | None = None) -> tuple[bool, str] | None:
+    """What is wrong with the bundle beside the YAML files: None when it is current and says
+    exactly what the YAML says; else (refused, message). refused=True: the bundle claims to
+    be current but its content is not what the YAML says (edited); False: absent or stale
+    (the loader simply parses the YAML). Parses every file: for `knowledge check` and tests.
+    """
+    documents, bundle = _read_documents(directory)
+    rebuild = "run `baclofen-cds knowledge bundle`"
+    if bundle is None:
+        return False, f"there is no bundle, so the YAML files are parsed ({rebuild})"
+    try:
+        data = json.loads(bundle)
+    except (ValueError, RecursionError):
+        return True, f"the bundle is not valid JSON; it is not used ({rebuild})"
+    if not isinstance(data, dict) or data.get("source_sha256") != content_hash(documents):
+        return False, f"the bundle is stale, so the YAML files are parsed ({rebuild})"
+    parsed = json.loads(_canonical(parse_documents(documents)))
+    if data.get("documents") != parsed or data.get("sha256") != canonical_hash(parsed):
+        return True, f"the bundle disagrees with the YAML files; it is not used ({rebuild})"
+    return None
+
+
 def content_hash(documents: Mapping[str, bytes]) -> str:
+    """sha256 of the YAML files as bytes (only to tell whether a bundle is current)."""
     digest = hashlib.sha256()
     for name in sorted(documents):
         digest.update(name.encode("utf-8") + b"\0")
         digest.update(documents[name])
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def _canonical(parsed: Mapping[str, Any]) -> str:
+    return json.dumps(
+        parsed, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
+
+
+def canonical_hash(parsed: Mapping[str, Any]) -> str:
+    """sha256 of the knowledge as loaded (canonical JSON of every parsed document): the hash
+    stamped on every result, whichever way (YAML or bundle) the content was read."""
+    return hashlib.sha256(_canonical(parsed).encode("utf-8")).hexdigest()
 
 
 def _entry_name(data: Any, loc: tuple[Any, ...]) -> str:
@@ -875,13 +1009,7 @@ def _parse(
 ) -> _M:
     if name not in documents:
         raise KnowledgeBaseError(f"{name}: file is missing from the knowledge base")
-    if name in parsed:
-        data = parsed[name]
-    else:
-        try:
-            data = yaml.load(documents[name], Loader=_Loader)  # noqa: S506 - safe loader
-        except yaml.YAMLError as exc:
-            raise KnowledgeBaseError(f"{name}: not valid YAML: {exc}") from None
+    data = parsed[name]
     if not isinstance(data, dict):
         raise KnowledgeBaseError(f"{name}: must be a mapping at the top level")
     try:
@@ -947,11 +1075,17 @@ def split_parts(text: str, vocabulary: MatchingVocabulary) -> list[str]:
     return [p for p in (q.strip() for q in parts) if p]
 
 
-def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
-    """Load and validate the knowledge base (the packaged one unless `directory` is given)."""
+def load_knowledge_base(directory: Path | None = None, *, use_bundle: bool = True) -> KnowledgeBase:
+    """Load and validate the knowledge base (the packaged one unless `directory` is given).
+
+    The bundle is used only when it was built from these very YAML files and holds the
+    content it records; otherwise every YAML file is parsed. `sha256` is the hash of the
+    content actually loaded (`canonical_hash`)."""
     documents, bundle = _read_documents(directory)
-    sha256 = content_hash(documents)
-    pre = _bundled(bundle, sha256)
+    pre = _bundled(bundle, content_hash(documents)) if use_bundle else {}
+    if set(pre) != set(documents):
+        pre = json.loads(_canonical(parse_documents(documents)))
+    sha256 = canonical_hash(pre)
     meta = _parse(KbMeta, "kb.yaml", documents, pre)
     sources = _parse(SourcesFile, "sources.yaml", documents, pre)
     renal = _parse(RenalFile, "renal.yaml", documents, pre)
@@ -967,7 +1101,9 @@ def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
 
     sources_by_id = _unique("sources.yaml", "source", ((s.id, s) for s in sources.sources))
     checker = _CrossCheck(sources_by_id)
+    checker.rule("kb.yaml", meta.label_maximum)
     checker.rule("kb.yaml", meta.hard_ceiling)
+    _check_ceilings(meta, dosing)
     _check_renal(renal, checker)
     formulations = _unique(
         "formulations.yaml", "formulation", ((f.code, f) for f in forms.formulations)
@@ -1040,8 +1176,40 @@ def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
         override_reasons=override_reasons,
         sha256=sha256,
         directory=directory,
-        _documents=documents,
+        _documents=pre,
     )
+
+
+def _check_ceilings(meta: KbMeta, dosing: DosingFile) -> None:
+    """No ceiling above the label's maximum; no dose rule above the ceiling."""
+    label = meta.label_maximum.max_daily_mg
+    ceiling = meta.hard_ceiling.max_daily_mg
+    if ceiling > label:
+        raise KnowledgeBaseError(
+            f"kb.yaml: hard_ceiling: {ceiling:g} mg a day is above the label maximum "
+            f"({label:g} mg a day, {meta.label_maximum.id})"
+        )
+    for rule in dosing.rules:
+        for name in ("max_daily_mg", "target_daily_mg"):
+            value = getattr(rule, name)
+            if value is not None and value > ceiling:
+                raise KnowledgeBaseError(
+                    f"dosing.yaml: {rule.id}: {name} {value:g} is above the hard ceiling "
+                    f"({ceiling:g} mg a day)"
+                )
+        for rung in rule.ladder or ():
+            if rung.dose_mg * rung.times_per_day > ceiling:
+                raise KnowledgeBaseError(
+                    f"dosing.yaml: {rule.id}: a ladder step of "
+                    f"{rung.dose_mg * rung.times_per_day:g} mg a day is above the hard ceiling "
+                    f"({ceiling:g} mg a day)"
+                )
+        for cap in rule.weight_based.age_caps if rule.weight_based else ():
+            if cap.max_daily_mg > ceiling:
+                raise KnowledgeBaseError(
+                    f"dosing.yaml: {rule.id}: an age cap of {cap.max_daily_mg:g} mg a day is "
+                    f"above the hard ceiling ({ceiling:g} mg a day)"
+                )
 
 
 _TIER_RANK: dict[str, int] = {"MINOR": 0, "MODERATE": 1, "MAJOR": 2}
@@ -1357,6 +1525,7 @@ def _key_of(name: str, owner: str, vocab: MatchingVocabulary) -> str:
 
 def iter_rules(kb: KnowledgeBase) -> Iterator[Rule]:
     """Every rule of the knowledge base (for reviewers and tests)."""
+    yield kb.meta.label_maximum
     yield kb.meta.hard_ceiling
     r = kb.renal
     yield from (

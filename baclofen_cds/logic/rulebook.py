@@ -348,9 +348,12 @@ def read_folder(folder: Path) -> dict[str, Any]:
 
 
 def folder_sha256(folder: Path) -> str:
-    from baclofen_cds.logic.knowledge import content_hash
+    """The hash the engine stamps for this folder: of the content as loaded, not the bytes
+    (a comment or blank line changes nothing a clinician signed)."""
+    from baclofen_cds.logic.knowledge import canonical_hash, parse_documents
 
-    return content_hash({p.name: p.read_bytes() for p in sorted(folder.glob("*.yaml"))})
+    docs = {p.name: p.read_bytes() for p in sorted(folder.glob("*.yaml"))}
+    return canonical_hash(parse_documents(docs))
 
 
 def diff_folders(old: Path, new: Path) -> Comparison:

@@ -48,6 +48,7 @@ from baclofen_cds.records.types import (
     HistoryCursor,
     HistoryPage,
     InvalidRecord,
+    OutcomeUnknown,
     PatientDetails,
     PatientMismatch,
     PatientRecord,
@@ -72,6 +73,7 @@ __all__ = [
     "HistoryCursor",
     "HistoryPage",
     "InvalidRecord",
+    "OutcomeUnknown",
     "PatientDetails",
     "PatientMismatch",
     "PatientRecord",
@@ -107,6 +109,7 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> RecordStore:
         create_session_factory,
         describe,
         prepare_sqlite_file,
+        redact,
         resolve_url,
     )
     from baclofen_cds.records.migrate import migrate_to_head
@@ -130,21 +133,34 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> RecordStore:
         else:
             with engine.connect() as conn:
                 conn.exec_driver_sql("SELECT 1")
-    except RecordsUnavailable:
+    except RecordsUnavailable as exc:
         engine.dispose()
-        raise
+        raise RecordsUnavailable(redact(str(exc), resolved)) from None
     except DBAPIError as exc:
         engine.dispose()
         if engine.dialect.name == "sqlite":
             raise unavailable(exc, where) from None
-        raise _server_unavailable(exc, where) from None
+        if _is_permission_error(exc):
+            raise RecordsUnavailable(
+                f"The records database {where} is not at this version's schema and this login "
+                "may not update it: ask the records administrator to run "
+                "`baclofen-cds records init`."
+            ) from None
+        raise RecordsUnavailable(redact(str(_server_unavailable(exc, where)), resolved)) from None
     except Exception as exc:  # a migration that failed: the transaction was rolled back
         engine.dispose()
         raise RecordsUnavailable(
-            f"Updating the records database {where} to this version failed "
-            f"({type(exc).__name__}: {exc}); it was left as it was."
-        ) from exc
+            redact(
+                f"Updating the records database {where} to this version failed "
+                f"({type(exc).__name__}: {exc}); it was left as it was.",
+                resolved,
+            )
+        ) from None
     return RecordStore(engine, create_session_factory(engine), resolved)
+
+
+def _is_permission_error(exc: Exception) -> bool:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501"
 
 
 def _server_unavailable(exc: Exception, where: str) -> RecordsUnavailable:

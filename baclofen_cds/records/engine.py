@@ -81,10 +81,35 @@ def resolve_url(url: str | None = None) -> URL:
 
 
 def describe(url: URL) -> str:
-    """The URL as it may be shown to a person: the password is hidden."""
+    """The URL as it may be shown to a person: every password is hidden (the user's, and
+    any `password`/`sslpassword` query parameter)."""
     if url.get_backend_name() == "sqlite":
         return str(url.database)
-    return url.render_as_string(hide_password=True)
+    query = {key: ("***" if _secret_key(key) else value) for key, value in url.query.items()}
+    shown = url.set(query=query).render_as_string(hide_password=True)
+    return str(shown).replace("%2A%2A%2A", "***")
+
+
+def _secret_key(key: str) -> bool:
+    return "password" in key.lower() or key.lower() in ("passfile_content", "token")
+
+
+def secrets_of(url: URL | None) -> list[str]:
+    """The secret strings in a URL (passwords), longest first, for `redact`."""
+    if url is None:
+        return []
+    found = [url.password] if url.password else []
+    for key, value in url.query.items():
+        if _secret_key(key):
+            found.extend([value] if isinstance(value, str) else list(value))
+    return sorted({str(v) for v in found if v}, key=len, reverse=True)
+
+
+def redact(text: str, url: URL | None) -> str:
+    """`text` with every secret of `url` replaced by ***."""
+    for secret in secrets_of(url):
+        text = text.replace(secret, "***")
+    return text
 
 
 def prepare_sqlite_file(path: Path) -> bool:

@@ -1,7 +1,8 @@
 """SQLAlchemy 2 models of the records database.
 
-Four tables: `patient`, `assessment`, `alert_acknowledgement`, `handout_print`.
-Assessments and their audit trail (acknowledgements, prints) are append-only: the
+Five tables: `patient`, `patient_detail`, `assessment`, `alert_acknowledgement`,
+`handout_print`. Every table is append-only (the patient's identity too: a detail added later
+is a new `patient_detail` row, never a change of the patient row). The
 application inserts them and never updates or deletes them. This is enforced three times:
 by a `before_flush` guard on every session (`RecordsSession`), by database
 triggers created in the migrations (SQLite and PostgreSQL), and by the API, which has no
@@ -38,9 +39,11 @@ from baclofen_cds.records.types import (
     ALERT_ID_MAX,
     CLINICIAN_MAX,
     COMMENT_MAX,
+    DB_USER_MAX,
     DISPLAY_NAME_MAX,
     EXTERNAL_ID_MAX,
     REASON_CODE_MAX,
+    UID_MAX,
     VARIANT_MAX,
     AppendOnlyViolation,
 )
@@ -99,11 +102,33 @@ class Patient(Base):
     birth_year: Mapped[int | None] = mapped_column(Integer)
     sex: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The authenticated database user who wrote the row (PostgreSQL: session_user, set by a
+    # trigger whatever the client sends; SQLite: the operating-system login).
+    db_user: Mapped[str | None] = mapped_column(String(DB_USER_MAX))
 
     __table_args__ = (
         CheckConstraint("sex IN ('female', 'male')", name="sex_known"),
         CheckConstraint("length(external_id) > 0", name="external_id_not_empty"),
     )
+
+
+class PatientDetail(Base):
+    """A detail of a patient added after the patient was first saved (a new version)."""
+
+    __tablename__ = "patient_detail"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patient.id", ondelete="RESTRICT"), index=True
+    )
+    display_name: Mapped[str | None] = mapped_column(String(DISPLAY_NAME_MAX))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    sex: Mapped[str | None] = mapped_column(String(16))
+    recorded_by: Mapped[str] = mapped_column(String(CLINICIAN_MAX))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    db_user: Mapped[str | None] = mapped_column(String(DB_USER_MAX))
+
+    __table_args__ = (CheckConstraint("sex IN ('female', 'male')", name="sex_known"),)
 
 
 class Assessment(Base):
@@ -127,6 +152,9 @@ class Assessment(Base):
     indication: Mapped[str] = mapped_column(String(64))
     alert_count: Mapped[int] = mapped_column(Integer)
     critical_alert_count: Mapped[int] = mapped_column(Integer)
+    # Chosen by the client before saving: a retry with the same uid returns this row.
+    uid: Mapped[str | None] = mapped_column(String(UID_MAX))
+    db_user: Mapped[str | None] = mapped_column(String(DB_USER_MAX))
 
     __table_args__ = (
         # (id, patient_id) is unique so a correction can point at it with a composite key:
@@ -140,6 +168,7 @@ class Assessment(Base):
         ),
         CheckConstraint("length(clinician) > 0", name="clinician_not_empty"),
         Index("ix_assessment_patient_history", "patient_id", "created_at", "id"),
+        Index("ix_assessment_uid", "uid", unique=True),
     )
 
 
@@ -156,6 +185,7 @@ class AlertAcknowledgement(Base):
     comment: Mapped[str | None] = mapped_column(String(COMMENT_MAX))
     clinician: Mapped[str] = mapped_column(String(CLINICIAN_MAX))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    db_user: Mapped[str | None] = mapped_column(String(DB_USER_MAX))
 
     __table_args__ = (
         CheckConstraint("outcome IN ('accepted', 'overridden')", name="outcome_known"),
@@ -179,10 +209,17 @@ class HandoutPrintRow(Base):
     options_json: Mapped[str | None] = mapped_column(Text)
     printed_by: Mapped[str] = mapped_column(String(CLINICIAN_MAX))
     printed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    db_user: Mapped[str | None] = mapped_column(String(DB_USER_MAX))
 
 
 #: Tables the application only ever inserts into.
-APPEND_ONLY_MODELS: tuple[type[Base], ...] = (Assessment, AlertAcknowledgement, HandoutPrintRow)
+APPEND_ONLY_MODELS: tuple[type[Base], ...] = (
+    Patient,
+    PatientDetail,
+    Assessment,
+    AlertAcknowledgement,
+    HandoutPrintRow,
+)
 APPEND_ONLY_TABLES: tuple[str, ...] = tuple(str(m.__tablename__) for m in APPEND_ONLY_MODELS)
 
 

@@ -36,14 +36,16 @@ def sha256_hex(data: bytes) -> str:
 
 def stored_assessment(
     row: Assessment,
-    patient: Patient,
+    patient: PatientRecord,
     superseded_by: int | None,
     acks: Sequence[AlertAcknowledgement],
     prints: Sequence[HandoutPrintRow],
 ) -> StoredAssessment:
     return StoredAssessment(
         id=AssessmentId(row.id),
-        patient=patient_record(patient),
+        patient=patient,
+        uid=row.uid,
+        db_user=row.db_user,
         clinician=row.clinician,
         created_at=row.created_at,
         case=json.loads(row.case_json),
@@ -62,6 +64,7 @@ def stored_assessment(
                 comment=a.comment,
                 clinician=a.clinician,
                 recorded_at=a.recorded_at,
+                db_user=a.db_user,
             )
             for a in acks
         ),
@@ -72,6 +75,7 @@ def stored_assessment(
                 printed_at=p.printed_at,
                 printed_by=p.printed_by,
                 options=json.loads(p.options_json) if p.options_json else {},
+                db_user=p.db_user,
             )
             for p in prints
         ),

@@ -7,6 +7,7 @@ Open one with `baclofen_cds.records.open_store`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import time
@@ -18,19 +19,20 @@ from baclofen_cds.records import validation as check
 from baclofen_cds.records.rows import (
     PrintLike,
     is_busy,
-    patient_record,
     print_row,
     sha256_hex,
     stored_assessment,
     unavailable,
 )
 from baclofen_cds.records.types import (
+    DB_USER_MAX,
     Acknowledgement,
     AssessmentId,
     AssessmentSummary,
     HistoryCursor,
     HistoryPage,
     InvalidRecord,
+    OutcomeUnknown,
     PatientDetails,
     PatientMismatch,
     PatientRecord,
@@ -55,6 +57,8 @@ T = TypeVar("T")
 #: processes create the same patient at the same moment.
 WRITE_ATTEMPTS = 5
 MAX_PAGE_SIZE = 500
+#: Largest id a row can have (a signed 64-bit integer on both databases).
+MAX_RECORD_ID = 2**63 - 1
 
 
 class RecordStore:
@@ -68,6 +72,8 @@ class RecordStore:
         self._engine = engine
         self._factory = session_factory
         self._url = url
+        # PostgreSQL replaces it with session_user (trigger); SQLite has no login of its own.
+        self._db_user = _login_name() if engine.dialect.name == "sqlite" else None
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -91,6 +97,12 @@ class RecordStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _unavailable(self, exc: Exception) -> RecordsError:
+        from baclofen_cds.records.engine import redact
+        from baclofen_cds.records.types import RecordsUnavailable
+
+        return RecordsUnavailable(redact(str(unavailable(exc, self.location)), self._url))
+
     # ------------------------------------------------------------------ writes
     def save_assessment(
         self,
@@ -102,6 +114,7 @@ class RecordStore:
         acknowledgements: Sequence[Acknowledgement] = (),
         prints: Sequence[PrintLike] = (),
         app_version: str | None = None,
+        uid: str | None = None,
     ) -> AssessmentId:
         """Store one assessment (and, in the same transaction, its acknowledgements and prints).
 
@@ -112,6 +125,10 @@ class RecordStore:
         (variant, pdf_bytes, options) tuples). All or nothing: on any error nothing is
         written. Raises `InvalidRecord` (bad input, naming the field), `PatientMismatch`,
         `RecordNotFound` (unknown `supersedes`), `RecordsUnavailable`.
+
+        `uid` (a UUID chosen by the caller) makes the save idempotent: saving again with the
+        same uid returns the stored assessment. When the connection is lost while committing,
+        `OutcomeUnknown` is raised unless the uid is then found stored (the save landed).
         """
         from baclofen_cds import __version__
 
@@ -137,6 +154,8 @@ class RecordStore:
             raise InvalidRecord("case.indication", "is required")
         kb = recommendation.knowledge_base
         version = app_version or __version__
+        key = None if uid is None else check.uid("uid", uid)
+        result_sha = sha256_hex(result_json.encode("utf-8"))
 
         def work(session: Session) -> AssessmentId:
             from baclofen_cds.records.models import (
@@ -144,8 +163,12 @@ class RecordStore:
                 HandoutPrintRow,
             )
 
+            if key is not None:
+                earlier = self._by_uid(session, key)
+                if earlier is not None:
+                    return self._same_save(session, earlier, details, result_sha)
             now = datetime.now(UTC)
-            row_patient = self._patient_for(session, details, now)
+            row_patient = self._patient_for(session, details, now, who)
             if supersedes is not None:
                 self._check_supersedes(session, int(supersedes), row_patient.id)
             row = Assessment(
@@ -154,7 +177,7 @@ class RecordStore:
                 created_at=now,
                 case_json=case_json,
                 result_json=result_json,
-                result_sha256=sha256_hex(result_json.encode("utf-8")),
+                result_sha256=result_sha,
                 kb_version=kb.version,
                 kb_sha256=kb.sha256,
                 app_version=version,
@@ -163,10 +186,12 @@ class RecordStore:
                 indication=indication,
                 alert_count=len(alerts),
                 critical_alert_count=sum(1 for a in alerts if a.indicator == "critical"),
+                uid=key,
+                db_user=self._db_user,
             )
             session.add(row)
             session.flush()
-            _add_acknowledgements(session, row.id, acks, who, now)
+            _add_acknowledgements(session, row.id, acks, who, now, self._db_user)
             for variant, digest, options_json in print_rows:
                 session.add(
                     HandoutPrintRow(
@@ -176,12 +201,25 @@ class RecordStore:
                         options_json=options_json,
                         printed_by=who,
                         printed_at=now,
+                        db_user=self._db_user,
                     )
                 )
             session.flush()
             return AssessmentId(row.id)
 
-        return self._write(work)
+        def confirm() -> AssessmentId | None:
+            if key is None:
+                return None
+
+            def look(session: Session) -> AssessmentId | None:
+                row = self._by_uid(session, key)
+                if row is None:
+                    return None
+                return self._same_save(session, row, details, result_sha)
+
+            return self._read(look)
+
+        return self._write(work, confirm=confirm, uid=key)
 
     def record_acknowledgements(
         self,
@@ -199,7 +237,7 @@ class RecordStore:
             alert_ids = [a["id"] for a in json.loads(row.result_json).get("alerts", [])]
             acks = check.acknowledgements(acknowledgements, alert_ids)
             now = datetime.now(UTC)
-            _add_acknowledgements(session, row.id, acks, who, now)
+            _add_acknowledgements(session, row.id, acks, who, now, self._db_user)
             session.flush()
 
         self._write(work)
@@ -232,6 +270,7 @@ class RecordStore:
                     options_json=options_json,
                     printed_by=who,
                     printed_at=datetime.now(UTC),
+                    db_user=self._db_user,
                 )
             )
             session.flush()
@@ -349,7 +388,7 @@ class RecordStore:
             row = session.execute(
                 select(Patient).where(Patient.external_id == key)
             ).scalar_one_or_none()
-            return None if row is None else patient_record(row)
+            return None if row is None else current_details(session, row)
 
         return self._read(work)
 
@@ -387,16 +426,21 @@ class RecordStore:
                 .where(HandoutPrintRow.assessment_id == row.id)
                 .order_by(HandoutPrintRow.id)
             ).scalars()
-            return stored_assessment(row, patient, later, list(acks), list(prints))
+            return stored_assessment(
+                row, current_details(session, patient), later, list(acks), list(prints)
+            )
 
         return self._read(work)
 
     # ------------------------------------------------------------------ internals
-    def _patient_for(self, session: Session, details: PatientDetails, now: datetime) -> Patient:
-        """The patient row for these details, created if new. Never overwrites a detail."""
+    def _patient_for(
+        self, session: Session, details: PatientDetails, now: datetime, who: str
+    ) -> Patient:
+        """The patient row for these details, created if new. Never changes a stored row:
+        a detail that was missing is added as a new `patient_detail` version."""
         from sqlalchemy import select
 
-        from baclofen_cds.records.models import Patient
+        from baclofen_cds.records.models import Patient, PatientDetail
 
         row = session.execute(
             select(Patient).where(Patient.external_id == details.external_id)
@@ -408,39 +452,72 @@ class RecordStore:
                 birth_year=details.birth_year,
                 sex=details.sex,
                 created_at=now,
+                db_user=self._db_user,
             )
             session.add(row)
             session.flush()
             return row
+        known = current_details(session, row)
         mismatches = []
-        if not check.same_text(row.display_name, details.display_name):
-            mismatches.append(f"name {row.display_name!r}")
-        year_known = row.birth_year is not None and details.birth_year is not None
-        if year_known and row.birth_year != details.birth_year:
-            mismatches.append(f"birth year {row.birth_year}")
-        if row.sex is not None and details.sex is not None and row.sex != details.sex:
-            mismatches.append(f"sex {row.sex}")
+        if not check.same_text(known.display_name, details.display_name):
+            mismatches.append(f"name {known.display_name!r}")
+        year_known = known.birth_year is not None and details.birth_year is not None
+        if year_known and known.birth_year != details.birth_year:
+            mismatches.append(f"birth year {known.birth_year}")
+        if known.sex is not None and details.sex is not None and known.sex != details.sex:
+            mismatches.append(f"sex {known.sex}")
         if mismatches:
             raise PatientMismatch(
                 "patient.external_id",
                 f"{details.external_id!r} is on record with {', '.join(mismatches)}; "
                 "check the patient id. Nothing was saved.",
             )
-        # Fill details that were missing; a detail on record is never overwritten by a save.
-        if row.display_name is None and details.display_name is not None:
-            row.display_name = details.display_name
-        if row.birth_year is None and details.birth_year is not None:
-            row.birth_year = details.birth_year
-        if row.sex is None and details.sex is not None:
-            row.sex = details.sex
+        # Details that were missing are added as a new version; a detail on record stays.
+        added = {
+            "display_name": details.display_name if known.display_name is None else None,
+            "birth_year": details.birth_year if known.birth_year is None else None,
+            "sex": details.sex if known.sex is None else None,
+        }
+        if any(value is not None for value in added.values()):
+            session.add(
+                PatientDetail(
+                    patient_id=row.id,
+                    recorded_by=who,
+                    recorded_at=now,
+                    db_user=self._db_user,
+                    **added,
+                )
+            )
         return row
+
+    def _by_uid(self, session: Session, key: str) -> Assessment | None:
+        from sqlalchemy import select
+
+        from baclofen_cds.records.models import Assessment
+
+        return session.execute(select(Assessment).where(Assessment.uid == key)).scalar_one_or_none()
+
+    def _same_save(
+        self, session: Session, row: Assessment, details: PatientDetails, result_sha: str
+    ) -> AssessmentId:
+        """A save repeated with the same uid: the stored assessment, if it is the same one."""
+        from baclofen_cds.records.models import Patient
+
+        patient = session.get_one(Patient, row.patient_id)
+        if patient.external_id != details.external_id or row.result_sha256 != result_sha:
+            raise InvalidRecord(
+                "uid",
+                f"{row.uid} is already used by assessment {row.id}, a different assessment; "
+                "use a new uid",
+            )
+        return AssessmentId(row.id)
 
     def _check_supersedes(self, session: Session, old_id: int, patient_id: int) -> None:
         from sqlalchemy import select
 
         from baclofen_cds.records.models import Assessment
 
-        old = session.get(Assessment, old_id)
+        old = session.get(Assessment, old_id) if 1 <= old_id <= MAX_RECORD_ID else None
         if old is None:
             raise RecordNotFound(f"There is no assessment {old_id} to correct.")
         if old.patient_id != patient_id:
@@ -458,6 +535,8 @@ class RecordStore:
     def _assessment_row(self, session: Session, assessment_id: int) -> Assessment:
         from baclofen_cds.records.models import Assessment
 
+        if not 1 <= assessment_id <= MAX_RECORD_ID:
+            raise RecordNotFound(f"There is no assessment {assessment_id}.")
         row = session.get(Assessment, assessment_id)
         if row is None:
             raise RecordNotFound(f"There is no assessment {assessment_id}.")
@@ -470,10 +549,22 @@ class RecordStore:
             with UnitOfWork(self._factory, write=False) as uow:
                 return work(uow.session)
         except DBAPIError as exc:
-            raise unavailable(exc, self.location) from None
+            raise self._unavailable(exc) from None
 
-    def _write(self, work: Callable[[Session], T]) -> T:
-        """Run `work` in a writing unit of work, committing at the end; retry when busy."""
+    def _write(
+        self,
+        work: Callable[[Session], T],
+        *,
+        confirm: Callable[[], T | None] | None = None,
+        uid: str | None = None,
+    ) -> T:
+        """Run `work` in a writing unit of work, committing at the end; retry when busy.
+
+        A server connection lost during COMMIT leaves the outcome unknown: `confirm` (a
+        lookup by uid on a new connection) settles it when it can; otherwise
+        `OutcomeUnknown`. SQLite commits atomically in this process: a failed commit there
+        means nothing was saved.
+        """
         from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
         delay = 0.05
@@ -481,8 +572,15 @@ class RecordStore:
             try:
                 with UnitOfWork(self._factory, write=True) as uow:
                     value = work(uow.session)
-                    uow.commit()
+                    try:
+                        uow.commit()
+                    except DBAPIError as exc:
+                        if self.backend == "sqlite" or isinstance(exc, IntegrityError):
+                            raise
+                        raise _CommitLost(exc) from None
                     return value
+            except _CommitLost as lost:
+                return self._settle(lost.error, confirm, uid)
             except IntegrityError as exc:
                 # Two processes created the same patient, or corrected the same assessment,
                 # at the same moment: run again, and the checks above give a clear answer.
@@ -492,16 +590,75 @@ class RecordStore:
                     ) from exc
             except OperationalError as exc:
                 if not is_busy(exc) or attempt == WRITE_ATTEMPTS:
-                    raise unavailable(exc, self.location) from None
+                    raise self._unavailable(exc) from None
             except DBAPIError as exc:
-                raise unavailable(exc, self.location) from None
+                raise self._unavailable(exc) from None
             time.sleep(delay * (1 + random.random()))  # noqa: S311 - jitter, not security
             delay *= 2
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _settle(
+        self, error: Exception, confirm: Callable[[], T | None] | None, uid: str | None
+    ) -> T:
+        if confirm is not None:
+            try:
+                found = confirm()
+            except RecordsError:
+                found = None
+            if found is not None:
+                return found
+        retry = f" Retry with --uid {uid} to save it exactly once." if uid else ""
+        raise OutcomeUnknown(
+            f"The connection to the records server {self.location} was lost while saving: "
+            f"outcome unknown — check history before saving again.{retry}"
+        ) from None
 
-def _add_acknowledgements(
-    session: Session, assessment_id: int, acks: Sequence[Any], who: str, now: datetime
+
+class _CommitLost(Exception):  # noqa: N818
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _login_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()[:DB_USER_MAX]
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def current_details(session: Session, row: Patient) -> PatientRecord:
+    """The patient's details: the first saved, completed by later versions (never changed)."""
+    from sqlalchemy import select
+
+    from baclofen_cds.records.models import PatientDetail
+
+    name, year, sex = row.display_name, row.birth_year, row.sex
+    later = session.execute(
+        select(PatientDetail).where(PatientDetail.patient_id == row.id).order_by(PatientDetail.id)
+    ).scalars()
+    for detail in later:
+        name = name if name is not None else detail.display_name
+        year = year if year is not None else detail.birth_year
+        sex = sex if sex is not None else detail.sex
+    return PatientRecord(
+        external_id=row.external_id,
+        display_name=name,
+        birth_year=year,
+        sex=sex,
+        created_at=row.created_at,
+    )
+
+
+def _add_acknowledgements(  # noqa: PLR0917
+    session: Session,
+    assessment_id: int,
+    acks: Sequence[Any],
+    who: str,
+    now: datetime,
+    db_user: str | None = None,
 ) -> None:
     """One audit row per acknowledged alert (used by save and by later acknowledgements)."""
     from baclofen_cds.records.models import AlertAcknowledgement
@@ -516,6 +673,7 @@ def _add_acknowledgements(
                 comment=ack.comment,
                 clinician=who,
                 recorded_at=now,
+                db_user=db_user,
             )
         )
 
@@ -573,7 +731,7 @@ def _summaries(session: Session, page_rows: Any) -> list[AssessmentSummary]:
         .outerjoin(later, later.supersedes_id == c.id)
         .order_by(c.created_at.desc(), c.id.desc())
     )
-    return [
+    rows = [
         AssessmentSummary(
             id=AssessmentId(r[0]),
             patient_external_id=r[1],
@@ -590,3 +748,11 @@ def _summaries(session: Session, page_rows: Any) -> list[AssessmentSummary]:
         )
         for r in session.execute(stmt)
     ]
+    if rows and rows[0].patient_display_name is None:
+        # patient details are append-only versions: the name shown is the current one
+        patient = session.execute(
+            select(Patient).where(Patient.external_id == rows[0].patient_external_id)
+        ).scalar_one()
+        name = current_details(session, patient).display_name
+        rows = [dataclasses.replace(r, patient_display_name=name) for r in rows]
+    return rows

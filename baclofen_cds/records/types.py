@@ -26,6 +26,8 @@ ALERT_ID_MAX = 200
 REASON_CODE_MAX = 100
 COMMENT_MAX = 4000
 VARIANT_MAX = 50
+DB_USER_MAX = 200
+UID_MAX = 36
 
 
 class RecordsError(Exception):
@@ -59,6 +61,11 @@ class PatientMismatch(InvalidRecord):
 
 class AppendOnlyViolation(RecordsError):  # noqa: N818
     """Something tried to change or delete a stored assessment or its audit trail."""
+
+
+class OutcomeUnknown(RecordsUnavailable):
+    """The connection was lost while the save was being committed: it may or may not have
+    been saved. Check the history; a retry with the same uid saves it exactly once."""
 
 
 class RecordIntegrityError(RecordsError):
@@ -108,6 +115,7 @@ class StoredAcknowledgement:
     comment: str | None
     clinician: str
     recorded_at: datetime
+    db_user: str | None = None  # the authenticated database user who recorded it
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +127,7 @@ class HandoutPrint:
     printed_at: datetime
     printed_by: str
     options: dict[str, Any] = field(default_factory=dict)  # how it was rendered
+    db_user: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +208,8 @@ class StoredAssessment:
     acknowledgements: tuple[StoredAcknowledgement, ...] = ()
     prints: tuple[HandoutPrint, ...] = ()
     result: dict[str, Any] = field(default_factory=dict)
+    uid: str | None = None  # the idempotency key the client chose, if any
+    db_user: str | None = None  # the authenticated database user who saved it
 
     @property
     def status(self) -> str:

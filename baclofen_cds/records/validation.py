@@ -128,3 +128,17 @@ def same_text(a: str | None, b: str | None) -> bool:
     if a is None or b is None:
         return True
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def uid(field: str, value: Any) -> str:
+    """A UUID (any case, with or without braces), returned in its canonical lower-case form."""
+    import uuid as _uuid
+
+    if not isinstance(value, str) or len(value) > 40:
+        raise InvalidRecord(field, "must be a UUID such as 123e4567-e89b-12d3-a456-426614174000")
+    try:
+        return str(_uuid.UUID(value.strip()))
+    except ValueError:
+        raise InvalidRecord(
+            field, "must be a UUID such as 123e4567-e89b-12d3-a456-426614174000"
+        ) from None

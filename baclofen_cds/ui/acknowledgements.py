@@ -12,18 +12,34 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-#: (code, display) — what the clinician can say about a critical alert before printing.
-REASONS: tuple[tuple[str, str], ...] = (
-    ("benefit_outweighs_risk", "Benefit outweighs the risk; patient will be monitored"),
-    ("regimen_adjusted", "Regimen adjusted (lower dose or slower titration)"),
-    ("already_tolerated", "Patient already takes this combination and tolerates it"),
-    ("other_medicine_stopped", "The other medicine will be stopped or reduced"),
-    ("specialist_advice", "Following specialist advice"),
-    ("does_not_apply", "Alert does not apply to this patient (say why in the comment)"),
-)
-REASON_TEXT = dict(REASONS)
-#: Reasons that are not acceptable without a comment saying why.
-COMMENT_REQUIRED = frozenset({"does_not_apply"})
+
+def _reasons() -> tuple[Any, ...]:
+    from baclofen_cds.logic.acknowledgement import acknowledgement_reasons
+
+    return acknowledgement_reasons(_packaged_kb())
+
+
+_KB: list[Any] = []
+
+
+def _packaged_kb() -> Any:
+    if not _KB:
+        from baclofen_cds.logic import load_knowledge_base
+
+        _KB.append(load_knowledge_base())
+    return _KB[0]
+
+
+def __getattr__(name: str) -> Any:
+    """REASONS, REASON_TEXT and COMMENT_REQUIRED come from the knowledge base
+    (acknowledgement_reasons.yaml, shared with the command line), read when first used."""
+    if name == "REASONS":
+        return tuple((r.code, r.label) for r in _reasons())
+    if name == "REASON_TEXT":
+        return {r.code: r.label for r in _reasons()}
+    if name == "COMMENT_REQUIRED":
+        return frozenset(r.code for r in _reasons() if r.comment_required)
+    raise AttributeError(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +53,7 @@ class Acknowledgement:
 
     @property
     def reason_text(self) -> str:
-        return REASON_TEXT.get(self.reason_code, self.reason_code)
+        return str(dict(__getattr__("REASON_TEXT")).get(self.reason_code, self.reason_code))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -54,11 +70,13 @@ class Acknowledgement:
 def make_acknowledgement(
     alert: Any, reason_code: str, comment: str = "", *, clinician: str = ""
 ) -> Acknowledgement:
-    if reason_code not in REASON_TEXT:
-        raise ValueError(f"unknown reason code {reason_code!r}")
+    from baclofen_cds.logic.acknowledgement import check_reason
+
     comment = comment.strip()
-    if reason_code in COMMENT_REQUIRED and not comment:
-        raise ValueError("this reason needs a comment")
+    try:
+        check_reason(_packaged_kb(), reason_code, comment)
+    except ValueError as exc:
+        raise ValueError(str(exc)) from None
     return Acknowledgement(
         alert_id=str(alert.id),
         triggered_by=tuple(alert.triggered_by),

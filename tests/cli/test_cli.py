@@ -18,9 +18,26 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "adult-spasticity-ms.json"
 
 
-def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+#: What a clinician adds to print or save a result with critical alerts (issue 11); tests of
+#: other things add it (`with_acknowledgement`), tests of the acknowledgement itself do not.
+ACKNOWLEDGE_ALL = ("--acknowledge-all", "benefit_outweighs_risk")
+WRITING_OPTIONS = ("--handout", "--clinician-summary", "--save")
+
+
+def with_acknowledgement(args: tuple[str, ...]) -> list[str]:
+    words = list(args)
+    writes = any(w in WRITING_OPTIONS for w in words)
+    if "recommend" in words and writes and not any(w.startswith("--ack") for w in words):
+        words += ACKNOWLEDGE_ALL
+    return words
+
+
+def cli(
+    *args: str, stdin: str | None = None, acknowledge: bool = True
+) -> subprocess.CompletedProcess[str]:
+    words = with_acknowledgement(args) if acknowledge else list(args)
     return subprocess.run(
-        [sys.executable, "-m", "baclofen_cds", *args],
+        [sys.executable, "-m", "baclofen_cds", *words],
         input=stdin,
         capture_output=True,
         text=True,

@@ -89,8 +89,24 @@ def test_check_says_not_approved_until_the_hash_is_signed(tmp_path: Path, sha256
     assert "not clinically approved" not in signed.stdout
     edited = tmp_path / "knowledge"
     shutil.copytree(PACKAGED, edited)
+    # a blank line changes nothing that was signed (the hash is of the content as loaded) …
     (edited / "taper.yaml").write_text(
         (edited / "taper.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    same = cli("knowledge", "check", str(edited), "--policy", str(policy))
+    assert "clinically approved by Dr A. Reviewer" in same.stdout
+    assert "not clinically approved" not in same.stdout
+    # … an edited dose does
+    dosing = edited / "dosing.yaml"
+    text = dosing.read_text(encoding="utf-8")
+    assert "    target_daily_mg: 60\n    max_daily_mg: 80\n" in text
+    dosing.write_text(
+        text.replace(
+            "    target_daily_mg: 60\n    max_daily_mg: 80\n",
+            "    target_daily_mg: 60\n    max_daily_mg: 70\n",
+            1,
+        ),
+        encoding="utf-8",
     )
     after_edit = cli("knowledge", "check", str(edited), "--policy", str(policy))
     assert after_edit.returncode == 0

@@ -1,6 +1,8 @@
 """A separate process that saves assessments, for the crash and concurrency tests.
 
     python records_worker.py URL loop PATIENT COUNT START_FILE   save COUNT, print each id
+    python records_worker.py URL uidloop PATIENT COUNT START_FILE  save COUNT, each twice with
+                                                                   one uid (a retry), print ids
     python records_worker.py URL hang PATIENT                    save one, then stop mid-save
     python records_worker.py URL open PATIENT START_FILE         open (create, migrate) only
 
@@ -46,6 +48,23 @@ def main() -> None:
                 prints=[("patient", b"%PDF")],
             )
             print(f"saved {aid}", flush=True)
+        return
+    if mode == "uidloop":
+        import os
+        import uuid
+
+        count, start_file = int(sys.argv[4]), Path(sys.argv[5])
+        while not start_file.exists():
+            time.sleep(0.001)
+        for n in range(count):
+            key = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{patient}/{os.getpid()}/{n}"))
+            ids = [
+                store.save_assessment(
+                    rec, patient=details, clinician="Dr W", acknowledgements=ack, uid=key
+                )
+                for _ in range(2)
+            ]
+            print(f"saved {ids[0]} again {ids[1]}", flush=True)
         return
     if mode == "hang":
         aid = store.save_assessment(rec, patient=details, clinician="Dr W")

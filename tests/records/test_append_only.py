@@ -59,6 +59,10 @@ def test_orm_refuses_to_delete_a_stored_row(store: RecordStore, model: type) -> 
         "DELETE FROM alert_acknowledgement",
         "UPDATE handout_print SET pdf_sha256 = 'x'",
         "DELETE FROM handout_print",
+        # Issue 11: a patient's identity cannot be rewritten (a history moved to another id).
+        "UPDATE patient SET external_id = 'MRN-OTHER'",
+        "UPDATE patient SET display_name = 'Someone Else'",
+        "DELETE FROM patient",
     ],
 )
 def test_database_refuses_update_and_delete_behind_the_applications_back(

@@ -17,8 +17,10 @@ POLICY = ROOT / "examples" / "policy" / "riverside-gb.yaml"
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    from tests.cli.test_cli import with_acknowledgement
+
     return subprocess.run(
-        [sys.executable, "-m", "baclofen_cds", *args],
+        [sys.executable, "-m", "baclofen_cds", *with_acknowledgement(args)],
         capture_output=True,
         text=True,
         timeout=120,

@@ -186,3 +186,32 @@ def test_several_workstations_starting_at_once_create_the_database_once(
     from baclofen_cds.records.migrate import check_models_match
 
     check_models_match(database_url)
+
+
+@pytest.mark.parametrize("workers", [4])
+def test_concurrent_writers_retrying_with_a_uid_save_each_once(
+    database_url: str, tmp_path: Path, workers: int
+) -> None:
+    """Issue 11: W writers, each saving S assessments and retrying every save with its uid
+    (as after "outcome unknown"): exactly W x S assessments, none lost, none doubled."""
+    open_store(database_url).close()
+    start_file = tmp_path / "go"
+    per_worker = 10
+    procs = [
+        _spawn(database_url, "uidloop", "MRN-SHARED", str(per_worker), str(start_file))
+        for _ in range(workers)
+    ]
+    time.sleep(1.0)
+    start_file.touch()
+    results = [p.communicate(timeout=180) for p in procs]
+    pairs = []
+    for proc, (out, err) in zip(procs, results, strict=True):
+        assert proc.returncode == 0, err
+        for line in out.splitlines():
+            _, first, _, again = line.split()
+            pairs.append((int(first), int(again)))
+    assert len(pairs) == workers * per_worker
+    assert all(first == again for first, again in pairs)
+    assert len({first for first, _ in pairs}) == workers * per_worker
+    with open_store(database_url) as store:
+        assert store.count_history("MRN-SHARED") == workers * per_worker

@@ -87,8 +87,8 @@ def test_a_stored_database_of_every_released_schema_opens_with_its_records(
 
 
 NEXT_REVISION = """
-revision = "0002"
-down_revision = "0001"
+revision = "9999"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -109,13 +109,13 @@ def downgrade():
 
 
 def _with_next_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, fail: bool) -> None:
-    """Ship a made-up revision 0002 (a copy of the migrations plus one file)."""
+    """Ship a made-up revision 9999 (a copy of the migrations plus one file)."""
     folder = tmp_path / "migrations"
     shutil.copytree(migrations_path(), folder)
     body = NEXT_REVISION.replace(
         "    FAIL\n", '    raise RuntimeError("migration broke")\n' if fail else ""
     )
-    (folder / "versions" / "v0002_next.py").write_text(body)
+    (folder / "versions" / "v9999_next.py").write_text(body)
     monkeypatch.setattr("baclofen_cds.records.migrate.migrations_path", lambda: str(folder))
 
 
@@ -141,7 +141,7 @@ def test_an_old_database_is_backed_up_then_upgraded(
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
         assert conn.execute("SELECT count(*) FROM assessment").fetchone() == (2,)
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("9999",)
         columns = [r[1] for r in conn.execute("PRAGMA table_info(patient)")]
         assert "future_note" in columns
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -209,6 +209,18 @@ def test_missing_patient_details_are_filled_later(store: RecordStore) -> None:
     patient = store.get_patient("MRN-001")
     assert patient is not None
     assert (patient.display_name, patient.birth_year, patient.sex) == ("Jane Doe", 1981, "female")
+    # Issue 11: filled in as a new version; the first patient row is never changed.
+    assert store.history("MRN-001")[0].patient_display_name == "Jane Doe"
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(store._url)
+    try:
+        with engine.connect() as conn:
+            first = conn.execute(text("SELECT display_name FROM patient")).scalar_one()
+            versions = conn.execute(text("SELECT count(*) FROM patient_detail")).scalar_one()
+    finally:
+        engine.dispose()
+    assert first is None and versions == 1
 
 
 def test_patient_id_must_match_the_case(store: RecordStore) -> None:
