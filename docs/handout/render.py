@@ -35,6 +35,7 @@ def handout(case: Path, policy: Path, pdf: Path, *extra: str) -> None:
     subprocess.run(
         [sys.executable, "-m", "baclofen_cds", "recommend", "--input", str(case),
          "--today", "2026-11-22", "--policy", str(policy), "--prescriber", "Dr A. Smith",
+         "--acknowledge-all", "benefit_outweighs_risk",
          "--handout", str(pdf), *extra],
         check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
