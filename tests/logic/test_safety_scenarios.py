@@ -78,6 +78,13 @@ def _override_not_applied(rec: Recommendation) -> None:
     assert rec.override is not None and not rec.override.applied
 
 
+def _no_routine_tests(rec: Recommendation) -> None:
+    """Beside a withheld dose there is no treatment to monitor: only what comes before a start."""
+    ids = {m.id for m in rec.monitoring}
+    assert "monitor.baseline_kidney" in ids
+    assert not ids & {"monitor.routine_liver_kidney", "monitor.glucose", "monitor.liver_disease"}
+
+
 def _one_held_step(rec: Recommendation) -> None:
     _override_applied(rec)
     assert rec.regimen is not None and len(rec.regimen.steps) == 1
@@ -174,7 +181,7 @@ SAFETY_SCENARIOS = [
     # ------------------------------------------------ 1. avoid means stop
     C("haemodialysis: regimen withheld, override allowed", "§5.2 hard stop; S8 S10 S19 S14",
       {"dialysis": "hemodialysis"}, "avoid", {"renal.dialysis"}, regimen=False,
-      withheld="overridable"),
+      withheld="overridable", check=_no_routine_tests),
     C("peritoneal dialysis is dialysis: withheld", "§5.2 note (UNVERIFIED); S8 S10",
       {"dialysis": "peritoneal"}, "avoid", {"renal.dialysis"}, regimen=False,
       withheld="overridable"),
