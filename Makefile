@@ -30,12 +30,19 @@ bench: $(STAMP)
 ## clock-test: the logic, cli, handout and ui suites with the machine clock shifted (faketime)
 # Each day starts 30 s before midnight, so the run also crosses a date change.
 CLOCK_DAYS ?= 2026-12-01 2027-02-28 2028-02-29 2030-12-31
+# Left out under faketime, for faketime's sake, not the dates': with the monotonic clock faked,
+# Python's timed waits overflow ("timestamp too large to convert to C _PyTime_t") in SQLite's
+# busy wait of a records save, the print worker's spooler process and the start-up timer.
+# They run in `make test` on the real clock; none of them computes a date.
+CLOCK_LEAVE_OUT ?= --ignore=tests/ui/test_printing.py --ignore=tests/cli/test_integrity.py \
+	--deselect tests/ui/test_settings_and_startup.py::test_startup_check_prints_milliseconds_and_exits_0
 clock-test: $(STAMP)
 	@command -v faketime >/dev/null || { echo "clock-test needs faketime (apt-get install faketime)"; exit 1; }
 	@for day in $(CLOCK_DAYS); do \
 	  echo "--- machine clock at $$day 23:59:30"; \
 	  faketime "$$day 23:59:30" $(PY) -m pytest -q -p no:cacheprovider \
-	    tests/logic tests/cli tests/handout tests/ui tests/test_one_clock.py || exit 1; \
+	    tests/logic tests/cli tests/handout tests/ui tests/test_one_clock.py \
+	    $(CLOCK_LEAVE_OUT) || exit 1; \
 	done
 
 ## mutate: mutation testing of the clinical core, niced (MODULE=renal|dosing; docs/mutation.md)
