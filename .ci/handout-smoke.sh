@@ -11,9 +11,10 @@ cli=.venv/bin/baclofen-cds
 # A handout needs the clinic's phone and country: the example clinic's policy file.
 policy=examples/policy/riverside-gb.yaml
 "$cli" recommend --input examples/adult-spasticity-ms.json --handout "$out/x.pdf" \
-  --clinician-summary "$out/summary.pdf" --policy "$policy" >/dev/null
+  --clinician-summary "$out/summary.pdf" --policy "$policy" \
+  --acknowledge-all benefit_outweighs_risk >/dev/null
 "$cli" recommend --input examples/child-cerebral-palsy.json --handout "$out/large.pdf" \
-  --large-print --policy "$policy" >/dev/null
+  --large-print --policy "$policy" --acknowledge-all benefit_outweighs_risk >/dev/null
 # Without a phone to call, no handout: exit 2 and nothing written.
 if "$cli" recommend --input examples/dialysis.json --handout "$out/none.pdf" --country GB \
   >/dev/null 2>&1; then
