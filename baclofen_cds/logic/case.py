@@ -194,14 +194,7 @@ def parse_case(data: Any, kb: KnowledgeBase, *, today: date) -> CaseInput:
     _check_numbers(case, kb)
     if case.spasticity_origin is not None and case.indication != "spasticity":
         raise CaseInputError("spasticity_origin", "applies only when the indication is spasticity")
-    known = kb.condition_ids
-    seen: set[str] = set()
-    for code in case.conditions:
-        if code not in known:
-            raise CaseInputError("conditions", f"{code!r} is not a known condition code")
-        if code in seen:
-            raise CaseInputError("conditions", f"{code!r} is listed twice")
-        seen.add(code)
+    _known_once("conditions", case.conditions, kb.condition_ids, "a known condition code")
     _check_safety_fields(case, kb)
     for flag, listed in (
         ("comedications_confirmed_none", case.comedications),
@@ -274,13 +267,18 @@ def _check_safety_fields(case: CaseInput, kb: KnowledgeBase) -> None:
     if case.override is not None and case.override.reason not in kb.override_reasons:
         known = ", ".join(sorted(kb.override_reasons))
         raise CaseInputError("override.reason", f"{case.override.reason!r} is not one of {known}")
+    _known_once("confirmed", case.confirmed, CONFIRMABLE, "a field that can be confirmed")
+
+
+def _known_once(field: str, values: Any, known: Any, what: str) -> None:
+    """Every value is one of `known`, and none is listed twice (one message naming the field)."""
     seen: set[str] = set()
-    for name in case.confirmed:
-        if name not in CONFIRMABLE:
-            raise CaseInputError("confirmed", f"{name!r} is not a field that can be confirmed")
-        if name in seen:
-            raise CaseInputError("confirmed", f"{name!r} is listed twice")
-        seen.add(name)
+    for value in values:
+        if value not in known:
+            raise CaseInputError(field, f"{value!r} is not {what}")
+        if value in seen:
+            raise CaseInputError(field, f"{value!r} is listed twice")
+        seen.add(value)
 
 
 def _fmt(value: float) -> str:
