@@ -10,9 +10,7 @@ older schema still compares), and the sign-off status. Renderers (HTML, PDF) onl
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.resources
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +21,7 @@ import yaml
 
 from baclofen_cds.logic.approval import Approval, ApprovalStatus, approval_status
 from baclofen_cds.logic.knowledge import KnowledgeBase, iter_rules
+from baclofen_cds.logic.knowledge.validation import to_data
 
 #: Fields every rule has; shown as the rule's header, not among its values.
 _META_FIELDS = frozenset({"id", "sources", "derived", "unverified", "reviewed", "note", "label"})
@@ -181,18 +180,9 @@ def _section_of(rule: Any) -> str:
 
 
 def as_data(obj: Any) -> Any:
-    """A model (pydantic, msgspec or dataclass) as plain JSON-like data."""
-    dump = getattr(obj, "model_dump", None)
-    if callable(dump):
-        return dump(mode="json")
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return json.loads(json.dumps(dataclasses.asdict(obj), default=str))
-    try:
-        import msgspec
-
-        return msgspec.to_builtins(obj)
-    except ImportError:  # pragma: no cover - pydantic models take the first branch
-        return obj
+    """A model (msgspec Struct, NamedTuple or dataclass) as plain JSON-like data: every field
+    by name, in declaration order (a dose level is {dose_mg, times_per_day})."""
+    return to_data(obj)
 
 
 def _entry(rule: Any, sources: Mapping[str, SourceRef]) -> RuleEntry:

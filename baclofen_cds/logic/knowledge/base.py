@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from baclofen_cds.logic.knowledge.errors import KnowledgeBaseError
 from baclofen_cds.logic.knowledge.names import DrugName
@@ -52,7 +53,7 @@ class KnowledgeBase:
     override_reasons: Mapping[str, OverrideReason]
     sha256: str
     directory: Path | None
-    _documents: Mapping[str, Any]  # every file as parsed (the content the hash covers)
+    _documents: Mapping[str, bytes]  # every file's canonical JSON (the content the hash covers)
 
     # --- convenience used across the layers
     @property
@@ -116,11 +117,12 @@ class KnowledgeBase:
         return sorted(out, key=str.casefold)
 
     def extra_document(self, name: str) -> Any:
-        """Parse another YAML file of the knowledge folder (it is part of the hash)."""
+        """Another file of the knowledge folder as plain data, a fresh copy each time (it is
+        part of the hash)."""
         key = f"{name}.yaml"
         if key not in self._documents:
             raise KnowledgeBaseError(f"{key}: no such file in the knowledge base")
-        return copy.deepcopy(self._documents[key])
+        return msgspec.json.decode(self._documents[key])
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,15 @@
 """Reading the knowledge folder: size and graph limits, the strict YAML loader, the JSON
 bundle, the content hashes, and `load_knowledge_base`.
 
-Every file under `resources/knowledge/` is parsed with its schema; a missing field, an
+Every file under `resources/knowledge/` is decoded into its schema; a missing field, an
 unknown source id, a duplicate id or a bad number stops the engine with one message
 naming the file and the entry (`KnowledgeBaseError`). The knowledge base carries a
 version and a sha256 of its content, both stamped on every recommendation.
+
+Each file's content is held as its canonical JSON (sorted keys, no spaces, UTF-8): the
+bundle stores exactly that, so a current bundle is decoded straight into the models
+(msgspec) and PyYAML is imported only when the bundle is stale or absent. The content hash
+is the sha256 of the canonical JSON of every file, whichever way it was read.
 """
 
 from __future__ import annotations
@@ -12,12 +17,12 @@ from __future__ import annotations
 import hashlib
 import importlib.resources
 import json
+import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-from pydantic import BaseModel, ValidationError
+import msgspec
 
 from baclofen_cds.logic.knowledge.base import KnowledgeBase
 from baclofen_cds.logic.knowledge.checks import Files, cross_check
@@ -37,72 +42,12 @@ from baclofen_cds.logic.knowledge.schema import (
     SourcesFile,
     TaperFile,
 )
-
-_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from baclofen_cds.logic.knowledge.validation import decode_json, explain
 
 #: Largest knowledge file read, in bytes (the biggest real one is under 100 kB).
 MAX_FILE_BYTES = 2_000_000
 #: Most YAML nodes in one file (the biggest real one has a few thousand).
 MAX_NODES = 200_000
-
-
-class _Loader(_BaseLoader):  # type: ignore[misc]
-    """The safe loader, stricter: a duplicate key, an anchor/alias (the "billion laughs")
-    or a merge key is refused, and a file has at most MAX_NODES nodes."""
-
-    def construct_document(self, node: Any) -> Any:
-        _check_graph(node)
-        return super().construct_document(node)
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise yaml.constructor.ConstructorError(
-                    None, None, "merge keys (<<) are not allowed", key_node.start_mark
-                )
-            key = self.construct_object(key_node, deep=True)
-            try:
-                duplicate = key in seen
-            except TypeError:
-                duplicate = False
-            if duplicate:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
-            seen.add(key) if _hashable(key) else None
-        return super().construct_mapping(node, deep=deep)
-
-
-def _hashable(value: Any) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
-
-
-def _check_graph(root: Any) -> None:
-    """Refuse aliases (a node reached twice) and oversize documents, without expanding."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, "anchors and aliases (&, *) are not allowed", node.start_mark
-            )
-        seen.add(id(node))
-        if len(seen) > MAX_NODES:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"more than {MAX_NODES:,} values", node.start_mark
-            )
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.extend((key, value))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-
 
 #: Files the engine reads. Every *.yaml in the folder counts towards the hash.
 KB_FILES: tuple[str, ...] = (
@@ -120,10 +65,8 @@ KB_FILES: tuple[str, ...] = (
     "override_reasons.yaml",
 )
 
-_M = TypeVar("_M", bound=BaseModel)
+_M = TypeVar("_M")
 
-
-# ------------------------------------------------------------------ loading
 #: The YAML files pre-parsed to JSON (`baclofen-cds knowledge bundle`): used only when its
 #: recorded sha256 equals the hash of the YAML files beside it, so it can never disagree with
 #: them; a stale or missing bundle just means the YAML is parsed (slower, same result).
@@ -156,51 +99,79 @@ def _read_bounded(entry: Any, limit: int) -> bytes:
     return data
 
 
-def _bundled(bundle: bytes | None, source_sha256: str) -> dict[str, Any]:
-    """The pre-parsed documents, if the bundle was built from exactly these YAML files and
-    its content is the content it records (an edited bundle is refused: the YAML is used)."""
+class _Bundle(msgspec.Struct):
+    """The bundle file: each document kept as its raw JSON text (decoded on use)."""
+
+    sha256: str = ""
+    source_sha256: str = ""
+    documents: dict[str, msgspec.Raw] = {}
+
+
+def _bundled(bundle: bytes | None, source_sha256: str) -> dict[str, bytes]:
+    """The canonical JSON of each document, if the bundle was built from exactly these YAML
+    files and its content is the content it records (an edited bundle is refused: the YAML
+    is used)."""
     if bundle is None:
         return {}
     try:
-        data = json.loads(bundle)
+        data = msgspec.json.decode(bundle, type=_Bundle)
+    except (msgspec.DecodeError, RecursionError):
+        return {}
+    if data.source_sha256 != source_sha256:
+        return {}
+    raws = {name: bytes(raw) for name, raw in data.documents.items()}
+    if _joined_hash(raws) == data.sha256:  # as `build_bundle` writes it: already canonical
+        return raws
+    try:  # written some other way: its content must still be what it records
+        docs = {name: json.loads(raw) for name, raw in raws.items()}
     except (ValueError, RecursionError):
         return {}
-    if not isinstance(data, dict) or data.get("source_sha256") != source_sha256:
+    if canonical_hash(docs) != data.sha256:
         return {}
-    docs = data.get("documents")
-    if not isinstance(docs, dict) or canonical_hash(docs) != data.get("sha256"):
-        return {}
-    return docs
+    return {name: _canonical(doc).encode("utf-8") for name, doc in docs.items()}
 
 
 def parse_documents(documents: Mapping[str, bytes]) -> dict[str, Any]:
     """Every YAML file parsed (strict loader); KnowledgeBaseError naming a broken file."""
-    parsed: dict[str, Any] = {}
-    for name in sorted(documents):
-        try:
-            parsed[name] = yaml.load(documents[name], Loader=_Loader)  # noqa: S506 - safe loader
-        except yaml.YAMLError as exc:
-            raise KnowledgeBaseError(f"{name}: not valid YAML: {exc}") from None
-        except RecursionError:
-            raise KnowledgeBaseError(f"{name}: nested too deeply") from None
-    return parsed
+    from baclofen_cds.logic.knowledge.yaml_reader import parse_yaml
+
+    return parse_yaml(documents)
+
+
+def _from_yaml(documents: Mapping[str, bytes]) -> dict[str, bytes]:
+    """Parse the YAML files; each document's canonical JSON (as the bundle holds it)."""
+    raws: dict[str, bytes] = {}
+    for name, doc in parse_documents(documents).items():
+        _refuse_non_finite(name, doc)
+        # through JSON and back, as the bundle is: dates become text, keys become text
+        raws[name] = _canonical(json.loads(_canonical(doc))).encode("utf-8")
+    return raws
+
+
+def _refuse_non_finite(name: str, doc: Any) -> None:
+    """No NaN or infinity anywhere (YAML .inf/.nan), naming the entry."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(doc, ())]
+    while stack:
+        node, loc = stack.pop()
+        if isinstance(node, float) and not math.isfinite(node):
+            where = _entry_name(doc, loc)
+            raise KnowledgeBaseError(f"{name}: {where}: must be a finite number, not {node}")
+        if isinstance(node, dict):
+            stack.extend((value, (*loc, key)) for key, value in node.items())
+        elif isinstance(node, list):
+            stack.extend((value, (*loc, i)) for i, value in enumerate(node))
 
 
 def build_bundle(directory: Path) -> Path:
     """Write the JSON bundle of the YAML files in `directory` (after validating them)."""
     load_knowledge_base(directory, use_bundle=False)
     docs, _ = _read_documents(directory)
-    parsed = json.loads(_canonical(parse_documents(docs)))
-    out = {
-        "sha256": canonical_hash(parsed),
-        "source_sha256": content_hash(docs),
-        "documents": parsed,
-    }
+    raws = _from_yaml(docs)
+    body = b",".join(_json_key(name) + b":" + raws[name] for name in sorted(raws))
+    head = {"sha256": _joined_hash(raws), "source_sha256": content_hash(docs)}
+    text = json.dumps(head, ensure_ascii=False, separators=(",", ":"))
     path = directory / BUNDLE_NAME
-    path.write_text(
-        json.dumps(out, ensure_ascii=False, separators=(",", ":")) + "\n",
-        encoding="utf-8",
-    )
+    path.write_bytes(text[:-1].encode("utf-8") + b',"documents":{' + body + b"}}\n")
     return path
 
 
@@ -236,7 +207,8 @@ def content_hash(documents: Mapping[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def _canonical(parsed: Mapping[str, Any]) -> str:
+def _canonical(parsed: Any) -> str:
+    """The canonical JSON of parsed content: the definition the content hash rests on."""
     return json.dumps(
         parsed, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
     )
@@ -246,6 +218,21 @@ def canonical_hash(parsed: Mapping[str, Any]) -> str:
     """sha256 of the knowledge as loaded (canonical JSON of every parsed document): the hash
     stamped on every result, whichever way (YAML or bundle) the content was read."""
     return hashlib.sha256(_canonical(parsed).encode("utf-8")).hexdigest()
+
+
+def _json_key(name: str) -> bytes:
+    return json.dumps(name, ensure_ascii=False).encode("utf-8")
+
+
+def _joined_hash(raws: Mapping[str, bytes]) -> str:
+    """`canonical_hash` of the documents, from each one's canonical JSON: the same bytes
+    as the canonical JSON of the mapping of file name to document, without re-encoding."""
+    digest = hashlib.sha256(b"{")
+    for i, name in enumerate(sorted(raws)):
+        digest.update((b"," if i else b"") + _json_key(name) + b":")
+        digest.update(raws[name])
+    digest.update(b"}")
+    return digest.hexdigest()
 
 
 def _entry_name(data: Any, loc: tuple[Any, ...]) -> str:
@@ -267,20 +254,17 @@ def _entry_name(data: Any, loc: tuple[Any, ...]) -> str:
     return "".join(parts) or "(top level)"
 
 
-def _parse(
-    model: type[_M], name: str, documents: Mapping[str, bytes], parsed: Mapping[str, Any]
-) -> _M:
-    if name not in documents:
+def _parse(model: type[_M], name: str, raws: Mapping[str, bytes]) -> _M:
+    raw = raws.get(name)
+    if raw is None:
         raise KnowledgeBaseError(f"{name}: file is missing from the knowledge base")
-    data = parsed[name]
-    if not isinstance(data, dict):
+    if not raw.startswith(b"{"):
         raise KnowledgeBaseError(f"{name}: must be a mapping at the top level")
     try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        msg = str(err["msg"]).removeprefix("Value error, ")
+        return decode_json(raw, model)
+    except msgspec.ValidationError as exc:
+        data = msgspec.json.decode(raw)
+        loc, msg = explain(exc, model, data)
         where = f"{_entry_name(data, loc)}: " if loc else ""
         raise KnowledgeBaseError(f"{name}: {where}{msg}") from None
 
@@ -292,56 +276,43 @@ def load_knowledge_base(directory: Path | None = None, *, use_bundle: bool = Tru
     content it records; otherwise every YAML file is parsed. `sha256` is the hash of the
     content actually loaded (`canonical_hash`)."""
     documents, bundle = _read_documents(directory)
-    pre = _bundled(bundle, content_hash(documents)) if use_bundle else {}
-    if set(pre) != set(documents):
-        pre = json.loads(_canonical(parse_documents(documents)))
-    sha256 = canonical_hash(pre)
-    meta = _parse(KbMeta, "kb.yaml", documents, pre)
-    sources = _parse(SourcesFile, "sources.yaml", documents, pre)
-    renal = _parse(RenalFile, "renal.yaml", documents, pre)
-    forms = _parse(FormulationsFile, "formulations.yaml", documents, pre)
-    dosing = _parse(DosingFile, "dosing.yaml", documents, pre)
-    alerts = _parse(AlertsFile, "alerts.yaml", documents, pre)
-    conditions = _parse(ConditionsFile, "conditions.yaml", documents, pre)
-    interactions = _parse(InteractionsFile, "interactions.yaml", documents, pre)
-    monitoring = _parse(MonitoringFile, "monitoring.yaml", documents, pre)
-    taper = _parse(TaperFile, "taper.yaml", documents, pre)
-    policy = _parse(PolicyFile, "policy.yaml", documents, pre)
-    overrides = _parse(OverrideReasonsFile, "override_reasons.yaml", documents, pre)
-
+    raws = _bundled(bundle, content_hash(documents)) if use_bundle else {}
+    if set(raws) != set(documents):
+        raws = _from_yaml(documents)
+    sha256 = _joined_hash(raws)
     files = Files(
-        meta=meta,
-        sources=sources,
-        renal=renal,
-        forms=forms,
-        dosing=dosing,
-        alerts=alerts,
-        conditions=conditions,
-        interactions=interactions,
-        monitoring=monitoring,
-        taper=taper,
-        policy=policy,
-        overrides=overrides,
+        meta=_parse(KbMeta, "kb.yaml", raws),
+        sources=_parse(SourcesFile, "sources.yaml", raws),
+        renal=_parse(RenalFile, "renal.yaml", raws),
+        forms=_parse(FormulationsFile, "formulations.yaml", raws),
+        dosing=_parse(DosingFile, "dosing.yaml", raws),
+        alerts=_parse(AlertsFile, "alerts.yaml", raws),
+        conditions=_parse(ConditionsFile, "conditions.yaml", raws),
+        interactions=_parse(InteractionsFile, "interactions.yaml", raws),
+        monitoring=_parse(MonitoringFile, "monitoring.yaml", raws),
+        taper=_parse(TaperFile, "taper.yaml", raws),
+        policy=_parse(PolicyFile, "policy.yaml", raws),
+        overrides=_parse(OverrideReasonsFile, "override_reasons.yaml", raws),
     )
     ix = cross_check(files)
     return KnowledgeBase(
-        meta=meta,
+        meta=files.meta,
         sources_by_id=ix.sources_by_id,
-        renal=renal,
+        renal=files.renal,
         formulations=ix.formulations,
-        dosing=dosing,
+        dosing=files.dosing,
         alerts=ix.alerts,
         conditions_by_id=ix.conditions_by_id,
-        condition_groups=conditions.groups,
-        interactions=interactions,
+        condition_groups=files.conditions.groups,
+        interactions=files.interactions,
         classes_by_id=ix.classes_by_id,
         hazards_by_id=ix.hazards_by_id,
-        names=build_names(interactions),
-        monitoring=monitoring,
-        taper=taper,
-        policy_defaults=policy.policy,
+        names=build_names(files.interactions),
+        monitoring=files.monitoring,
+        taper=files.taper,
+        policy_defaults=files.policy.policy,
         override_reasons=ix.override_reasons,
         sha256=sha256,
         directory=directory,
-        _documents=pre,
+        _documents=raws,
     )
