@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+import msgspec
+from msgspec import Meta
+
+from baclofen_cds.logic.knowledge.validation import Strict, convert, explain
 
 if TYPE_CHECKING:
     from baclofen_cds.logic.knowledge import KnowledgeBase
@@ -25,16 +28,14 @@ class AcknowledgementError(ValueError):
     """A bad acknowledgement: one message naming the alert or the reason."""
 
 
-class _Reason(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    code: str = Field(min_length=1, max_length=100, pattern=r"^[a-z][a-z0-9_]*$")
-    label: str = Field(min_length=1, max_length=200)
+class _Reason(Strict, frozen=True, kw_only=True):
+    code: Annotated[str, Meta(min_length=1, max_length=100, pattern=r"^[a-z][a-z0-9_]*$")]
+    label: Annotated[str, Meta(min_length=1, max_length=200)]
     comment_required: bool = False
 
 
-class _ReasonsFile(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    reasons: tuple[_Reason, ...] = Field(min_length=1)
+class _ReasonsFile(Strict, frozen=True, kw_only=True):
+    reasons: Annotated[tuple[_Reason, ...], Meta(min_length=1)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +67,11 @@ def acknowledgement_reasons(kb: KnowledgeBase) -> tuple[AcknowledgementReason, .
         return cached[1]
     data = kb.extra_document(DOCUMENT)
     try:
-        parsed = _ReasonsFile.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise KnowledgeBaseError(f"{DOCUMENT}.yaml: {where}: {err['msg']}") from None
+        parsed = convert(data, _ReasonsFile)
+    except msgspec.ValidationError as exc:
+        loc, msg = explain(exc, _ReasonsFile, data)
+        where = ".".join(str(p) for p in loc) or "(top level)"
+        raise KnowledgeBaseError(f"{DOCUMENT}.yaml: {where}: {msg}") from None
     codes = [r.code for r in parsed.reasons]
     if len(set(codes)) != len(codes):
         raise KnowledgeBaseError(f"{DOCUMENT}.yaml: a reason code is listed twice")

@@ -7,29 +7,26 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+import msgspec
+from msgspec import Meta
 
 from baclofen_cds.logic.handout_text import HandoutTextError
+from baclofen_cds.logic.knowledge.validation import Strict, convert, explain, to_data
 
 DOCUMENT_NAME = "countries"
 
 
-class CountryInfo(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class CountryInfo(Strict, frozen=True, kw_only=True):
     name: str
-    emergency_number: str = Field(min_length=1)
+    emergency_number: Annotated[str, Meta(min_length=1)]
     urgent_advice_number: str = ""
     poison_number: str = ""
 
 
-class CountriesFile(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    schema_id: str = Field(alias="schema", pattern=r"^countries/1$")
+class CountriesFile(Strict, frozen=True, kw_only=True):
+    schema_id: Annotated[str, Meta(pattern=r"^countries/1$")] = msgspec.field(name="schema")
     countries: dict[str, CountryInfo]
     reviewed: str
     note: str = ""
@@ -37,11 +34,11 @@ class CountriesFile(BaseModel):
 
 def parse_countries(data: Any) -> CountriesFile:
     try:
-        return CountriesFile.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first.get("loc", ())) or "document"
-        raise HandoutTextError(loc, str(first.get("msg")), DOCUMENT_NAME) from None
+        return convert(data, CountriesFile)
+    except msgspec.ValidationError as exc:
+        where, msg = explain(exc, CountriesFile, data)
+        loc = ".".join(str(p) for p in where) or "document"
+        raise HandoutTextError(loc, msg, DOCUMENT_NAME) from None
 
 
 @functools.cache
@@ -49,6 +46,8 @@ def _packaged() -> CountriesFile:
     path = resources.files("baclofen_cds").joinpath(
         "resources", "knowledge", f"{DOCUMENT_NAME}.yaml"
     )
+    import yaml
+
     return parse_countries(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
@@ -66,4 +65,5 @@ def country_facts(kb: Any | None, country: str) -> dict[str, str]:
         raise HandoutTextError(
             "countries", f"{country!r} is not one of {sorted(countries)}", DOCUMENT_NAME
         )
-    return info.model_dump()
+    facts: dict[str, str] = to_data(info)
+    return facts

@@ -11,15 +11,21 @@ language has and another lacks (`baclofen-cds knowledge check` prints them).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+import msgspec
+from msgspec import Meta
 
-from baclofen_cds.logic.case import FORMULATIONS, INDICATIONS
 from baclofen_cds.logic.handout_rules import Facts, known_fact
+from baclofen_cds.logic.knowledge.validation import (
+    Strict,
+    convert,
+    convert_or_explain,
+    decode_hook,
+    explain,
+)
 
 DOCUMENT_NAME = "handout_text"
 SCHEMA = "handout_text/2"
@@ -41,29 +47,50 @@ class HandoutTextError(ValueError):
         self.message = message
 
 
-class _Text(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _Text(Strict, frozen=True, kw_only=True):
+    """A block of the handout text: frozen, every field known."""
 
 
-class Line(_Text):
-    """One sentence, printed only when its rule holds for this patient."""
-
-    text: str = Field(min_length=1)
+class _LineFields(Strict, frozen=True, kw_only=True):
+    text: Annotated[str, Meta(min_length=1)]
     when: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
 
-    @model_validator(mode="before")
-    @classmethod
-    def _from_string(cls, value: Any) -> Any:
-        return {"text": value} if isinstance(value, str) else value
 
-    @field_validator("when", "unless")
-    @classmethod
-    def _known(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for fact in value:
-            if not known_fact(fact):
-                raise ValueError(f"unknown fact {fact!r}")
-        return value
+class Line:
+    """One sentence, printed only when its rule holds for this patient.
+
+    Written as a bare string, or as `{text, when, unless}` with the facts of its rule (a plain
+    class, so that msgspec hands either form to its decode hook)."""
+
+    __slots__ = ("text", "unless", "when")
+
+    def __init__(self, text: str, when: tuple[str, ...] = (), unless: tuple[str, ...] = ()):
+        self.text = text
+        self.when = when
+        self.unless = unless
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Line):
+            return NotImplemented
+        return (self.text, self.when, self.unless) == (other.text, other.when, other.unless)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.when, self.unless))
+
+    def __repr__(self) -> str:
+        return f"Line(text={self.text!r}, when={self.when!r}, unless={self.unless!r})"
+
+
+@decode_hook(Line)
+def _line(value: Any) -> Line:
+    if isinstance(value, str):
+        value = {"text": value}
+    fields = convert_or_explain(value, _LineFields, owner="line")
+    for fact in (*fields.when, *fields.unless):
+        if not known_fact(fact):
+            raise ValueError(f"unknown fact {fact!r}")
+    return Line(fields.text, fields.when, fields.unless)
 
 
 Lines = tuple[Line, ...]
@@ -74,7 +101,7 @@ def pick(lines: Lines, facts: Facts) -> list[str]:
     return [line.text for line in lines if facts.holds(line.when, line.unless)]
 
 
-class DocumentText(_Text):
+class DocumentText(_Text, frozen=True, kw_only=True):
     title: str
     title_child: str
     subject: str
@@ -84,26 +111,26 @@ class DocumentText(_Text):
     of_word: str
 
 
-class UmsText(_Text):
+class UmsText(_Text, frozen=True, kw_only=True):
     """Universal Medication Schedule words (USP <17>) by number of doses a day."""
 
     times_by_doses_per_day: dict[int, tuple[str, ...]]
     labels: dict[str, str]
     words: dict[str, str]
 
-    @field_validator("times_by_doses_per_day")
-    @classmethod
-    def _counts(cls, value: dict[int, tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
-        for count, times in value.items():
+    def __post_init__(self) -> None:
+        for count, times in self.times_by_doses_per_day.items():
             if len(times) != count:
-                raise ValueError(f"{count} doses a day must list {count} times, not {len(times)}")
-        return value
+                raise ValueError(
+                    f"times_by_doses_per_day: {count} doses a day must list {count} times, "
+                    f"not {len(times)}"
+                )
 
     def order(self, time: str) -> int:
         return list(self.labels).index(time)
 
 
-class LabelsText(_Text):
+class LabelsText(_Text, frozen=True, kw_only=True):
     name: str
     patient_id: str
     printed_on: str
@@ -112,15 +139,15 @@ class LabelsText(_Text):
     and_word: str
 
 
-class DatesText(_Text):
+class DatesText(_Text, frozen=True, kw_only=True):
     short: str
     long: str
     printed: str
     range: str
-    from_: str = Field(alias="from")
+    from_: str = msgspec.field(name="from")
 
 
-class AmountsText(_Text):
+class AmountsText(_Text, frozen=True, kw_only=True):
     tablet_half: str
     tablet_one: str
     tablet_many: str
@@ -133,7 +160,7 @@ class AmountsText(_Text):
     with_mg: str
 
 
-class PurposeText(_Text):
+class PurposeText(_Text, frozen=True, kw_only=True):
     medicine_line: str
     for_line: str
     sources: tuple[str, ...]
@@ -141,7 +168,7 @@ class PurposeText(_Text):
     child_note: str
 
 
-class KeyFactsText(_Text):
+class KeyFactsText(_Text, frozen=True, kw_only=True):
     heading: str
     sources: tuple[str, ...]
     lines: Lines
@@ -152,7 +179,7 @@ class KeyFactsText(_Text):
     extra_lines: Lines
 
 
-class DosePlanText(_Text):
+class DosePlanText(_Text, frozen=True, kw_only=True):
     heading: str
     sources: tuple[str, ...]
     intro: Lines
@@ -161,16 +188,16 @@ class DosePlanText(_Text):
     how: Lines
 
 
-class SideEffectsText(_Text):
+class SideEffectsText(_Text, frozen=True, kw_only=True):
     heading: str
     sources: tuple[str, ...]
-    older_adult_age_years: float = Field(ge=0, le=120)
+    older_adult_age_years: Annotated[float, Meta(ge=0, le=120)]
     intro: Lines
     items: tuple[str, ...]
     after: Lines
 
 
-class MedicinesText(_Text):
+class MedicinesText(_Text, frozen=True, kw_only=True):
     heading: str
     sources: tuple[str, ...]
     intro: str
@@ -181,17 +208,17 @@ class MedicinesText(_Text):
     general: Lines
 
 
-class LinesSection(_Text):
+class LinesSection(_Text, frozen=True, kw_only=True):
     heading: str
     sources: tuple[str, ...]
     lines: Lines
 
 
-class PregnancyText(LinesSection):
+class PregnancyText(LinesSection, frozen=True, kw_only=True):
     female_age_range: tuple[float, float]
 
 
-class TestsText(_Text):
+class TestsText(_Text, frozen=True, kw_only=True):
     heading: str
     sources: tuple[str, ...]
     intro: Lines
@@ -205,36 +232,36 @@ class TestsText(_Text):
         return self.items.get(item_id) or self.items.get(item_id.rsplit(".", 1)[0]) or self.other
 
 
-class MissedDoseText(_Text):
+class MissedDoseText(_Text, frozen=True, kw_only=True):
     heading: str
     sources: tuple[str, ...]
     adult: str
     child: str
 
 
-class ChildItem(_Text):
+class ChildItem(_Text, frozen=True, kw_only=True):
     heading: str
     text: str
 
 
-class ChildText(_Text):
+class ChildText(_Text, frozen=True, kw_only=True):
     heading: str
     sources: tuple[str, ...]
     items: tuple[ChildItem, ...]
 
 
-class DiaryText(_Text):
+class DiaryText(_Text, frozen=True, kw_only=True):
     heading: str
     intro: str
     intro_child: str
     step_line: str
     notes_heading: str
     notes_intro: str
-    notes_lines: int = Field(ge=0, le=30)
+    notes_lines: Annotated[int, Meta(ge=0, le=30)]
     sources: tuple[str, ...] = ()
 
 
-class SummaryText(_Text):
+class SummaryText(_Text, frozen=True, kw_only=True):
     """Labels of the clinician summary (its body is `logic.summary.clinician_note`)."""
 
     title: str
@@ -248,14 +275,14 @@ class SummaryText(_Text):
     disclaimer: str
 
 
-class HandoutText(_Text):
+class HandoutText(_Text, frozen=True, kw_only=True):
     """Every word of the handout that is not computed from the recommendation."""
 
-    schema_id: str = Field(alias="schema")
+    schema_id: str = msgspec.field(name="schema")
     language: str
     locale: str
     reviewed: str
-    reviewed_by: str = Field(min_length=1)
+    reviewed_by: Annotated[str, Meta(min_length=1)]
     medicine: str
     document: DocumentText
     ums: UmsText
@@ -277,31 +304,33 @@ class HandoutText(_Text):
     diary: DiaryText
     summary: SummaryText
 
-    @field_validator("schema_id")
-    @classmethod
-    def _schema(cls, value: str) -> str:
-        if value != SCHEMA:
+    def __post_init__(self) -> None:
+        if self.schema_id != SCHEMA:
             raise ValueError(f"schema must be {SCHEMA!r}")
-        return value
-
-    def model_post_init(self, __context: Any) -> None:
-        for code in INDICATIONS:
-            if code not in self.purpose.by_indication:
-                raise ValueError(f"purpose.by_indication has no text for {code!r}")
-        for code in FORMULATIONS:
-            if code not in self.forms:
-                raise ValueError(f"forms has no text for {code!r}")
         for time in ("morning", "midday", "evening", "bedtime"):
             if time not in self.ums.labels or time not in self.ums.words:
                 raise ValueError(f"ums has no label or word for {time!r}")
+
+    def vocabulary_gaps(self, indications: Iterable[str], formulations: Iterable[str]) -> list[str]:
+        """What this text lacks for the knowledge base's indications and formulations (each
+        needs its purpose lines and its form words): empty when it has them all."""
+        gaps = [
+            f"purpose.by_indication has no text for {code!r}"
+            for code in indications
+            if code not in self.purpose.by_indication
+        ]
+        gaps += [
+            f"forms has no text for {code!r}" for code in formulations if code not in self.forms
+        ]
+        return gaps
 
     def source_ids(self) -> frozenset[str]:
         """Every source id the text cites (for the check against the source register)."""
         found: set[str] = set()
 
         def walk(node: Any) -> None:
-            if isinstance(node, BaseModel):
-                for name in type(node).model_fields:
+            if isinstance(node, msgspec.Struct):
+                for name in node.__struct_fields__:
                     value = getattr(node, name)
                     if name == "sources":
                         found.update(value)
@@ -323,14 +352,11 @@ def parse_handout_text(data: Any, document: str = DOCUMENT_NAME) -> HandoutText:
     if not isinstance(data, Mapping):
         raise HandoutTextError("document", "must be a mapping", document)
     try:
-        return HandoutText.model_validate(dict(data))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first.get("loc", ())) or "document"
-        msg = str(first.get("msg", "is not valid")).removeprefix("Value error, ")
+        return convert(dict(data), HandoutText)
+    except msgspec.ValidationError as exc:
+        where, msg = explain(exc, HandoutText, data)
+        loc = ".".join(str(p) for p in where) or "document"
         raise HandoutTextError(loc, msg, document) from None
-    except ValueError as exc:  # model_post_init
-        raise HandoutTextError("document", str(exc), document) from None
 
 
 def _key_paths(node: Any, prefix: str = "") -> Iterator[str]:
@@ -356,6 +382,8 @@ def missing_keys(reference: Any, other: Any) -> tuple[list[str], list[str]]:
 
 @functools.cache
 def _packaged_raw(document: str) -> Any:
+    import yaml
+
     path = resources.files("baclofen_cds").joinpath("resources", "knowledge", f"{document}.yaml")
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -403,6 +431,9 @@ def load_handout_text(kb: Any | None = None, language: str = "en") -> HandoutTex
     text = parse_handout_text(raw_handout_text(kb, language), document)
     if text.language != language:
         raise HandoutTextError("language", f"must be {language!r}", document)
+    gaps = text.vocabulary_gaps(getattr(kb, "indications", {}), getattr(kb, "formulations", {}))
+    if gaps:
+        raise HandoutTextError("document", gaps[0], document)
     if key[0]:
         _BY_KB_HASH[key] = text
     return text
