@@ -14,7 +14,7 @@ from baclofen_cds.logic.case import CaseInput
 from baclofen_cds.logic.dosing import StatusVote, plan_dose
 from baclofen_cds.logic.formatting import format_number
 from baclofen_cds.logic.interactions import check_interactions
-from baclofen_cds.logic.knowledge import FormulationInfo, KnowledgeBase
+from baclofen_cds.logic.knowledge import ENGINE_ALERTS, FormulationInfo, KnowledgeBase
 from baclofen_cds.logic.monitoring import plan_monitoring
 from baclofen_cds.logic.policy import LocalPolicy, load_policy
 from baclofen_cds.logic.renal import assess_renal, band_label, display_value
@@ -52,18 +52,8 @@ _CATEGORY_ORDER = (
 )
 
 #: Alert templates the engine raises by id: checked to exist when the engine is first used.
-REQUIRED_ALERTS: tuple[str, ...] = (
-    "renal.unknown",
-    "renal.creatinine_stale",
-    "renal.creatinine_after_start",
-    "renal.estimates_disagree",
-    "hepatic.impairment",
-    "dose.not_dispensable",
-    "dose.tablets_low_weight",
-    "dose.choice_capped",
-    "input.child_weight_missing",
-    "dose.concentrate_5_mg_per_ml",
-)
+#: The alert ids this code raises by name: the knowledge base checks them at load.
+REQUIRED_ALERTS: tuple[str, ...] = ENGINE_ALERTS
 
 
 def recommend(

@@ -461,11 +461,19 @@ def check_languages(kb: Any | None = None) -> list[tuple[str, str, str, list[str
             reviewed, reviewed_by = text.reviewed, text.reviewed_by
         except HandoutTextError as exc:
             problems.append(str(exc))
-        if language != LANGUAGES[0] and not problems:
-            lacks, extra = missing_keys(reference, raw_handout_text(kb, language))
-            lacks = [k for k in lacks if k not in _NOT_TRANSLATED]
-            extra = [k for k in extra if k not in _NOT_TRANSLATED]
-            problems.extend(f"missing key {k}" for k in lacks)
-            problems.extend(f"key {k} is not in the English text" for k in extra)
+        if language != LANGUAGES[0]:  # also beside a validation error: it names one field
+            problems.extend(_key_problems(kb, reference, language))
         out.append((language, reviewed, reviewed_by, problems))
     return out
+
+
+def _key_problems(kb: Any | None, reference: Any, language: str) -> list[str]:
+    """The keys one language lacks or adds against the English text."""
+    try:
+        other = raw_handout_text(kb, language)
+    except HandoutTextError:  # the file is missing or not YAML: already a problem
+        return []
+    lacks, extra = missing_keys(reference, other)
+    return [f"missing key {k}" for k in lacks if k not in _NOT_TRANSLATED] + [
+        f"key {k} is not in the English text" for k in extra if k not in _NOT_TRANSLATED
+    ]

@@ -13,6 +13,7 @@ from baclofen_cds.logic.knowledge.base import (
     KnowledgeBase,
     iter_rules,
 )
+from baclofen_cds.logic.knowledge.checks import ENGINE_ALERTS, check_handout_vocabulary
 from baclofen_cds.logic.knowledge.errors import (
     KnowledgeBaseError,
 )
@@ -103,6 +104,7 @@ from baclofen_cds.logic.knowledge.schema import (
 
 __all__ = [
     "BUNDLE_NAME",
+    "ENGINE_ALERTS",
     "GRADE_PATTERN",
     "KB_FILES",
     "MAX_FILE_BYTES",
@@ -177,6 +179,7 @@ __all__ = [
     "build_names",
     "bundle_problem",
     "canonical_hash",
+    "check_handout_vocabulary",
     "content_hash",
     "iter_rules",
     "load_knowledge_base",

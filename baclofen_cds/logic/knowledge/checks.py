@@ -7,9 +7,10 @@ file and the entry.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from baclofen_cds.logic.knowledge.errors import KnowledgeBaseError
 from baclofen_cds.logic.knowledge.schema import (
@@ -25,6 +26,7 @@ from baclofen_cds.logic.knowledge.schema import (
     InteractionsFile,
     KbMeta,
     MonitoringFile,
+    MonitoringTrigger,
     OverrideReason,
     OverrideReasonsFile,
     PolicyFile,
@@ -120,6 +122,7 @@ def cross_check(files: Files) -> Indexes:
                 raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown hazard {hz!r}")
     for item in monitoring.items:
         checker.rule("monitoring.yaml", item)
+        _check_trigger(f"monitoring.yaml: {item.id}", item.triggers, meta, conditions_by_id)
     _unique("monitoring.yaml", "monitoring item", ((m.id, m) for m in monitoring.items))
     for tr in (taper.taper, taper.slow_taper, *taper.missed_dose, *taper.safety_notes):
         checker.rule("taper.yaml", tr)
@@ -131,6 +134,11 @@ def cross_check(files: Files) -> Indexes:
         raise KnowledgeBaseError(
             f"policy.yaml: default_formulation {policy.policy.default_formulation!r} is unknown"
         )
+    _check_trigger(
+        "policy.yaml: higher_risk_if", policy.policy.higher_risk_if, meta, conditions_by_id
+    )
+    _check_engine_alerts(alert_map)
+    _check_indication_rules(meta, dosing)
     checker.finish()
     return Indexes(
         sources_by_id=sources_by_id,
@@ -173,6 +181,95 @@ def _check_ceilings(meta: KbMeta, dosing: DosingFile) -> None:
                     f"dosing.yaml: {rule.id}: an age cap of {cap.max_daily_mg:g} mg a day is "
                     f"above the hard ceiling ({ceiling:g} mg a day)"
                 )
+
+
+#: Alert ids the engine raises by name in its code (`from_template(kb, "...")`): alerts.yaml
+#: must have each one (tests/logic/test_knowledge_vocabulary.py holds this list to the code).
+ENGINE_ALERTS: tuple[str, ...] = (
+    "renal.unknown",
+    "renal.creatinine_stale",
+    "renal.creatinine_after_start",
+    "renal.estimates_disagree",
+    "hepatic.impairment",
+    "dose.not_dispensable",
+    "dose.tablets_low_weight",
+    "dose.choice_capped",
+    "dose.current_above_max",
+    "dose.continue_from_current",
+    "input.child_weight_missing",
+    "dose.concentrate_5_mg_per_ml",
+)
+
+#: The population whose dose rule every indication must have (a case may be any age; a rule
+#: for adults is the one the others are derived from).
+_REQUIRED_POPULATION = "adult"
+
+
+def _check_engine_alerts(alert_map: Mapping[str, AlertTemplate]) -> None:
+    for alert_id in ENGINE_ALERTS:
+        if alert_id not in alert_map:
+            raise KnowledgeBaseError(
+                f"alerts.yaml: alert {alert_id!r} is missing (the engine raises it)"
+            )
+
+
+def _check_indication_rules(meta: KbMeta, dosing: DosingFile) -> None:
+    """Every indication of kb.yaml has an indication dose rule that applies to adults."""
+    for code in meta.indications:
+        if not any(
+            rule.kind == "indication"
+            and (rule.applies.indications is None or code in rule.applies.indications)
+            and (
+                rule.applies.populations is None or _REQUIRED_POPULATION in rule.applies.populations
+            )
+            for rule in dosing.rules
+        ):
+            raise KnowledgeBaseError(
+                f"dosing.yaml: indication {code!r} (kb.yaml) has no dose rule for adults "
+                f"(a rule of kind indication whose applies lists it and the adult population)"
+            )
+
+
+def _check_trigger(
+    where: str,
+    trigger: MonitoringTrigger,
+    meta: KbMeta,
+    conditions_by_id: Mapping[str, ConditionInfo],
+) -> None:
+    """A monitoring trigger names only known conditions and indications."""
+    for cond in trigger.conditions:
+        if cond not in conditions_by_id:
+            raise KnowledgeBaseError(f"{where}: unknown condition {cond!r}")
+    for ind in (*trigger.indications, *trigger.except_indications):
+        if ind not in meta.indications:
+            raise KnowledgeBaseError(f"{where}: unknown indication {ind!r}")
+
+
+#: A handout text file: `handout_text.yaml` (English) or `handout_text.<language>.yaml`.
+_HANDOUT_TEXT = re.compile(r"^handout_text(\.[a-z]{2,3})?\.yaml$")
+
+
+def check_handout_vocabulary(
+    documents: Mapping[str, Any], meta: KbMeta, formulations: Mapping[str, FormulationInfo]
+) -> None:
+    """Every handout language file has purpose lines for every indication and words for every
+    formulation (the handout looks them up by code). The rest of each file is validated when
+    the handout is made, and by `knowledge check`."""
+    for name in sorted(documents, key=lambda n: (n != "handout_text.yaml", n)):  # English first
+        if not _HANDOUT_TEXT.match(name):
+            continue
+        doc = documents[name]
+        purpose = doc.get("purpose") if isinstance(doc, dict) else None
+        by_indication = purpose.get("by_indication") if isinstance(purpose, dict) else None
+        forms = doc.get("forms") if isinstance(doc, dict) else None
+        for code in meta.indications:
+            if not isinstance(by_indication, dict) or code not in by_indication:
+                raise KnowledgeBaseError(
+                    f"{name}: purpose.by_indication has no text for indication {code!r}"
+                )
+        for code in formulations:
+            if not isinstance(forms, dict) or code not in forms:
+                raise KnowledgeBaseError(f"{name}: forms has no text for formulation {code!r}")
 
 
 _TIER_RANK: dict[str, int] = {"MINOR": 0, "MODERATE": 1, "MAJOR": 2}
@@ -256,6 +353,9 @@ def _check_dosing(
         for ind in rule.applies.indications or ():
             if ind not in meta.indications:
                 raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown indication {ind!r}")
+        for origin in rule.applies.spasticity_origins or ():
+            if origin not in meta.spasticity_origins:
+                raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown origin {origin!r}")
         for cond in rule.applies.conditions or ():
             if cond not in conditions_by_id:
                 raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown condition {cond!r}")

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from baclofen_cds.logic.knowledge.base import KnowledgeBase
-from baclofen_cds.logic.knowledge.checks import Files, cross_check
+from baclofen_cds.logic.knowledge.checks import Files, check_handout_vocabulary, cross_check
 from baclofen_cds.logic.knowledge.errors import KnowledgeBaseError
 from baclofen_cds.logic.knowledge.names import build_names
 from baclofen_cds.logic.knowledge.schema import (
@@ -295,7 +295,8 @@ def load_knowledge_base(directory: Path | None = None, *, use_bundle: bool = Tru
         overrides=_parse(OverrideReasonsFile, "override_reasons.yaml", raws),
     )
     ix = cross_check(files)
-    return KnowledgeBase(
+    check_handout_vocabulary(_handout_documents(raws), files.meta, ix.formulations)
+    kb = KnowledgeBase(
         meta=files.meta,
         sources_by_id=ix.sources_by_id,
         renal=files.renal,
@@ -316,3 +317,21 @@ def load_knowledge_base(directory: Path | None = None, *, use_bundle: bool = Tru
         directory=directory,
         _documents=raws,
     )
+    _check_reasons(kb)
+    return kb
+
+
+def _handout_documents(raws: Mapping[str, bytes]) -> dict[str, Any]:
+    return {
+        name: msgspec.json.decode(raw)
+        for name, raw in raws.items()
+        if name.startswith("handout_text")
+    }
+
+
+def _check_reasons(kb: KnowledgeBase) -> None:
+    """The acknowledgement reasons a clinician picks from must be valid (a result with a
+    critical alert cannot be printed or saved without one)."""
+    from baclofen_cds.logic.acknowledgement import acknowledgement_reasons
+
+    acknowledgement_reasons(kb)
