@@ -103,9 +103,11 @@ def _number(text: str) -> str:
 
 def _plain(msg: str) -> str:
     """msgspec's message in the words the project's errors use."""
-    if m := re.fullmatch(r"Expected `(\w+)`, got `(\w+)`", msg):
+    if m := re.fullmatch(r"Expected `([\w |]+)`, got `(\w+)`", msg):
+        # an optional field ("int | null") may be left out: it is said as the type alone
+        kinds = [_KINDS.get(k, k) for k in m[1].split(" | ") if k != "null"]
         got = "a decimal number" if m[2] == "float" else _KINDS.get(m[2], m[2])
-        return f"must be {_KINDS.get(m[1], m[1])}, not {got}"
+        return f"must be {' or '.join(kinds)}, not {got}"
     if m := re.fullmatch(r"Expected `(?:float|int)` (>=|>|<=|<) (\S+)", msg):
         return f"must be {_BOUNDS[m[1]]} {_number(m[2])}"
     if m := re.fullmatch(r"Expected `str` of length (>=|<=) (\d+)", msg):

@@ -80,7 +80,10 @@ def parse_yaml(documents: Mapping[str, bytes]) -> dict[str, Any]:
         try:
             parsed[name] = yaml.load(documents[name], Loader=_Loader)  # noqa: S506 - safe loader
         except yaml.YAMLError as exc:
-            raise KnowledgeBaseError(f"{name}: not valid YAML: {exc}") from None
+            # one line: PyYAML's message spans several ("in <byte string>, line 3, ...")
+            raise KnowledgeBaseError(
+                f"{name}: not valid YAML: {' '.join(str(exc).split())}"
+            ) from None
         except RecursionError:
             raise KnowledgeBaseError(f"{name}: nested too deeply") from None
     return parsed
