@@ -6,7 +6,6 @@ Read from the knowledge base's `countries.yaml` (part of its hash), validated he
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from typing import Annotated, Any
 
 import msgspec
@@ -14,6 +13,7 @@ from msgspec import Meta
 
 from baclofen_cds.logic.handout_text import HandoutTextError
 from baclofen_cds.logic.knowledge.validation import Strict, convert, explain, to_data
+from baclofen_cds.logic.resource_files import resource_path
 
 DOCUMENT_NAME = "countries"
 
@@ -43,9 +43,7 @@ def parse_countries(data: Any) -> CountriesFile:
 
 @functools.cache
 def _packaged() -> CountriesFile:
-    path = resources.files("baclofen_cds").joinpath(
-        "resources", "knowledge", f"{DOCUMENT_NAME}.yaml"
-    )
+    path = resource_path("knowledge", f"{DOCUMENT_NAME}.yaml")
     import yaml
 
     return parse_countries(yaml.safe_load(path.read_text(encoding="utf-8")))

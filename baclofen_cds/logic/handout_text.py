@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator, Mapping
-from importlib import resources
 from typing import Annotated, Any
 
 import msgspec
@@ -26,6 +25,7 @@ from baclofen_cds.logic.knowledge.validation import (
     decode_hook,
     explain,
 )
+from baclofen_cds.logic.resource_files import resource_path
 
 DOCUMENT_NAME = "handout_text"
 SCHEMA = "handout_text/2"
@@ -384,8 +384,8 @@ def missing_keys(reference: Any, other: Any) -> tuple[list[str], list[str]]:
 def _packaged_raw(document: str) -> Any:
     import yaml
 
-    path = resources.files("baclofen_cds").joinpath("resources", "knowledge", f"{document}.yaml")
     try:
+        path = resource_path("knowledge", f"{document}.yaml")
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise HandoutTextError("document", f"cannot be read ({exc})", document) from None

@@ -15,7 +15,6 @@ is the sha256 of the canonical JSON of every file, whichever way it was read.
 from __future__ import annotations
 
 import hashlib
-import importlib.resources
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -43,6 +42,7 @@ from baclofen_cds.logic.knowledge.schema import (
     TaperFile,
 )
 from baclofen_cds.logic.knowledge.validation import decode_json, explain
+from baclofen_cds.logic.resource_files import resource_path
 
 #: Largest knowledge file read, in bytes (the biggest real one is under 100 kB).
 MAX_FILE_BYTES = 2_000_000
@@ -77,8 +77,7 @@ def _read_documents(directory: Path | None) -> tuple[dict[str, bytes], bytes | N
     docs: dict[str, bytes] = {}
     bundle: bytes | None = None
     if directory is None:
-        root = importlib.resources.files("baclofen_cds") / "resources" / "knowledge"
-        entries: Iterable[Any] = root.iterdir()
+        entries: Iterable[Any] = resource_path("knowledge").iterdir()
     else:
         if not directory.is_dir():
             raise KnowledgeBaseError(f"{directory}: not a folder")
