@@ -6,7 +6,6 @@ references between files are checked afterwards (`checks.py`). A check within on
 `__post_init__` raising ValueError: msgspec reports it with the entry's location.
 """
 
-
 from datetime import date
 from typing import Annotated, Any, Literal, NamedTuple
 
