@@ -144,7 +144,8 @@ def test_a_complete_new_indication_loads_and_recommend_works(kb_copy: Path) -> N
         )
     rec = recommend(parsed, kb, load_policy(kb))
     assert rec.regimen is not None
-    assert rec.regimen.titration[0].dose.daily_mg == 15  # the new rule's first level, 5 mg x 3
+    assert rec.regimen.start.daily_mg == 15  # the new rule's first level, 5 mg three times
+    assert rec.regimen.max_daily_mg == 30  # and its maximum
     assert "indication.hiccups" in {a.id for a in rec.alerts}  # the rule's alert is raised
 
 
