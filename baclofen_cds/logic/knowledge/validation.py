@@ -124,6 +124,8 @@ def _plain(msg: str) -> str:
         return f"must match the pattern {m[1]}"
     if m := re.fullmatch(r"Invalid enum value (.+)", msg):
         return f"{m[1]} is not one of the allowed values"
+    if msg == "Number out of range":
+        return "is not a number that can be used (out of range)"
     if msg.startswith("Invalid RFC3339 encoded date"):
         return "must be a date (YYYY-MM-DD)"
     return msg
