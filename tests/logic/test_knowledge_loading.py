@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -236,3 +237,67 @@ def test_yaml_is_imported_when_the_bundle_is_stale(kb_copy: Path) -> None:  # no
     edit(kb_copy, "kb.yaml", 'version: "2026.11.1"', 'version: "2026.11.1-local"')
     loaded, reader, _ = _probe(kb_copy)
     assert loaded and reader
+
+
+# ------------------------------------------------------------------ the other knowledge files
+def _handout_error(kb: KnowledgeBase, change: Any) -> str:
+    from baclofen_cds.logic.handout_text import HandoutTextError, parse_handout_text
+
+    data = kb.extra_document("handout_text")
+    change(data)
+    with pytest.raises(HandoutTextError) as err:
+        parse_handout_text(data)
+    return str(err.value)
+
+
+def test_handout_text_errors_name_the_field(kb: KnowledgeBase) -> None:
+    def wrong_type(d: dict[str, Any]) -> None:
+        d["diary"]["notes_lines"] = "five"
+
+    def unknown(d: dict[str, Any]) -> None:
+        d["key_facts"]["heading2"] = "x"
+
+    def missing(d: dict[str, Any]) -> None:
+        del d["labels"]["prescriber"]
+
+    def times(d: dict[str, Any]) -> None:
+        d["ums"]["times_by_doses_per_day"]["2"] = ["morning"]
+
+    def schema(d: dict[str, Any]) -> None:
+        d["schema"] = "handout_text/1"
+
+    assert _handout_error(kb, wrong_type) == (
+        "handout_text.yaml: diary.notes_lines: must be a whole number, not text"
+    )
+    assert _handout_error(kb, unknown) == (
+        "handout_text.yaml: key_facts.heading2: Extra inputs are not permitted"
+    )
+    assert _handout_error(kb, missing) == "handout_text.yaml: labels.prescriber: Field required"
+    assert _handout_error(kb, times) == (
+        "handout_text.yaml: ums: times_by_doses_per_day: 2 doses a day must list 2 times, not 1"
+    )
+    assert _handout_error(kb, schema) == (
+        "handout_text.yaml: document: schema must be 'handout_text/2'"
+    )
+
+
+def test_country_and_reason_errors_name_the_field(kb: KnowledgeBase) -> None:
+    from baclofen_cds.logic.acknowledgement import _ReasonsFile
+    from baclofen_cds.logic.handout_countries import parse_countries
+    from baclofen_cds.logic.handout_text import HandoutTextError
+    from baclofen_cds.logic.knowledge.validation import convert, explain
+
+    countries = kb.extra_document("countries")
+    countries["countries"]["GB"]["emergency_number"] = ""
+    with pytest.raises(HandoutTextError) as err:
+        parse_countries(countries)
+    assert str(err.value) == "countries.yaml: countries.GB.emergency_number: must not be empty"
+
+    reasons = kb.extra_document("acknowledgement_reasons")
+    reasons["reasons"][1]["comment_required"] = "yes"
+    with pytest.raises(msgspec.ValidationError) as exc:
+        convert(reasons, _ReasonsFile)
+    assert explain(exc.value, _ReasonsFile, reasons) == (
+        ("reasons", 1, "comment_required"),
+        "must be true or false, not text",
+    )
