@@ -117,7 +117,6 @@ class MainWindow(RecordsActions, QMainWindow):
         from baclofen_cds.ui.basis_view import BasisView
         from baclofen_cds.ui.case_form import CaseFormWidget
         from baclofen_cds.ui.engine import Assessment
-        from baclofen_cds.ui.handout_bridge import handout_available
         from baclofen_cds.ui.history_view import HistoryView
         from baclofen_cds.ui.recommendation_panel import RecommendationPanel
 
@@ -154,7 +153,6 @@ class MainWindow(RecordsActions, QMainWindow):
         self.prints: list[tuple[str, bytes, dict[str, Any]]] = []
         self.statusBar().showMessage("Loading the knowledge base…")
 
-        self._handout_available = handout_available()
         self._build_actions()
         self._tab_order()
         self.form.changed.connect(self.recompute)
@@ -492,14 +490,9 @@ class MainWindow(RecordsActions, QMainWindow):
     def _update_actions(self) -> None:
         rec = self.assessment.recommendation
         has_regimen = rec is not None and self.panel.shown_regimen is not None
-        available = self._handout_available
         for action in (self.print_action, self.export_action, self.preview_action):
-            action.setEnabled(available and has_regimen)
-            if not available:
-                from baclofen_cds.ui.handout_bridge import UNAVAILABLE_TIP
-
-                action.setToolTip(UNAVAILABLE_TIP)
-            elif not has_regimen:
+            action.setEnabled(has_regimen)
+            if not has_regimen:
                 action.setToolTip("Complete the case first: there is no regimen to hand out.")
             elif self.acks.pending(rec):
                 action.setToolTip("Critical alerts must be acknowledged first (you will be asked).")
@@ -637,7 +630,7 @@ class MainWindow(RecordsActions, QMainWindow):
     def _prepare_handout(self) -> tuple[Any, dict[str, Any]] | None:
         """(a function making the PDF, its options) after the acknowledgements; or None."""
         rec = self.assessment.recommendation
-        if rec is None or self.panel.shown_regimen is None or not self._handout_available:
+        if rec is None or self.panel.shown_regimen is None:
             return None
         if not self.ensure_acknowledged():
             return None
@@ -760,8 +753,16 @@ class MainWindow(RecordsActions, QMainWindow):
             )
             if not path:
                 return None
-        with open(path, "wb") as fh:
-            fh.write(pdf)
+        from baclofen_cds.handout.output import OutputError
+        from baclofen_cds.ui.handout_bridge import write_pdf
+
+        try:
+            write_pdf(path, pdf, self._last_print_options)
+        except OutputError as exc:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(self, "Handout not saved", f"The handout was not saved. {exc}")
+            return None
         self._record_print(pdf, self._last_print_options)
         self.statusBar().showMessage(f"Handout saved to {path}", 5000)
         return str(path)
