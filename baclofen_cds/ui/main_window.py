@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from baclofen_cds.ui.acknowledgements import AcknowledgementBook
     from baclofen_cds.ui.basis_view import BasisView
     from baclofen_cds.ui.case_form import CaseFormWidget
-    from baclofen_cds.ui.engine import Assessment, Engine
+    from baclofen_cds.ui.engine import Assessment, CaseEngine
     from baclofen_cds.ui.history_view import HistoryView
     from baclofen_cds.ui.recommendation_panel import RecommendationPanel
 
@@ -89,7 +89,7 @@ class MainWindow(RecordsActions, QMainWindow):
         # Today is an input: a fixed date (tests, demo) or a clock (the application passes
         # `date.today` at start-up). The window itself never reads the wall clock.
         self._today = today
-        self.engine: Engine | None = None
+        self.engine: CaseEngine | None = None
         self.policy: Any = None
         self.records: Any = None
         self.built = False
@@ -385,7 +385,7 @@ class MainWindow(RecordsActions, QMainWindow):
             QWidget.setTabOrder(a, b)
 
     # ------------------------------------------------------------------ engine
-    def attach_engine(self, engine: Engine) -> None:
+    def attach_engine(self, engine: CaseEngine) -> None:
         """Fill the choices from the knowledge base and show the first assessment."""
         self.build()
         self.engine = engine
@@ -447,10 +447,10 @@ class MainWindow(RecordsActions, QMainWindow):
         choice = self.panel.regimen_choice()
         if choice:
             data["regimen_choice"] = choice
-        if self.override is not None and self.engine.supports("override"):
+        if self.override is not None:
             data["override"] = self.override
         confirmed = [f for f, v in self.checked_values.items() if data.get(f) == v]
-        if confirmed and self.engine.supports("confirmed"):
+        if confirmed:
             data["confirmed"] = confirmed
         assessment = self.engine.assess(data, policy=self.policy, today=self.today())
         rec = assessment.recommendation
