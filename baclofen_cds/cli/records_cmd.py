@@ -259,34 +259,21 @@ def save_if_asked(
     import uuid
 
     from baclofen_cds.records import (
-        Acknowledgement,
         InvalidRecord,
         OutcomeUnknown,
         PatientDetails,
         RecordNotFound,
         RecordsError,
+        as_overrides,
     )
 
     check_save_arguments(args, recommendation)
-    case_patient = recommendation.case.get("patient") or {}
-    patient_id = args.patient_id or case_patient.get("id")
-    sex = recommendation.case.get("sex")
-    details = PatientDetails(
-        external_id=str(patient_id),
-        display_name=case_patient.get("name"),
-        birth_year=args.birth_year,
-        sex=sex if sex in ("female", "male") else None,
+    details = PatientDetails.from_case(
+        recommendation.case, external_id=args.patient_id or None, birth_year=args.birth_year
     )
+    assert details is not None  # check_save_arguments: a patient id is given
     prints = [_with_print_options(item, args) for item in pdfs]
-    acks = [
-        Acknowledgement(
-            alert_id=a.alert_id,
-            outcome="overridden",
-            reason_code=a.reason_code,
-            comment=a.comment or None,
-        )
-        for a in acknowledgements
-    ]
+    acks = as_overrides(acknowledgements)
     # Every save carries a uid: a retry after an unknown outcome can then never duplicate it.
     key = getattr(args, "uid", None) or str(uuid.uuid4())
     try:
