@@ -633,15 +633,20 @@ class MainWindow(QMainWindow):
             return None
         if not self.ensure_acknowledged():
             return None
+        options = self.handout_options()
+        return self._handout_builder(options), options
+
+    def _handout_builder(self, options: dict[str, Any]) -> Callable[[], bytes]:
+        """Makes the handout of the current result with `options` (the print service,
+        through handout_bridge); run on the GUI thread or the print worker."""
         from baclofen_cds.ui.handout_bridge import build_pdf
 
-        options = self.handout_options()
-        kb = self.engine.kb if self.engine else None
+        rec, kb = self.assessment.recommendation, self.engine.kb if self.engine else None
 
         def build() -> bytes:
             return build_pdf(rec, kb=kb, **options)
 
-        return build, options
+        return build
 
     def handout_pdf(self) -> bytes | None:
         """The handout for the current case, after the acknowledgements; None if refused."""
@@ -682,11 +687,7 @@ class MainWindow(QMainWindow):
             if dialog.exec() != QPrintDialog.DialogCode.Accepted:
                 return False
             options = self.handout_options()  # as chosen in the dialog's options tab
-            rec, kb = self.assessment.recommendation, self.engine.kb if self.engine else None
-            from baclofen_cds.ui.handout_bridge import build_pdf
-
-            def build() -> bytes:
-                return build_pdf(rec, kb=kb, **options)
+            build = self._handout_builder(options)
 
         self._start_print(job_for_printer(printer, build, paper=options["paper"]), options)
         return True
