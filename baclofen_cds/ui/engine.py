@@ -83,12 +83,6 @@ class Assessment:
         parts.extend(wrong)
         return "incomplete: " + "; ".join(parts) if parts else ""
 
-    def error_for(self, field: str) -> FieldError | None:
-        for err in self.errors:
-            if err.field == field or err.field.startswith(field + "."):
-                return err
-        return None
-
 
 class ParseCase(Protocol):
     def __call__(self, data: Any, kb: KnowledgeBase, *, today: date) -> CaseInput: ...

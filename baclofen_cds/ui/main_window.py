@@ -533,9 +533,6 @@ class MainWindow(QMainWindow):
     def open_records(self, database_url: str | None) -> None:
         self.records_ctl.open(database_url)
 
-    def ensure_records(self, then: Any = None) -> bool:
-        return self.records_ctl.ensure(then)
-
     def save_assessment(self) -> int | None:
         return self.records_ctl.save()
 
