@@ -451,25 +451,6 @@ def run_reprint(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_patient_handout(
-    recommendation: Recommendation, options: dict[str, Any], *, default_day: Any
-) -> tuple[bytes, dict[str, Any]]:
-    """The patient handout PDF for `recommendation` with the stored rendering options
-    (printed_on, prescriber, large_print, paper, diary, language: all optional). Returns the
-    PDF and the options actually used (to record with the print)."""
-    printed = _render_stored(recommendation, "patient", options, default_day=default_day)
-    return printed.pdf, dict(printed.options)
-
-
-def render_clinician_summary(
-    recommendation: Recommendation, options: dict[str, Any], *, default_day: Any
-) -> tuple[bytes, dict[str, Any]]:
-    """The clinician summary PDF with the stored rendering options (printed_on, prescriber,
-    paper, acknowledgements: alert id -> reason as printed)."""
-    printed = _render_stored(recommendation, "clinician", options, default_day=default_day)
-    return printed.pdf, dict(printed.options)
-
-
 def _render_stored(
     recommendation: Recommendation, variant: str, options: dict[str, Any], *, default_day: Any
 ) -> PrintRecord:
