@@ -141,3 +141,15 @@ def test_a_file_appearing_after_the_record_is_not_replaced_and_the_record_is_sai
     assert caught.value.recorded == 12
     assert target.read_bytes() == b"someone else's"
     assert sorted(os.listdir(tmp_path)) == ["h.pdf"]  # the staged file is gone
+
+
+def test_a_handout_printed_in_another_language_reprints_in_that_language() -> None:
+    """The window records the language it printed in; a reprint (the CLI's `reprint` reads
+    the same options back) is the same handout, not one in the case's default language."""
+    rec = example("adult-spasticity-ms")
+    spanish = render(rec, PrintOptions("patient", printed_on=DAY, language="es"))
+    assert spanish.options["language"] == "es"
+    again = PrintOptions.from_recorded("patient", spanish.options, default_day=DAY)
+    assert render(rec, again).pdf == spanish.pdf
+    english = render(rec, PrintOptions("patient", printed_on=DAY))
+    assert english.pdf != spanish.pdf and "language" not in english.options
