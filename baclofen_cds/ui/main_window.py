@@ -786,9 +786,11 @@ class MainWindow(QMainWindow):
         acks = self.acks.for_output(rec)
         if acks:
             lines = ["", "Critical alerts acknowledged:"]
+            said = {a.id: a.summary for a in rec.alerts}  # the alert in words, never its id
             for ack in acks:
                 comment = f" — {ack.comment}" if ack.comment else ""
-                lines.append(f"  {ack.alert_id}: {ack.reason_text}{comment}")
+                what = said.get(ack.alert_id, "Critical alert").rstrip(".")
+                lines.append(f"  {what} — {ack.reason_text}{comment}")
             text = text.rstrip("\n") + "\n" + "\n".join(lines) + "\n"
         clinician = self.settings.get("clinician/name")
         if clinician:

@@ -169,7 +169,10 @@ def test_copy_note_is_the_engines_summary_with_the_acknowledgements(
     window.export_pdf(str(tmp_path / "h.pdf"))
     note = window.copy_note()
     assert note.startswith(clinician_note(rec).rstrip("\n"))
-    assert "hazard.cns_depression: Benefit outweighs the risk" in note
+    said = {a.id: a.summary for a in rec.alerts}
+    what = said["hazard.cns_depression"].rstrip(".")
+    assert f"{what} — Benefit outweighs the risk" in note
+    assert "hazard." not in note  # the alert in words, never its internal id
     from PySide6.QtGui import QGuiApplication
 
     assert QGuiApplication.clipboard().text() == note
