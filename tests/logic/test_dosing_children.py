@@ -236,3 +236,22 @@ def test_a_rule_that_never_gives_a_dose_keeps_the_most_severe_rules_reason(
     assert plan.status == "avoid"
     assert plan.status_reason == "Kidney function 15–29 mL/min: avoid"
     assert plan.stop.reason == "Intrathecal pump removed or failed: withdrawal emergency"
+
+
+# ------------------------------------------------------------------ a kidney ladder wins the start
+def test_maya_mild_kidneys_a_kidney_ladder_never_takes_her_past_0_75_mg_per_kg(run: Run) -> None:
+    """Maya, 9, 35 kg, kidney function 50–79 mL/min (bedside Schwartz about 56). Her mg/kg start
+    is 10 mg a day (2.5 mg a dose cap); the kidney-band ladder also starts at 10 mg a day (5 mg
+    twice a day) with the lower ceiling (50 mg), so it gives the start. Its later rungs must
+    still stop at her own 0.75 mg/kg a day (26.25 mg): 10 → 15 mg a day, never the 30 and 45 mg
+    of the adult kidney ladder (before the fix the dated schedule went to 45 mg a day, higher
+    than with normal kidneys)."""
+    rec = child(run, age_years=9, weight_kg=35, height_cm=135,
+                serum_creatinine={"value": 1.0, "unit": "mg/dL"})  # fmt: skip
+    assert rec.renal.band == "mild"
+    assert basis_of(rec, "regimen.start").rule == "dose.renal.mild"
+    assert ladder(rec) == [(5, 2, 10, 1, 7), (5, 3, 15, 8, None)]
+    assert basis_of(rec, "regimen.target_daily_mg").rule == "dose.child.spasticity"
+    normal = child(run, age_years=9, weight_kg=35, height_cm=135)
+    assert normal.regimen is not None and rec.regimen is not None
+    assert rec.regimen.target_daily_mg <= normal.regimen.target_daily_mg
