@@ -185,8 +185,8 @@ def test_no_dose_rule_card_names_the_indication_and_the_age_group(run: Run) -> N
     rec = child(run, indication="alcohol_use_disorder", age_years=6, weight_kg=20)
     card = next(a for a in rec.alerts if a.id == "dose.no_rule_for_population")
     assert card.summary == (
-        "No dose rule for alcohol use disorder (reducing drinking) in a child under 12 years: "
-        "no dose is suggested."
+        "No dose rule for alcohol use disorder (reducing drinking) at this age "
+        "(child under 12 years): no dose is suggested."
     )
     assert card.triggered_by == ("alcohol_use_disorder", "child")
     assert rec.regimen is None
