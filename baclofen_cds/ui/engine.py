@@ -102,8 +102,12 @@ class Engine:
         load_policy: Callable[..., Any],
         case_error: type[Exception],
         clinic_policy: Mapping[str, Any] | None = None,
+        sign_off: Any = None,
     ) -> None:
         self.kb = kb
+        #: The clinical sign-off recorded in the clinic's policy file (approved_by,
+        #: approved_on, approved_sha256): a mapping, an `Approval`, or None when none.
+        self.sign_off: Any = sign_off
         #: The clinic's policy file (BACLOFEN_CDS_POLICY or `--policy`), under the Settings.
         self.clinic_policy: dict[str, Any] = dict(clinic_policy or {})
         self._parse_case = parse_case
@@ -128,7 +132,15 @@ class Engine:
             load_policy=logic.load_policy,
             case_error=logic.CaseInputError,
             clinic_policy=logic.load_policy_file(path) if path else None,
+            sign_off=_sign_off_record(path) if path else None,
         )
+
+    def approval(self) -> Any:
+        """Whether the loaded knowledge base is the one a clinician signed off
+        (`logic.approval.ApprovalStatus`: approved only while the hashes are equal)."""
+        from baclofen_cds.logic.approval import sign_off_status
+
+        return sign_off_status(str(getattr(self.kb, "sha256", "")), self.sign_off)
 
     def supports(self, case_field: str) -> bool:
         """Whether this engine's case contract has `case_field` (fields land one by one)."""
@@ -198,6 +210,21 @@ class Engine:
             "sex": "female",
             "age_years": float(limits[1]) if limits else 0.0,
         }
+
+
+def _sign_off_record(path: str) -> Any:
+    """The policy file's sign-off fields as a mapping (`sign_off_status` checks them);
+    an unreadable file was already refused by `load_policy_file`."""
+    from pathlib import Path
+
+    import yaml
+
+    from baclofen_cds.logic.approval import APPROVAL_FIELDS
+
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, Mapping):
+        return None
+    return {name: data.get(name) for name in APPROVAL_FIELDS}
 
 
 def _dedupe(errors: list[FieldError]) -> list[FieldError]:

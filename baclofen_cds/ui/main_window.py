@@ -35,15 +35,18 @@ RECORDS_OPENING = "Records: opening…"
 RECORDS_LATER = "Records: opened when first needed"
 
 
-def knowledge_base_status(kb: Any) -> str:
-    """The status-bar line; it says plainly when no clinician has reviewed the content."""
-    approved = str(getattr(getattr(kb, "meta", None), "approved_by", "") or "")
-    if not approved or "not yet reviewed" in approved.casefold():
-        return (
-            f"Knowledge base {kb.version} ({kb.reviewed}): not yet clinically reviewed;"
-            " check against the current label"
-        )
-    return f"Knowledge base {kb.version}, reviewed {kb.reviewed} by {approved}"
+def knowledge_base_status(engine: Any) -> tuple[bool, str]:
+    """(approved, the status-bar line): "not clinically approved" unless the loaded
+    knowledge base's hash is the one a clinician signed off in the clinic's policy file
+    (logic/approval.py decides, as for `knowledge check` and the clinician summary)."""
+    kb = engine.kb
+    approval = getattr(engine, "approval", None)
+    if approval is None:  # an engine without the sign-off (tests' own engines)
+        return False, f"Knowledge base {kb.version}: not clinically approved"
+    status = approval()
+    if status.approved:
+        return True, f"{status.text} (knowledge base {kb.version})"
+    return False, f"⚠ {status.text}; knowledge base {kb.version}"
 
 
 def first_run(window: Any) -> None:
@@ -149,6 +152,10 @@ class MainWindow(RecordsActions, QMainWindow):
         self.records_banner = QLabel(RECORDS_LATER)
         self.records_banner.setObjectName("records_banner")
         self.statusBar().addPermanentWidget(self.records_banner)
+        # the clinical sign-off of the knowledge base, always in sight (never a passing message)
+        self.approval_label = QLabel("")
+        self.approval_label.setObjectName("knowledge_base_approval")
+        self.statusBar().insertPermanentWidget(0, self.approval_label)
         self.saved_id: int | None = None  # the assessment the current result was saved as
         self.supersedes: int | None = None  # the assessment a correction replaces
         self.prints: list[tuple[str, bytes, dict[str, Any]]] = []
@@ -394,13 +401,30 @@ class MainWindow(RecordsActions, QMainWindow):
         self.form.set_knowledge_base(engine.kb)
         self._apply_settings()
         self._fill_languages()
-        self.statusBar().showMessage(knowledge_base_status(engine.kb), 0)
+        self._show_approval()
         self.recompute()
         # once the first result is up and the window idle: Qt's first-time work for alert
         # cards, so the first keystroke that brings one is as quick as the others
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(0, self.panel.warm_up)
+
+    def _show_approval(self) -> None:
+        assert self.engine is not None
+        approved, text = knowledge_base_status(self.engine)
+        self.approval_label.setText(text)
+        self.approval_label.setAccessibleName(text)
+        self.approval_label.setProperty("approved", approved)
+        if approved:
+            self.approval_label.setStyleSheet("")
+        else:
+            from baclofen_cds.ui import style
+
+            tone = style.SEVERITY["warning"]
+            self.approval_label.setStyleSheet(
+                f"color: {tone.foreground}; background: {tone.background}; padding: 0 4px;"
+            )
+        self.statusBar().clearMessage()
 
     def show_engine_error(self, message: str) -> None:
         """Fail closed: a broken knowledge base means no recommendation at all."""
