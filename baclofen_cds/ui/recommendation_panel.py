@@ -292,6 +292,23 @@ def withheld_and_regimen(rec: Any) -> tuple[Any, Any]:
     return withheld, rec.regimen
 
 
+def taper_from_text(rec: Any) -> str:
+    """Where the taper starts, from the engine's basis of the taper: the dose the patient
+    already takes, or the top of the titration ('' when there is no taper)."""
+    if not rec.taper:
+        return ""
+    entry = next((b for b in rec.basis if b.output == "taper"), None)
+    if entry is None:
+        return ""
+    inputs = dict(entry.inputs)
+    start = inputs.get("from_daily_mg")
+    if start is None:
+        return ""
+    if inputs.get("current_daily_mg") is not None:
+        return f"From the dose taken now, {mg(start)} a day, in steps down:"
+    return f"From the top of the titration, {mg(start)} a day, in steps down:"
+
+
 def override_text(override: Any) -> str:
     label = getattr(override, "label", "") or getattr(override, "reason", "")
     note = f": {override.note}" if getattr(override, "note", "") else ""
@@ -391,6 +408,11 @@ class RecommendationPanel(QWidget):
             "monitoring_table", "Monitoring schedule", self.monitoring_model
         )
         self.alerts = AlertsView(self)
+        self.taper_from = QLabel(self)
+        self.taper_from.setObjectName("taper_from")
+        self.taper_from.setWordWrap(True)
+        self.taper_from.setTextFormat(Qt.TextFormat.PlainText)
+        self.taper_from.hide()
         self.missed_dose = QLabel(self)
         self.missed_dose.setObjectName("missed_dose")
         self.missed_dose.setWordWrap(True)
@@ -450,6 +472,7 @@ class RecommendationPanel(QWidget):
         QVBoxLayout(monitoring).addWidget(self.monitoring_table)
         taper = QGroupBox("If stopping: taper plan (never stop abruptly)", self)
         t_layout = QVBoxLayout(taper)
+        t_layout.addWidget(self.taper_from)
         t_layout.addWidget(self.taper_table)
         t_layout.addWidget(self.missed_dose)
 
@@ -566,6 +589,7 @@ class RecommendationPanel(QWidget):
             _set_text(self.start_amount, "")
             _set_text(self.max_daily, "")
             _set_text(self.missed_dose, "")
+            self._show(self.taper_from, "")
             for model in (self.titration_model, self.taper_model, self.monitoring_model):
                 model.set_rows(())
             self.alerts.set_alerts(None)
@@ -619,6 +643,7 @@ class RecommendationPanel(QWidget):
         self._update_choice_ranges(regimen)
         self.titration_model.set_rows(regimen.steps if regimen is not None else ())
         self.taper_model.set_rows(rec.taper)
+        self._show(self.taper_from, taper_from_text(rec))
         self.monitoring_model.set_rows(rec.monitoring)
         _set_text(self.missed_dose, f"Missed dose: {rec.missed_dose.text}")
         self.alerts.set_alerts(rec, acknowledgements)
