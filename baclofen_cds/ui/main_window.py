@@ -46,6 +46,22 @@ def knowledge_base_status(engine: Any) -> tuple[bool, str]:
     return False, f"⚠ {status.text}; knowledge base {kb.version}"
 
 
+_FROZEN = False
+
+
+def freeze_startup_objects() -> None:
+    """Move everything made at start-up (knowledge base, widgets, modules) out of the cyclic
+    garbage collector's sweeps, once per process: a full sweep of ~60k objects takes ~30 ms,
+    and the allocation of the first keystrokes would otherwise set one off."""
+    global _FROZEN
+    if _FROZEN:
+        return
+    _FROZEN = True
+    import gc
+
+    gc.freeze()
+
+
 def first_run(window: Any) -> None:
     """Open Settings once when the clinician, clinic or phone was never entered."""
     settings = window.settings
@@ -247,6 +263,7 @@ class MainWindow(QMainWindow):
         options = menu.addMenu("Handout &options")
         options.setObjectName("menu_handout_options")
         self.handout_menu = options
+        options.aboutToShow.connect(self._ensure_languages)
         self.large_print_action = QAction("Lar&ge print (18 pt)", self)
         self.large_print_action.setObjectName("action_large_print")
         self.large_print_action.setCheckable(True)
@@ -315,6 +332,7 @@ class MainWindow(QMainWindow):
 
         from baclofen_cds.ui.handout_bridge import LANGUAGE_NAMES
 
+        self._ensure_languages()
         tab = QWidget()
         tab.setWindowTitle("Handout")
         form = QFormLayout(tab)
@@ -392,14 +410,29 @@ class MainWindow(QMainWindow):
         self.engine = engine
         self.form.set_knowledge_base(engine.kb)
         self._apply_settings()
-        self._fill_languages()
+        self._languages_filled = False  # the handout's languages: after the first result
         self._show_approval()
         self.recompute()
-        # once the first result is up and the window idle: Qt's first-time work for alert
-        # cards, so the first keystroke that brings one is as quick as the others
+        # once the first result is up: what the result does not need waits for the next turn
+        # of the event loop (the window is ready first)
         from PySide6.QtCore import QTimer
 
-        QTimer.singleShot(0, self.panel.warm_up)
+        QTimer.singleShot(0, self._after_first_result)
+
+    def _after_first_result(self) -> None:
+        """Deferred start-up work: the handout languages (they load the handout texts), Qt's
+        first-time work for alert cards and type sizes (so that the first keystroke that
+        brings one is as quick as the others), and the start-up objects frozen out of the
+        garbage collector's full sweeps (one of those in the first second after start-up
+        cost a keystroke 30 ms)."""
+        self._ensure_languages()
+        self.panel.warm_up()
+        freeze_startup_objects()
+
+    def _ensure_languages(self) -> None:
+        if not getattr(self, "_languages_filled", True):
+            self._languages_filled = True
+            self._fill_languages()
 
     def _show_approval(self) -> None:
         assert self.engine is not None
@@ -642,6 +675,7 @@ class MainWindow(QMainWindow):
 
     def handout_options(self) -> dict[str, Any]:
         """The options the handout is made with (recorded with every print)."""
+        self._ensure_languages()
         return {
             "printed_on": self.today().isoformat(),
             "prescriber": self.settings.get("clinician/name") or None,
