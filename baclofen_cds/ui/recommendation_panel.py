@@ -38,6 +38,7 @@ from baclofen_cds.ui.models import (
     TitrationTableModel,
     mg,
     times_a_day,
+    two_lines,
 )
 
 WEIGHT_WORDS = {
@@ -157,6 +158,7 @@ class FitTable(QTableView):
         self.setModel(model)
         self._model = model
         self._natural: list[int] = []
+        self._least: list[int] = []
         self._key: tuple[int, ...] | None = None
         self._width = -1
         self._layouts: dict[Any, tuple[list[int], list[int]]] = {}
@@ -186,16 +188,29 @@ class FitTable(QTableView):
 
     def _natural_widths(self) -> list[int]:
         """Each column's width without wrapping: its header, or its longest cell on one line.
-        (resizeColumnsToContents measures only the rows in sight.)"""
+        (resizeColumnsToContents measures only the rows in sight.) The narrowest each
+        column may be is its longest word, of the header or a cell (`_least`)."""
         fm = self.fontMetrics()
-        header = self.horizontalHeader()
-        pad = 2 * self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin) + 10
+        pad = self._pad()
         table = self._model.as_text()
-        out = []
+        out, least = [], []
         for col in range(self._model.columnCount()):
             cells = max((fm.horizontalAdvance(r[col]) for r in table[1:]), default=0)
-            out.append(max(header.sectionSizeFromContents(col).width(), cells + pad))
+            header = fm.horizontalAdvance(table[0][col]) + pad + 6
+            out.append(max(header, cells + pad))
+            words = [w for r in table[1:] for w in r[col].split()]
+            words += two_lines(table[0][col]).split("\n")  # a header takes two lines at most
+            # the view's own text margin (the focus frame's, each side), not the roomy pad
+            margin = (
+                2 * (self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin) + 1)
+                + 2
+            )
+            least.append(max((fm.horizontalAdvance(w) for w in words), default=0) + margin)
+        self._least = least
         return out
+
+    def _pad(self) -> int:
+        return 2 * self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin) + 10
 
     def _lay_out(self) -> None:
         available = max(1, self.width() - 2 * self.frameWidth())
@@ -214,12 +229,34 @@ class FitTable(QTableView):
             return
         widths = list(self._natural)
         wrapped = sum(widths) > available
-        if wrapped:  # water-filling: narrow columns keep their width, wide ones share the rest
-            left, remaining = len(widths), available
-            for col in sorted(range(len(widths)), key=lambda c: self._natural[c]):
-                widths[col] = min(self._natural[col], remaining // max(1, left))
-                remaining -= widths[col]
+        if wrapped:
+            # each column at least its longest word (no word is cut), then water-filling of
+            # the rest: columns needing little more get it, the wide ones share what is left
+            least = [min(n, w) for n, w in zip(self._natural, self._least, strict=True)]
+            if sum(least) > available:  # too narrow even for that: each its share
+                least = [m * available // sum(least) for m in least]
+            widths = list(least)
+            left, remaining = len(widths), available - sum(least)
+            need = [n - m for n, m in zip(self._natural, least, strict=True)]
+            for col in sorted(range(len(widths)), key=lambda c: need[c]):
+                extra = min(need[col], remaining // max(1, left))
+                widths[col] += extra
+                remaining -= extra
                 left -= 1
+        # a header wider than its column is shown on two lines, never cut
+        fm = self.fontMetrics()
+        pad = self._pad() + 6
+        headers = [
+            str(self._model.headerData(c, Qt.Orientation.Horizontal) or "")
+            for c in range(len(widths))
+        ]
+        self._model.set_wrapped_headers(
+            frozenset(
+                c
+                for c, w in enumerate(widths)
+                if fm.horizontalAdvance(headers[c].replace("\n", " ")) + pad > w
+            )
+        )
         for col, width in enumerate(widths):
             self.setColumnWidth(col, width)
         if wrapped:
@@ -237,7 +274,8 @@ class FitTable(QTableView):
 
     def _fix_height(self) -> None:
         rows = sum(self.rowHeight(r) for r in range(self._model.rowCount()))
-        height = self.horizontalHeader().height() + rows + 2 * self.frameWidth()
+        header = self.horizontalHeader().sizeHint().height()
+        height = header + rows + 2 * self.frameWidth()
         if self.height() != height:
             self.setFixedHeight(height)
 
