@@ -46,17 +46,16 @@ def knowledge_base_status(engine: Any) -> tuple[bool, str]:
     return False, f"⚠ {status.text}; knowledge base {kb.version}"
 
 
-_FROZEN = False
+_FROZEN: list[bool] = []
 
 
 def freeze_startup_objects() -> None:
     """Move everything made at start-up (knowledge base, widgets, modules) out of the cyclic
     garbage collector's sweeps, once per process: a full sweep of ~60k objects takes ~30 ms,
     and the allocation of the first keystrokes would otherwise set one off."""
-    global _FROZEN
     if _FROZEN:
         return
-    _FROZEN = True
+    _FROZEN.append(True)
     import gc
 
     gc.freeze()
