@@ -427,6 +427,12 @@ class MainWindow(QMainWindow):
         self._ensure_languages()
         self.panel.warm_up()
         freeze_startup_objects()
+        # and the layout and repaint that work left pending, now: not in the first keystroke
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        if self.isVisible():
+            self.repaint()
 
     def _ensure_languages(self) -> None:
         if not getattr(self, "_languages_filled", True):
