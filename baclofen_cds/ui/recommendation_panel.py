@@ -200,10 +200,9 @@ class FitTable(QTableView):
             out.append(max(header, cells + pad))
             words = [w for r in table[1:] for w in r[col].split()]
             words += two_lines(table[0][col]).split("\n")  # a header takes two lines at most
-            # the view's own text margin (the focus frame's, each side), not the roomy pad
-            margin = (
-                2 * (self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin) + 1)
-                + 2
+            # the view's own text margin (the focus frame's + 1, each side), not the roomy pad
+            margin = 2 * (
+                self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin) + 1
             )
             least.append(max((fm.horizontalAdvance(w) for w in words), default=0) + margin)
         self._least = least

@@ -34,6 +34,12 @@ def test_titration_headers_read_fully_at_760_px(window, qtbot):
         for c in range(table.model().columnCount())
     ]
     assert "Amount\neach time" in wrapped  # on two lines, not cut
+    # and no word of a cell is cut (dates included): each fits its column
+    fm = table.fontMetrics()
+    for row in table.model().as_text()[1:]:
+        for col, text in enumerate(row):
+            for word in text.split():
+                assert fm.horizontalAdvance(word) <= table.columnWidth(col), (word, col)
     # the header row is tall enough for two lines
     assert table.horizontalHeader().height() >= 2 * table.fontMetrics().height()
 
