@@ -164,7 +164,7 @@ def plan_dose(
     maximum = acc.take(choose_maximum(ctx, rules))
     slowest = acc.take(choose_interval(ctx, rules))
     target = acc.take(choose_target(ctx, rules, ladder, maximum))
-    interval, target_mg = acc.take(apply_choice(ctx, slowest, target, maximum))
+    interval, target_mg = acc.take(apply_choice(ctx, slowest, target, maximum, ladder))
     levels = acc.take(dispense_levels(ctx, ladder, target_mg, maximum))
     if isinstance(levels, Stop):
         return acc.stopped(levels)
@@ -440,9 +440,13 @@ def choose_target(
 
 # ------------------------------------------------------------------ 8. the clinician's choice
 def apply_choice(
-    ctx: Context, interval: tuple[int, DoseRule], target: Target, maximum: Limit
+    ctx: Context, interval: tuple[int, DoseRule], target: Target, maximum: Limit, ladder: Ladder
 ) -> Part[tuple[int, float]]:
-    """The clinician's own choice: only ever a slower titration or a lower target."""
+    """The clinician's own choice: only ever a slower titration or a lower target.
+
+    The schedule never goes past the ladder's last step (a child's mg/kg schedule ends at its
+    target): the Basis says where the steps really stop, and that a higher choice is not reached.
+    """
     days, interval_rule = interval
     value = target.daily_mg
     alerts: list[Alert] = []
@@ -463,6 +467,15 @@ def apply_choice(
             value = maximum.value
         else:
             value = choice.target_daily_mg
+    top = ladder.levels[-1].daily_mg
+    stops = f"the dated titration stops at {format_mg(value)} a day at most"
+    if value > top + _EPS:  # the ladder ends first (a child's mg/kg schedule ends at its target)
+        stops = (
+            f"the dated titration stops at {format_mg(top)} a day, its last step not above"
+            f" {format_mg(value)}"
+        )
+        if choice is not None and choice.target_daily_mg is not None and target.titrate:
+            stops += f" (the chosen {format_mg(choice.target_daily_mg)} a day is not reached)"
     chosen = None if choice is None else choice.model_dump()
     by_clinician = choice is not None and choice.step_interval_days == days
     basis = (
@@ -480,7 +493,7 @@ def apply_choice(
             rule=target.rule.id,
             inputs=(*ctx.inputs, ("regimen_choice", chosen)),
             sources=target.rule.sources,
-            note=f"the dated titration stops at {format_mg(value)} a day at most"
+            note=stops
             + ("" if target.titrate else "; no titration while a rule says so (see status)"),
             derived=target.rule.derived,
         ),

@@ -64,7 +64,8 @@ def test_amira_6_years_20_kg_starts_at_0_3_mg_per_kg_and_stops_below_0_75(run: R
     assert rec.regimen.step_interval_days == 7
     assert basis_of(rec, "regimen.start").rule == "dose.child.spasticity"
     # the Basis view says where the schedule stops: 0.75 mg/kg a day of 20 kg
-    assert "stops at 15 mg a day" in basis_of(rec, "regimen.target_daily_mg").note
+    note = basis_of(rec, "regimen.target_daily_mg").note
+    assert "stops at 12 mg a day, its last step not above 15 mg" in note
     assert "dose.not_dispensable" not in alert_ids(rec)  # 1.5 and 3 mg can be measured
 
 
@@ -142,6 +143,10 @@ def test_a_higher_target_chosen_does_not_extend_a_childs_mg_per_kg_schedule(run:
     the last 0.3 mg/kg step not above 0.75 mg/kg a day (12 mg); higher only by response."""
     rec = child(run, age_years=6, weight_kg=20, regimen_choice={"target_daily_mg": 30})
     assert ladder(rec) == [(1.5, 4, 6, 1, 7), (3, 4, 12, 8, None)]
+    # and the Basis view says so: the steps stop at 12 mg, the chosen 30 mg is not reached
+    note = basis_of(rec, "regimen.target_daily_mg").note
+    assert note.startswith("the dated titration stops at 12 mg a day")
+    assert "the chosen 30 mg a day is not reached" in note
 
 
 # ------------------------------------------------------------------ the Basis view
