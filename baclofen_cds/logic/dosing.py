@@ -450,7 +450,7 @@ def apply_choice(
             value = maximum.value
         else:
             value = choice.target_daily_mg
-    chosen = None if choice is None else choice.model_dump()
+    chosen = None if choice is None else choice.to_dict()
     by_clinician = choice is not None and choice.step_interval_days == days
     basis = (
         BasisEntry(

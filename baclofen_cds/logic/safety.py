@@ -258,7 +258,7 @@ def _basis(
         output=output,
         rule=rule_id,
         inputs=(
-            ("override", None if case.override is None else case.override.model_dump()),
+            ("override", None if case.override is None else case.override.to_dict()),
             ("confirmed", list(case.confirmed)),
             ("stopped_by", [] if withheld is None else list(withheld.alert_ids)),
             ("regimen_shown", regimen is not None),

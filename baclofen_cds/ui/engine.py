@@ -134,7 +134,7 @@ class Engine:
         """Whether this engine's case contract has `case_field` (fields land one by one)."""
         from baclofen_cds.logic.case import CaseInput
 
-        return case_field in CaseInput.model_fields
+        return case_field in CaseInput.__struct_fields__
 
     def policy(self, overrides: Mapping[str, Any] | None = None) -> Any:
         """The clinic's policy file, then the window's Settings on top."""
@@ -214,14 +214,6 @@ def _dedupe(errors: list[FieldError]) -> list[FieldError]:
 
 def choice_interval_limits() -> tuple[int, int]:
     """The bounds the case contract puts on a chosen step interval (RegimenChoice)."""
-    from annotated_types import Ge, Le
+    from baclofen_cds.logic.case import STEP_INTERVAL_DAYS
 
-    from baclofen_cds.logic.case import RegimenChoice
-
-    low, high = 1, 1
-    for meta in RegimenChoice.model_fields["step_interval_days"].metadata:
-        if isinstance(meta, Ge):
-            low = int(meta.ge)  # type: ignore[call-overload]
-        if isinstance(meta, Le):
-            high = int(meta.le)  # type: ignore[call-overload]
-    return low, high
+    return STEP_INTERVAL_DAYS
