@@ -24,34 +24,34 @@ from msgspec import Meta
 if TYPE_CHECKING:
     from baclofen_cds.logic.knowledge import KnowledgeBase
 
-Indication = Literal[
-    "spasticity",
-    "alcohol_use_disorder",
-    "alcohol_withdrawal",
-    "hiccups",
-    "trigeminal_neuralgia",
-    "musculoskeletal_pain",
-]
-SpasticityOrigin = Literal[
-    "multiple_sclerosis", "spinal_cord", "cerebral_palsy", "stroke", "brain_injury", "other"
-]
+# The closed vocabularies of indications, spasticity origins and formulations belong to the
+# knowledge base (kb.yaml, formulations.yaml): the case takes any code the loaded knowledge
+# base lists (`kb.indications`, `kb.spasticity_origins`, `kb.formulations`), so a new
+# indication needs no change here.
 Sex = Literal["female", "male"]
 HandoutLanguage = Literal["en", "es"]
 CreatinineUnit = Literal["mg/dL", "umol/L"]
 Dialysis = Literal["none", "hemodialysis", "peritoneal"]
 Hepatic = Literal["none", "mild", "moderate", "severe"]
 Intrathecal = Literal["none", "pump_in_situ", "pump_removed_or_failed"]
-FormulationCode = Literal[
+
+# Kept only for logic/handout_text.py's completeness check (the shipped codes) until that
+# check reads the loaded knowledge base; never used to validate a case.
+INDICATIONS: tuple[str, ...] = (
+    "spasticity",
+    "alcohol_use_disorder",
+    "alcohol_withdrawal",
+    "hiccups",
+    "trigeminal_neuralgia",
+    "musculoskeletal_pain",
+)
+FORMULATIONS: tuple[str, ...] = (
     "tablet",
     "oral_solution_1_mg_per_ml",
     "oral_solution_2_mg_per_ml",
     "oral_suspension_5_mg_per_ml",
     "oral_granules",
-]
-
-INDICATIONS: tuple[str, ...] = Indication.__args__  # type: ignore[attr-defined]
-SPASTICITY_ORIGINS: tuple[str, ...] = SpasticityOrigin.__args__  # type: ignore[attr-defined]
-FORMULATIONS: tuple[str, ...] = FormulationCode.__args__  # type: ignore[attr-defined]
+)
 
 #: The bounds of a chosen step interval, in days (the contract's limits, not a dosing rule).
 STEP_INTERVAL_DAYS: tuple[int, int] = (1, 28)
@@ -106,8 +106,8 @@ class Override(_Frozen, frozen=True, kw_only=True):
 
 class CaseInput(_Frozen, frozen=True, kw_only=True):
     patient: PatientRef | None = None
-    indication: Indication
-    spasticity_origin: SpasticityOrigin | None = None
+    indication: str  # a code of kb.indications
+    spasticity_origin: str | None = None  # a code of kb.spasticity_origins
     age_years: float
     sex: Sex
     weight_kg: float | None = None
@@ -119,7 +119,7 @@ class CaseInput(_Frozen, frozen=True, kw_only=True):
     hepatic_impairment: Hepatic = "none"
     conditions: tuple[str, ...] = ()
     comedications: tuple[str, ...] = ()
-    formulation: FormulationCode | None = None
+    formulation: str | None = None  # a code of kb.formulations
     start_date: date
     regimen_choice: RegimenChoice | None = None
     override: Override | None = None
@@ -155,18 +155,26 @@ _STRIPPED: dict[str, frozenset[str]] = {
 }
 _LISTS = ("conditions", "comedications", "confirmed")
 
-#: The closed choices of the case (field -> allowed values, in the order they are listed).
+#: The closed choices of the case (field -> allowed values, in the order they are listed);
+#: `choices(kb)` adds the knowledge base's vocabularies.
 CHOICES: dict[str, tuple[str, ...]] = {
-    "indication": INDICATIONS,
-    "spasticity_origin": SPASTICITY_ORIGINS,
     "sex": Sex.__args__,  # type: ignore[attr-defined]
     "serum_creatinine.unit": CreatinineUnit.__args__,  # type: ignore[attr-defined]
     "dialysis": Dialysis.__args__,  # type: ignore[attr-defined]
     "hepatic_impairment": Hepatic.__args__,  # type: ignore[attr-defined]
-    "formulation": FORMULATIONS,
     "intrathecal": Intrathecal.__args__,  # type: ignore[attr-defined]
     "handout_language": HandoutLanguage.__args__,  # type: ignore[attr-defined]
 }
+
+
+def choices(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
+    """Every closed choice of the case: the fixed ones and the knowledge base's vocabularies."""
+    return {
+        **CHOICES,
+        "indication": tuple(kb.indications),
+        "spasticity_origin": tuple(kb.spasticity_origins),
+        "formulation": tuple(kb.formulations),
+    }
 
 
 def _prepared(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -322,10 +330,15 @@ def parse_case(data: Any, kb: KnowledgeBase, *, today: date) -> CaseInput:
     raw = _prepared(data)
     if raw.get("start_date") in (None, ""):
         raw["start_date"] = today.isoformat()
+    allowed = choices(kb)
     try:
         case = msgspec.convert(raw, CaseInput, strict=True)
     except msgspec.ValidationError as exc:
-        raise CaseInputError(*field_error(exc, raw, choices=CHOICES)) from None
+        raise CaseInputError(*field_error(exc, raw, choices=allowed)) from None
+    for name in ("indication", "spasticity_origin", "formulation"):
+        value = getattr(case, name)
+        if value is not None and value not in allowed[name]:
+            raise CaseInputError(name, f"{value!r} is not one of {one_of(allowed[name])}")
 
     _check_start_date(case.start_date)
     measured = case.serum_creatinine.measured_on if case.serum_creatinine else None

@@ -188,13 +188,12 @@ class Engine:
 
     def _stand_ins(self) -> dict[str, Any]:
         """Acceptable values for the required fields, used only to find other errors."""
-        from baclofen_cds.logic.case import INDICATIONS
-
+        indications = tuple(getattr(self.kb, "indications", None) or ("spasticity",))
         limits = getattr(getattr(self.kb, "input_limits", None), "age_years", None)
         return {
             # spasticity accepts an origin, so a chosen origin is not blamed for a missing
             # indication.
-            "indication": "spasticity" if "spasticity" in INDICATIONS else INDICATIONS[0],
+            "indication": "spasticity" if "spasticity" in indications else indications[0],
             "sex": "female",
             "age_years": float(limits[1]) if limits else 0.0,
         }
