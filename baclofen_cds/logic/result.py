@@ -8,6 +8,7 @@ contract of DESIGN.md (fields may be added, never renamed).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -503,4 +504,37 @@ class Recommendation:
 
     def to_json(self) -> str:
         """Canonical JSON: the same recommendation always gives the same bytes."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        return indented_json(self.to_dict()) + "\n"
+
+
+#: A float orjson writes otherwise than Python (below 1e-4: "0.00001", "1.5e-7" where
+#: Python writes "1e-05", "1.5e-07"); any other finite float is written alike.
+_SMALL_FLOAT = re.compile(rb"[0-9]e-[0-9]|0\.0000[0-9]")
+
+
+def indented_json(data: Any) -> str:
+    """Exactly `json.dumps(data, ensure_ascii=False, indent=2)`, about 25 times faster.
+
+    With `indent`, the standard library falls back to its pure-Python encoder; orjson writes
+    the same bytes for every text, integer, dict, list and finite float, except floats below
+    1e-4, whose digits it spells differently: when its output may hold one, or orjson refuses
+    the data (an integer beyond 64 bits, a key that is not text, a type it would pass
+    through), the standard library writes it. (A NaN or infinity, which no recommendation
+    holds since the case refuses them, would be `null` here, `NaN` there.) Records store this
+    text and `reproduce` compares it, so the bytes never change
+    (tests/logic/test_json_output.py)."""
+    import orjson
+
+    try:
+        out = orjson.dumps(
+            data,
+            option=orjson.OPT_INDENT_2
+            | orjson.OPT_PASSTHROUGH_DATACLASS
+            | orjson.OPT_PASSTHROUGH_DATETIME
+            | orjson.OPT_PASSTHROUGH_SUBCLASS,
+        )
+    except TypeError:
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    if (b"e-" in out or b"0.0000" in out) and _SMALL_FLOAT.search(out):
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    return out.decode("utf-8")
