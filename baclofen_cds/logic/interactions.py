@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from rapidfuzz import fuzz, process
-
 from baclofen_cds.logic.alerts import SUMMARY_LIMIT, from_template
 from baclofen_cds.logic.case import CaseInput
 from baclofen_cds.logic.knowledge import (
@@ -173,6 +171,8 @@ def suggest(key: str, kb: KnowledgeBase) -> str | None:
     """
     if not key:
         return None
+    from rapidfuzz import fuzz, process  # only for an entry that matched nothing
+
     keys, shown = _suggestion_index(kb)
     cutoff = kb.interactions.matching.suggestion_cutoff * 100
     best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)
