@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Generic, TypeVar
+
+import msgspec
 
 from baclofen_cds.logic.alerts import from_template
 from baclofen_cds.logic.case import CaseInput
@@ -60,8 +61,7 @@ _EPS = 1e-9
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Part(Generic[T]):
+class Part(msgspec.Struct, Generic[T], frozen=True):
     """One step's contribution: its value, the alerts it raises and the basis of the value."""
 
     value: T
@@ -69,16 +69,14 @@ class Part(Generic[T]):
     basis: tuple[BasisEntry, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Stop:
+class Stop(msgspec.Struct, frozen=True):
     """No regimen can be built from the dose rules: why (no override can lift these)."""
 
     reason: str
     alert_ids: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class StatusVote:
+class StatusVote(msgspec.Struct, frozen=True):
     """One rule's say on the overall status, and the alert that explains it."""
 
     status: Status
@@ -86,8 +84,7 @@ class StatusVote:
     alert_id: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class DosePlan:
+class DosePlan(msgspec.Struct, frozen=True):
     regimen: Regimen | None
     levels: tuple[Level, ...]  # the dispensed titration levels (for the taper)
     status: Status
@@ -99,8 +96,7 @@ class DosePlan:
     stop: Stop | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Ladder:
+class Ladder(msgspec.Struct, frozen=True):
     rule: DoseRule
     levels: tuple[Level, ...]  # wanted levels, not yet rounded to the form
     target: float | None  # mg/kg schedules: this patient's target
@@ -108,8 +104,7 @@ class Ladder:
     equation: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Limit:
+class Limit(msgspec.Struct, frozen=True):
     value: float
     id: str
     label: str
@@ -118,15 +113,14 @@ class Limit:
     unverified: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(msgspec.Struct, frozen=True):
     case: CaseInput
     kb: KnowledgeBase
     band: RenalBand
     form: FormulationInfo
     values: dict[str, str]
     population: Population
-    inputs: tuple[tuple[str, object], ...] = field(default=())
+    inputs: tuple[tuple[str, object], ...] = ()
     critical_hazards: frozenset[str] = frozenset()
 
 
@@ -402,8 +396,7 @@ def choose_interval(ctx: Context, rules: tuple[DoseRule, ...]) -> Part[tuple[int
     return Part((days, rule))
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(msgspec.Struct, frozen=True):
     daily_mg: float
     rule: DoseRule
     titrate: bool
