@@ -61,9 +61,17 @@ class CaseInputError(ValueError):
     """Bad input: one clear message naming the field. Nothing is computed or written."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+        # one line whatever the input's field names hold (`field` itself is kept as given)
+        super().__init__(f"{_CONTROL.sub(_escaped, field)}: {message}")
         self.field = field
         self.message = message
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 class _Frozen(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -216,7 +224,7 @@ def _list_of_strings(field: str, value: Any) -> Any:
 
 
 # ------------------------------------------------------------------ msgspec's errors, in words
-_AT = re.compile(r"^(?P<what>.*?)(?: - at `(?P<path>[^`]*)`(?: in `(?P<parent>[^`]*)`)?)?$")
+_WHERE = re.compile(r"\$(?:\.\w+|\[\d+\])*")
 _PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 _BOUND = re.compile(r"^Expected `(?P<type>\w+)` (?P<op>[<>]=?) (?P<n>\S+)$")
 _LENGTH = re.compile(r"^Expected `str` of length (?P<op>[<>]=?) (?P<n>\d+)$")
@@ -261,16 +269,21 @@ def field_error(
     `data` is the input that was validated (the value at fault is read from it); `choices`
     maps a field to its allowed values ("'x' is not one of ..."); `rename` maps attribute
     names to the names the input uses."""
-    match = _AT.match(str(exc))
-    assert match is not None  # the pattern matches any text
-    what = match["what"]
-    parts = _path(match["path"] or "")
-    if match["parent"] is not None:  # "Expected `str` - at `key` in `$...`": a non-text key
-        return ".".join(_path(match["parent"])) or "case", "has a field name that is not text"
-    named = re.match(r"^Object (missing required|contains unknown) field `(.+)`$", what)
+    # "WHAT - at `$.path`"; a field name in WHAT may hold any character, even "`" or a newline
+    text = str(exc)
+    what, _, where = text.rpartition(" - at `")
+    where = where.removesuffix("`")
+    if not (_WHERE.fullmatch(where) or where.startswith("key` in `$")):
+        what, where = text, ""  # no location, or a " - at `" that belongs to a field name
+    if where.startswith("key` in `"):  # "Expected `str` - at `key` in `$...`": a non-text key
+        return ".".join(_path(where.removeprefix("key` in `"))) or "case", (
+            "has a field name that is not text"
+        )
+    parts = _path(where)
+    named = re.match(r"Object (missing required|contains unknown) field `(.*)`\Z", what, re.S)
     if named:
         parts.append(named[2])
-    field = ".".join((rename or {}).get(p, p) for p in parts)
+    field = ".".join((rename or {}).get(p, p) or '""' for p in parts)  # "" named as ""
     if named:
         return field, "is required" if named[1].startswith("missing") else unknown
     value = _lookup(data, parts)

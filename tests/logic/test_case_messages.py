@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from baclofen_cds.logic import CaseInputError, KnowledgeBase, parse_case
 from tests.logic.conftest import HEALTHY_ADULT, TODAY
@@ -90,3 +92,61 @@ def test_to_dict_is_json_data_and_reads_back_equal(kb: KnowledgeBase) -> None:
     assert data["age_years"] == 45.0 and isinstance(data["age_years"], float)
     assert data["serum_creatinine"] == {"value": 0.9, "unit": "mg/dL", "measured_on": None}
     assert parse_case(data, kb, today=TODAY) == case
+
+
+@pytest.mark.parametrize("key", ["serum_creatin\ne", "a`b", "x - at `$.y`"])
+def test_any_unknown_field_name_is_named(kb: KnowledgeBase, key: str) -> None:
+    for data in ({**HEALTHY_ADULT, key: 1}, {**HEALTHY_ADULT, "patient": {key: 1}}):
+        with pytest.raises(CaseInputError) as err:
+            parse_case(data, kb, today=TODAY)
+        assert err.value.field.endswith(key) and err.value.message == "is not a known field"
+
+
+def test_the_message_is_one_line_whatever_the_field_name(kb: KnowledgeBase) -> None:
+    with pytest.raises(CaseInputError) as err:
+        parse_case({**HEALTHY_ADULT, "a\nb\u2028c": 1}, kb, today=TODAY)
+    assert str(err.value) == "a\\u000ab\\u2028c: is not a known field"
+    assert err.value.field == "a\nb\u2028c"
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.dictionaries(st.text(max_size=12), JSONISH, max_size=3),
+    st.sampled_from(sorted(HEALTHY_ADULT)),
+)
+def test_any_extra_or_replaced_data_is_accepted_or_named(
+    kb: KnowledgeBase, extra: dict[str, Any], field: str
+) -> None:
+    """Safety property: whatever mapping arrives, the case is accepted or one field is named
+    in one line (never another exception)."""
+    data = {**HEALTHY_ADULT, **extra}
+    if extra:
+        data[field] = next(iter(extra.values()))
+    refused = _refusal(data, kb)
+    if refused is not None:
+        assert refused.field and refused.message and "\n" not in str(refused)
+        assert not refused.message.startswith(("Expected", "Object", "Invalid"))  # in words
+
+
+def _refusal(data: dict[str, Any], kb: KnowledgeBase) -> CaseInputError | None:
+    try:
+        parse_case(data, kb, today=TODAY)
+    except CaseInputError as exc:
+        return exc
+    return None
+
+
+def test_an_empty_field_name_is_shown_as_empty_quotes(kb: KnowledgeBase) -> None:
+    refused = _refusal({**HEALTHY_ADULT, "": 1}, kb)
+    assert refused is not None and refused.field == '""'
