@@ -25,7 +25,7 @@ def run() -> list[tuple[str, float, str]]:
 
     from baclofen_cds.logic.knowledge import BUNDLE_NAME
 
-    packaged = Path(__file__).resolve().parents[1] / "baclofen_cds" / "resources" / "knowledge"
+    packaged = Path(__file__).resolve().parents[1] / "resources" / "knowledge"
     with tempfile.TemporaryDirectory() as tmp:
         plain = Path(tmp) / "kb"
         shutil.copytree(packaged, plain)

@@ -64,13 +64,15 @@ def main(argv: list[str] | None = None) -> int:
     if work.exists() and not args.keep:
         shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)
-    for name in ("baclofen_cds", "tests", "examples"):
+    for name in ("baclofen_cds", "resources", "tests", "examples"):
         shutil.rmtree(work / name, ignore_errors=True)
         shutil.copytree(ROOT / name, work / name, ignore=shutil.ignore_patterns("__pycache__"))
     config = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     config += (
         "\n[tool.mutmut]\n"
         'source_paths = ["baclofen_cds"]\n'
+        # the knowledge base beside the mutated package (resource_files finds mutants/resources)
+        'also_copy = ["resources"]\n'
         f"only_mutate = {json.dumps(mutate)}\n"
         f"pytest_add_cli_args_test_selection = {json.dumps(tests)}\n"
         'pytest_add_cli_args = ["-p", "no:cacheprovider"]\n'

@@ -197,8 +197,9 @@ def _check_policy(args: argparse.Namespace, kb: Any) -> int:
 
 def run_bundle(args: argparse.Namespace) -> int:
     from baclofen_cds.logic.knowledge import KnowledgeBaseError, build_bundle
+    from baclofen_cds.logic.resource_files import resource_path
 
-    directory = args.directory or Path(__file__).resolve().parents[1] / "resources" / "knowledge"
+    directory = args.directory or resource_path("knowledge")
     try:
         path = build_bundle(directory)
     except KnowledgeBaseError as exc:

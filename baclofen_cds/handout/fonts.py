@@ -1,6 +1,6 @@
 """The one font family of every handout: DejaVu Sans, shipped in the package and embedded.
 
-The TTF files are read with importlib.resources (so a wheel works like the checkout) and
+The TTF files are found by `resource_path` (resources/fonts/, in a wheel or a checkout) and
 registered with reportlab once per process. `printable()` makes any user text safe to
 draw: control characters become spaces, invisible format characters go, a character the
 font has no glyph for (CJK, Indic scripts, most emoji) becomes U+FFFD, a visible
@@ -15,11 +15,12 @@ import io
 import re
 import threading
 import unicodedata
-from importlib import resources
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+
+from baclofen_cds.logic.resource_files import resource_path
 
 FAMILY = "DejaVuSans"
 REGULAR = "DejaVuSans"
@@ -40,7 +41,7 @@ _coverage: set[int] = set()  # code points both weights can draw; filled once
 
 def font_bytes(file_name: str) -> bytes:
     """The bytes of a shipped font file (resources/fonts/)."""
-    return resources.files("baclofen_cds").joinpath("resources", "fonts", file_name).read_bytes()
+    return resource_path("fonts", file_name).read_bytes()
 
 
 def register_fonts() -> None:

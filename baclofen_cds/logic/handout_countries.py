@@ -6,13 +6,13 @@ Read from the knowledge base's `countries.yaml` (part of its hash), validated he
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from baclofen_cds.logic.handout_text import HandoutTextError
+from baclofen_cds.logic.resource_files import resource_path
 
 DOCUMENT_NAME = "countries"
 
@@ -46,9 +46,7 @@ def parse_countries(data: Any) -> CountriesFile:
 
 @functools.cache
 def _packaged() -> CountriesFile:
-    path = resources.files("baclofen_cds").joinpath(
-        "resources", "knowledge", f"{DOCUMENT_NAME}.yaml"
-    )
+    path = resource_path("knowledge", f"{DOCUMENT_NAME}.yaml")
     return parse_countries(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Mapping
-from importlib import resources
 from typing import Any
 
 import yaml
@@ -20,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from baclofen_cds.logic.case import FORMULATIONS, INDICATIONS
 from baclofen_cds.logic.handout_rules import Facts, known_fact
+from baclofen_cds.logic.resource_files import resource_path
 
 DOCUMENT_NAME = "handout_text"
 SCHEMA = "handout_text/2"
@@ -356,8 +356,8 @@ def missing_keys(reference: Any, other: Any) -> tuple[list[str], list[str]]:
 
 @functools.cache
 def _packaged_raw(document: str) -> Any:
-    path = resources.files("baclofen_cds").joinpath("resources", "knowledge", f"{document}.yaml")
     try:
+        path = resource_path("knowledge", f"{document}.yaml")
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise HandoutTextError("document", f"cannot be read ({exc})", document) from None

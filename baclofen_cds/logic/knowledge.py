@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import importlib.resources
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -29,6 +28,7 @@ from pydantic import (
     model_validator,
 )
 
+from baclofen_cds.logic.resource_files import resource_path
 from baclofen_cds.logic.result import Category, RenalBand
 
 # libyaml is an order of magnitude faster; fall back to the pure-Python loader without it
@@ -871,8 +871,7 @@ def _read_documents(directory: Path | None) -> tuple[dict[str, bytes], bytes | N
     docs: dict[str, bytes] = {}
     bundle: bytes | None = None
     if directory is None:
-        root = importlib.resources.files("baclofen_cds") / "resources" / "knowledge"
-        entries: Iterable[Any] = root.iterdir()
+        entries: Iterable[Any] = resource_path("knowledge").iterdir()
     else:
         if not directory.is_dir():
             raise KnowledgeBaseError(f"{directory}: not a folder")

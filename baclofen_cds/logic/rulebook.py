@@ -11,7 +11,6 @@ older schema still compares), and the sign-off status. Renderers (HTML, PDF) onl
 from __future__ import annotations
 
 import dataclasses
-import importlib.resources
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ import yaml
 
 from baclofen_cds.logic.approval import Approval, ApprovalStatus, approval_status
 from baclofen_cds.logic.knowledge import KnowledgeBase, iter_rules
+from baclofen_cds.logic.resource_files import resource_path
 
 #: Fields every rule has; shown as the rule's header, not among its values.
 _META_FIELDS = frozenset({"id", "sources", "derived", "unverified", "reviewed", "note", "label"})
@@ -331,8 +331,7 @@ def knowledge_folder(kb: KnowledgeBase) -> Path:
     """The folder `kb` was loaded from (the packaged one when it was loaded by default)."""
     if kb.directory is not None:
         return kb.directory
-    root = importlib.resources.files("baclofen_cds") / "resources" / "knowledge"
-    return Path(str(root))
+    return resource_path("knowledge")
 
 
 def read_folder(folder: Path) -> dict[str, Any]:

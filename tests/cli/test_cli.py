@@ -137,7 +137,7 @@ def test_knowledge_check_ok_and_broken(tmp_path: Path) -> None:
     ok = cli("knowledge", "check")
     assert ok.returncode == 0 and "knowledge base OK" in ok.stdout
     broken = tmp_path / "kb"
-    shutil.copytree(ROOT / "baclofen_cds" / "resources" / "knowledge", broken)
+    shutil.copytree(ROOT / "resources" / "knowledge", broken)
     path = broken / "conditions.yaml"
     path.write_text(path.read_text().replace("sources: [S8]\n", "sources: [S404]\n", 1))
     bad = cli("knowledge", "check", str(broken))

@@ -10,7 +10,7 @@ import pytest
 from baclofen_cds.logic import load_knowledge_base
 from tests.cli.test_cli import ROOT, cli
 
-PACKAGED = ROOT / "baclofen_cds" / "resources" / "knowledge"
+PACKAGED = ROOT / "resources" / "knowledge"
 
 
 @pytest.fixture(scope="module")

@@ -125,7 +125,7 @@ def test_knowledge_check_names_each_language_and_a_missing_key(tmp_path: Path) -
     assert "handout text es: reviewed" in out.stdout and "Spanish-speaking" in out.stdout
     assert "country GB, clinic Riverside Neurology" in out.stdout
     folder = tmp_path / "kb"
-    shutil.copytree(ROOT / "baclofen_cds" / "resources" / "knowledge", folder)
+    shutil.copytree(ROOT / "resources" / "knowledge", folder)
     es = folder / "handout_text.es.yaml"
     es.write_text(
         es.read_text(encoding="utf-8").replace("  working_days: Si una fecha", "  weekend: Si"),

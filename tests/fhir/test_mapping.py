@@ -14,7 +14,7 @@ from baclofen_cds.fhir.mapping import MappingError, load_mappings
 from baclofen_cds.logic import load_knowledge_base
 from tests.fhir.helpers import hl7, obs
 
-KB_DIR = Path(__file__).parents[2] / "baclofen_cds" / "resources" / "knowledge"
+KB_DIR = Path(__file__).parents[2] / "resources" / "knowledge"
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ from baclofen_cds.logic import (
 from baclofen_cds.logic.result import INDICATOR_ORDER
 from tests.logic.conftest import Run, alert_ids
 
-PACKAGED = Path(__file__).resolve().parents[2] / "baclofen_cds" / "resources" / "knowledge"
+PACKAGED = Path(__file__).resolve().parents[2] / "resources" / "knowledge"
 
 
 def card(rec: Recommendation, hazard: str = "hazard.cns_depression") -> Alert:

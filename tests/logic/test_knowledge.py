@@ -12,7 +12,8 @@ from baclofen_cds.logic import KnowledgeBase, KnowledgeBaseError, load_knowledge
 from baclofen_cds.logic.engine import REQUIRED_ALERTS
 from baclofen_cds.logic.knowledge import iter_rules
 
-PACKAGED = Path(__file__).resolve().parents[2] / "baclofen_cds" / "resources" / "knowledge"
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGED = ROOT / "resources" / "knowledge"
 
 
 @pytest.fixture
@@ -219,7 +220,7 @@ def test_ceiling_and_seed_conflicts_encoded(kb: KnowledgeBase) -> None:
 def test_no_clinical_numbers_in_python() -> None:
     """Doses and cut-offs live in resources/: a literal dose in logic code is a review failure."""
     pattern = re.compile(r"\b(80|60|40|15|0\.3|0\.75|88\.4|142|0\.413|0\.85|72)\b")
-    for path in (PACKAGED.parents[1] / "logic").glob("*.py"):
+    for path in (ROOT / "baclofen_cds" / "logic").glob("*.py"):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             code = line.split("#", 1)[0]
             if '"""' in line or code.strip().startswith(('"', "'")):
