@@ -19,7 +19,7 @@ from baclofen_cds.logic import (
 )
 from tests.logic.conftest import HEALTHY_ADULT, TODAY
 
-PACKAGED = Path(__file__).resolve().parents[2] / "baclofen_cds" / "resources" / "knowledge"
+PACKAGED = Path(__file__).resolve().parents[2] / "resources" / "knowledge"
 NEW = "restless_legs"
 
 
