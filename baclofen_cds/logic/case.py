@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -263,12 +263,13 @@ def field_error(
     choices: Mapping[str, tuple[str, ...] | list[str]] | None = None,
     unknown: str = "is not a known field",
     rename: Mapping[str, str] | None = None,
+    listed: Callable[[tuple[str, ...] | list[str]], str] = one_of,
 ) -> tuple[str, str]:
     """(field, message) of msgspec's error, in the words of this project.
 
     `data` is the input that was validated (the value at fault is read from it); `choices`
     maps a field to its allowed values ("'x' is not one of ..."); `rename` maps attribute
-    names to the names the input uses."""
+    names to the names the input uses; `listed` writes the allowed values."""
     # "WHAT - at `$.path`"; a field name in WHAT may hold any character, even "`" or a newline
     text = str(exc)
     what, _, where = text.rpartition(" - at `")
@@ -289,7 +290,7 @@ def field_error(
     value = _lookup(data, parts)
     allowed = (choices or {}).get(field)
     if allowed is not None and value is not None:
-        return field, f"{value!r} is not one of {one_of(allowed)}"
+        return field, f"{value!r} is not one of {listed(allowed)}"
     return field, _words(what, value)
 
 

@@ -126,6 +126,7 @@ def _convert(model: type[Any], data: Mapping[str, Any]) -> Any:
             choices={"country": COUNTRIES},
             unknown="is not a known policy field",
             rename={"schema_id": "schema"},
+            listed=lambda values: str(list(values)),  # "['GB', 'US']", as the window shows it
         )
         raise CaseInputError(field or "policy", message) from None
 
