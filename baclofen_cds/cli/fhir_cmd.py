@@ -6,9 +6,12 @@ import argparse
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from baclofen_cds.cli import UsageError
+
+if TYPE_CHECKING:
+    from baclofen_cds.handout.output import Output
 
 
 def register(sub: Any) -> None:
@@ -68,25 +71,25 @@ def read_file(path_text: str) -> Any:
 def write_file(option: str, path: Path, data: bytes, *, force: bool = False) -> None:
     """Whole or not at all, private, never replacing a link or device (as the PDFs)."""
     from baclofen_cds.cli import handout_io
+    from baclofen_cds.handout import output
 
     target = path.expanduser().absolute()
-    handout_io.check_target(option, target, force=force)
-    handout_io.publish(handout_io.stage([(option, target, data)], force=force))
+    with handout_io.usage_errors():
+        output.write([output.Output(option, target, data)], force=force)
 
 
-def plan_output(
-    args: argparse.Namespace, rec: Any, kb: Any, today: date, acks: Any = ()
-) -> tuple[str, Path, bytes]:
+def plan_output(args: argparse.Namespace, rec: Any, kb: Any, today: date, acks: Any = ()) -> Output:
     """`recommend --fhir-out FILE`: the plan as a FHIR R4 Bundle, as an output staged and
     published with the PDFs (whole or not at all, after the save, never replacing a link)."""
     from baclofen_cds import __version__
     from baclofen_cds.cli import handout_io
     from baclofen_cds.fhir.export import Acknowledgement, bundle_json, plan_bundle
-    from baclofen_cds.logic.acknowledgement import acknowledgement_reasons
+    from baclofen_cds.handout.output import Output
+    from baclofen_cds.logic.acknowledgement import reason_labels
 
     path = Path(args.fhir_out).expanduser().absolute()
     handout_io.check_target("--fhir-out", path, force=bool(getattr(args, "force", False)))
-    labels = {r.code: r.label for r in acknowledgement_reasons(kb)}
+    labels = reason_labels(kb)
     acknowledged = {
         a.alert_id: Acknowledgement(
             code=a.reason_code, label=labels.get(a.reason_code, a.reason_code), comment=a.comment
@@ -100,7 +103,7 @@ def plan_output(
         app_version=__version__,
         acknowledgements=acknowledged,
     )
-    return ("--fhir-out", path, bundle_json(bundle).encode("utf-8"))
+    return Output("--fhir-out", path, bundle_json(bundle).encode("utf-8"))
 
 
 def run_import(args: argparse.Namespace) -> int:

@@ -242,13 +242,11 @@ def run_report(args: argparse.Namespace) -> int:
         from baclofen_cds.handout.rulebook_html import render_rulebook_html
 
         data = render_rulebook_html(book).encode("utf-8")
-    partial = out.with_name(f".{out.name}.partial")
-    try:
-        partial.write_bytes(data)
-        partial.replace(out)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise UsageError(f"--out: cannot write {out}: {exc.strerror or exc}") from None
+    from baclofen_cds.cli.handout_io import usage_errors
+    from baclofen_cds.handout import output
+
+    with usage_errors():  # whole or not at all; a link or device is never replaced
+        output.write([output.Output("--out", out.expanduser().absolute(), data)], force=True)
     changes = "" if book.comparison is None else f", {len(book.comparison.changes)} change(s)"
     print(
         f"wrote {out}: {book.rule_count} rules, {len(book.sources)} sources{changes}\n"

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from baclofen_cds.cli import UsageError
 from baclofen_cds.cli.terminal import write_stdout
+
+if TYPE_CHECKING:
+    from baclofen_cds.handout.service import PrintRecord
 
 
 def register(sub: Any) -> None:
@@ -157,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
     """Compute; check acknowledgements; render; stage the PDFs; save; publish; print.
 
     The save comes before any file appears: a refused or failed save leaves nothing behind,
-    and a saved print record always names a PDF that was written (handout_io)."""
+    and a saved print record always names a PDF that was written (handout.service)."""
     from baclofen_cds.cli import handout_io, policy_opts, records_cmd
     from baclofen_cds.logic.acknowledgement import printed_reasons
     from baclofen_cds.logic.summary import clinician_note
@@ -168,28 +172,29 @@ def run(args: argparse.Namespace) -> int:
     kb, case, policy, rec = compute(data, today, overrides)
     acks = acknowledgements_from(args, kb, rec)
     args.printed_acknowledgements = printed_reasons(kb, acks)
-    printed, outputs = handout_io.render_handouts(args, case, rec, policy)
+    printed = handout_io.render_handouts(args, case, rec, policy)
+    also = []
     if args.fhir_out:
         from baclofen_cds.cli import fhir_cmd
 
         fhir = fhir_cmd.plan_output(args, rec, kb, today, acks)
-        if any(handout_io.same_file(fhir[1], path) for _, path, _ in outputs):
-            raise UsageError(f"--fhir-out: {fhir[1]} is also a PDF output; give another file")
-        outputs.append(fhir)
+        if any(p.target and handout_io.same_file(fhir.target, p.target) for p in printed):
+            raise UsageError(f"--fhir-out: {fhir.target} is also a PDF output; give another file")
+        also.append(fhir)
     records_cmd.check_save_arguments(args, rec)
-    staged = handout_io.stage(outputs, force=bool(getattr(args, "force", False)))
+    from baclofen_cds.handout.service import PublishError, write_prints
+
+    def save(prints: Sequence[PrintRecord]) -> int | None:
+        return records_cmd.save_if_asked(args, rec, prints, acknowledgements=acks)
+
     try:
-        saved = records_cmd.save_if_asked(args, rec, printed, acknowledgements=acks)
-    except BaseException:
-        handout_io.discard(staged)
-        raise
-    try:
-        handout_io.publish(staged)
-    except UsageError as exc:
-        if saved is None:
-            raise
+        with handout_io.usage_errors():
+            write_prints(printed, force=bool(getattr(args, "force", False)), record=save, also=also)
+    except PublishError as exc:
+        if exc.recorded is None:
+            raise UsageError(str(exc)) from None
         raise UsageError(
-            f"{exc} (the assessment was saved as {saved} and lists this print)"
+            f"{exc} (the assessment was saved as {exc.recorded} and lists this print)"
         ) from None
     out = rec.to_json() if args.format == "json" else clinician_note(rec)
     write_stdout(out)

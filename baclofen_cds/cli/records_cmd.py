@@ -28,6 +28,7 @@ from baclofen_cds.cli import UsageError, records_view
 from baclofen_cds.cli.terminal import print_error, write_stdout
 
 if TYPE_CHECKING:
+    from baclofen_cds.handout.service import PrintRecord
     from baclofen_cds.logic import Recommendation
     from baclofen_cds.records import RecordStore, StoredAssessment
 
@@ -258,34 +259,21 @@ def save_if_asked(
     import uuid
 
     from baclofen_cds.records import (
-        Acknowledgement,
         InvalidRecord,
         OutcomeUnknown,
         PatientDetails,
         RecordNotFound,
         RecordsError,
+        as_overrides,
     )
 
     check_save_arguments(args, recommendation)
-    case_patient = recommendation.case.get("patient") or {}
-    patient_id = args.patient_id or case_patient.get("id")
-    sex = recommendation.case.get("sex")
-    details = PatientDetails(
-        external_id=str(patient_id),
-        display_name=case_patient.get("name"),
-        birth_year=args.birth_year,
-        sex=sex if sex in ("female", "male") else None,
+    details = PatientDetails.from_case(
+        recommendation.case, external_id=args.patient_id or None, birth_year=args.birth_year
     )
+    assert details is not None  # check_save_arguments: a patient id is given
     prints = [_with_print_options(item, args) for item in pdfs]
-    acks = [
-        Acknowledgement(
-            alert_id=a.alert_id,
-            outcome="overridden",
-            reason_code=a.reason_code,
-            comment=a.comment or None,
-        )
-        for a in acknowledgements
-    ]
+    acks = as_overrides(acknowledgements)
     # Every save carries a uid: a retry after an unknown outcome can then never duplicate it.
     key = getattr(args, "uid", None) or str(uuid.uuid4())
     try:
@@ -320,6 +308,8 @@ def _with_print_options(item: Any, args: argparse.Namespace) -> Any:
 
     if isinstance(item, PrintedPdf):
         return item
+    if not isinstance(item, tuple):  # a handout.service.PrintRecord
+        item = item.as_tuple()
     variant, pdf, *rest = item
     options = dict(rest[0]) if rest else {}
     options.setdefault("printed_on", args.today)  # set by `main` (the edge) or --today
@@ -398,6 +388,7 @@ def run_show(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------- reprint
 def run_reprint(args: argparse.Namespace) -> int:
     from baclofen_cds.cli import handout_io
+    from baclofen_cds.handout.service import write_prints
     from baclofen_cds.records import RecordsError
     from baclofen_cds.records.reproduce import NotReproducible, reproduce
 
@@ -418,31 +409,27 @@ def run_reprint(args: argparse.Namespace) -> int:
         earlier = [p for p in stored.prints if p.variant == variant][:1]
         options = dict(earlier[0].options) if earlier else {}
         options.pop("reprint", None)
-        if variant == "clinician":
-            pdf, options = render_clinician_summary(rec, options, default_day=stored.created_at)
-        else:
-            pdf, options = render_patient_handout(rec, options, default_day=stored.created_at)
-        # Staged first, recorded, then renamed into place: a reprint that cannot be recorded
-        # leaves no file, and a recorded reprint names a file that exists.
-        staged = handout_io.stage([("--handout", out, pdf)], force=force)
-        try:
-            digest = store.record_print(
-                stored.id,
-                variant=variant,
-                pdf=pdf,
-                printed_by=who,
-                options={**options, "reprint": True},
-            )
-        except RecordsError as exc:
-            handout_io.discard(staged)
-            raise RecordsCommandFailed(
-                f"not reprinted: the reprint could not be recorded: {exc}",
-                EXIT_RECORDS_UNAVAILABLE,
-            ) from None
-        except BaseException:
-            handout_io.discard(staged)
-            raise
-        handout_io.publish(staged)
+        printed = _render_stored(rec, variant, options, default_day=stored.created_at)
+
+        def record(prints: Sequence[PrintRecord]) -> str:
+            # Staged first, recorded, then renamed into place: a reprint that cannot be
+            # recorded leaves no file, and a recorded reprint names a file that exists.
+            try:
+                return store.record_print(
+                    stored.id,
+                    variant=variant,
+                    pdf=prints[0].pdf,
+                    printed_by=who,
+                    options={**prints[0].options, "reprint": True},
+                )
+            except RecordsError as exc:
+                raise RecordsCommandFailed(
+                    f"not reprinted: the reprint could not be recorded: {exc}",
+                    EXIT_RECORDS_UNAVAILABLE,
+                ) from None
+
+        with handout_io.usage_errors():
+            digest = write_prints([printed.to("--handout", out)], force=force, record=record)
     if earlier and earlier[0].pdf_sha256 == digest:
         print(
             f"baclofen-cds: reprinted assessment #{stored.id} to {out}: identical to the "
@@ -464,68 +451,22 @@ def run_reprint(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_patient_handout(
-    recommendation: Recommendation, options: dict[str, Any], *, default_day: Any
-) -> tuple[bytes, dict[str, Any]]:
-    """The patient handout PDF for `recommendation` with the stored rendering options.
+def _render_stored(
+    recommendation: Recommendation, variant: str, options: dict[str, Any], *, default_day: Any
+) -> PrintRecord:
+    """A stored print made again with its options (the print service); a print recorded
+    without a date is dated the day the assessment was saved."""
+    from baclofen_cds.handout.service import PrintError, PrintOptions, render
 
-    Options (all optional): printed_on (ISO date), prescriber, large_print, paper. Returns
-    the PDF and the options actually used (to record with the print).
-    """
-    from datetime import date
-
-    from baclofen_cds.handout import render_handout
-    from baclofen_cds.logic.handout_content import build_handout
-
-    printed_on = options.get("printed_on") or default_day.date().isoformat()
-    used: dict[str, Any] = {
-        "printed_on": printed_on,
-        "prescriber": options.get("prescriber"),
-        "large_print": bool(options.get("large_print", False)),
-        "paper": options.get("paper", "a4"),
-    }
-    if options.get("diary") is False:
-        used["diary"] = False
-    content = build_handout(
-        recommendation,
-        printed_on=date.fromisoformat(printed_on),
-        prescriber=used["prescriber"],
+    used = PrintOptions.from_recorded(
+        "clinician" if variant == "clinician" else "patient",
+        options,
+        default_day=default_day.date(),
     )
-    pdf = render_handout(
-        content,
-        large_print=used["large_print"],
-        paper=used["paper"],
-        diary=used.get("diary", True),
-    )
-    return pdf, used
-
-
-def render_clinician_summary(
-    recommendation: Recommendation, options: dict[str, Any], *, default_day: Any
-) -> tuple[bytes, dict[str, Any]]:
-    """The clinician summary PDF with the stored rendering options (printed_on, prescriber,
-    paper, acknowledgements: alert id -> reason as printed)."""
-    from datetime import date
-
-    from baclofen_cds.handout import render_clinician_summary as render
-    from baclofen_cds.logic.handout_summary import build_clinician_summary
-
-    printed_on = options.get("printed_on") or default_day.date().isoformat()
-    used: dict[str, Any] = {
-        "printed_on": printed_on,
-        "prescriber": options.get("prescriber"),
-        "paper": options.get("paper", "a4"),
-    }
-    acknowledgements = options.get("acknowledgements")
-    if acknowledgements:
-        used["acknowledgements"] = dict(acknowledgements)
-    summary = build_clinician_summary(
-        recommendation,
-        printed_on=date.fromisoformat(printed_on),
-        prescriber=used["prescriber"],
-        acknowledgements=used.get("acknowledgements"),
-    )
-    return render(summary, paper=used["paper"]), used
+    try:
+        return render(recommendation, used)
+    except PrintError as exc:
+        raise UsageError(f"--handout: {exc}") from None
 
 
 def _login_name() -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -131,6 +131,29 @@ def unacknowledged_critical(alerts: Iterable[Any], acknowledged: Iterable[str]) 
     """The critical alerts without an acknowledgement, in alert order."""
     done = set(acknowledged)
     return [a for a in alerts if a.indicator == "critical" and str(a.id) not in done]
+
+
+class AnswersAnAlert(Protocol):
+    """An acknowledgement given for an alert as it was: the medicines that triggered it."""
+
+    @property
+    def triggered_by(self) -> tuple[str, ...]: ...
+
+
+A = TypeVar("A", bound=AnswersAnAlert)
+
+
+def still_standing(acknowledged: Mapping[str, A], alerts: Iterable[Any]) -> dict[str, A]:
+    """The acknowledgements (alert id -> acknowledgement) that still answer one of these
+    alerts, in alert order. An acknowledgement holds only while its alert is unchanged: when
+    the inputs change so that the alert fires for other medicines, or no longer fires, it
+    must be given again."""
+    out: dict[str, A] = {}
+    for alert in alerts:
+        ack = acknowledged.get(str(alert.id))
+        if ack is not None and ack.triggered_by == tuple(alert.triggered_by):
+            out[str(alert.id)] = ack
+    return out
 
 
 def printed_reasons(

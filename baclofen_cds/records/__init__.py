@@ -59,6 +59,7 @@ from baclofen_cds.records.types import (
     RecordsUnavailable,
     StoredAcknowledgement,
     StoredAssessment,
+    as_overrides,
 )
 
 if TYPE_CHECKING:
@@ -85,6 +86,7 @@ __all__ = [
     "RecordsUnavailable",
     "StoredAcknowledgement",
     "StoredAssessment",
+    "as_overrides",
     "open_store",
 ]
 

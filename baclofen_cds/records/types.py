@@ -6,10 +6,10 @@ start-up and only pay for SQLAlchemy when it opens the store.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, NewType
+from typing import Any, Literal, NewType, Protocol
 
 AssessmentId = NewType("AssessmentId", int)
 """The number of a stored assessment (shown to clinicians as e.g. "assessment 42")."""
@@ -87,6 +87,30 @@ class PatientDetails:
     birth_year: int | None = None
     sex: Sex | None = None
 
+    @classmethod
+    def from_case(
+        cls,
+        case: Mapping[str, Any],
+        *,
+        external_id: str | None = None,
+        birth_year: int | None = None,
+    ) -> PatientDetails | None:
+        """The patient of a case (`patient.id`, `patient.name`, `sex`), or None when neither
+        the case nor `external_id` gives an id. The window and the command line save with
+        this one reading of the case."""
+        patient = case.get("patient") or {}
+        given = external_id if external_id is not None else patient.get("id")
+        identifier = str(given or "").strip()
+        if not identifier:
+            return None
+        sex = case.get("sex")
+        return cls(
+            external_id=identifier,
+            display_name=patient.get("name") or None,
+            birth_year=birth_year,
+            sex=sex if sex in ("female", "male") else None,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class PatientRecord:
@@ -105,6 +129,32 @@ class Acknowledgement:
     outcome: Outcome
     reason_code: str | None = None
     comment: str | None = None
+
+
+class CodedAcknowledgement(Protocol):
+    """A critical alert acknowledged with a coded reason (the window's and the command
+    line's acknowledgements both have these)."""
+
+    @property
+    def alert_id(self) -> str: ...
+    @property
+    def reason_code(self) -> str: ...
+    @property
+    def comment(self) -> str: ...
+
+
+def as_overrides(acknowledgements: Iterable[CodedAcknowledgement]) -> list[Acknowledgement]:
+    """Coded acknowledgements as stored: a critical alert acknowledged with a reason is an
+    override of its advice (outcome "overridden", the reason code and comment)."""
+    return [
+        Acknowledgement(
+            alert_id=a.alert_id,
+            outcome="overridden",
+            reason_code=a.reason_code,
+            comment=a.comment or None,
+        )
+        for a in acknowledgements
+    ]
 
 
 @dataclass(frozen=True, slots=True)

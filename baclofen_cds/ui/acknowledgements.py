@@ -101,23 +101,21 @@ class AcknowledgementBook:
 
     def current(self, alerts: Iterable[Any]) -> dict[str, Acknowledgement]:
         """The acknowledgements that still answer one of these alerts, unchanged."""
-        out = {}
-        for alert in alerts:
-            ack = self._acks.get(alert.id)
-            if ack is not None and ack.triggered_by == tuple(alert.triggered_by):
-                out[alert.id] = ack
-        return out
+        from baclofen_cds.logic.acknowledgement import still_standing
+
+        return still_standing(self._acks, alerts)
 
     def pending(self, recommendation: Any) -> list[Any]:
         """Critical alerts of this recommendation still without a valid acknowledgement."""
         if recommendation is None:
             return []
-        valid = self.current(recommendation.alerts)
-        return [a for a in recommendation.critical_alerts if a.id not in valid]
+        from baclofen_cds.logic.acknowledgement import unacknowledged_critical
+
+        alerts = recommendation.alerts
+        return unacknowledged_critical(alerts, self.current(alerts))
 
     def for_output(self, recommendation: Any) -> tuple[Acknowledgement, ...]:
         """What goes with the handout and the saved assessment, in alert order."""
         if recommendation is None:
             return ()
-        valid = self.current(recommendation.alerts)
-        return tuple(valid[a.id] for a in recommendation.alerts if a.id in valid)
+        return tuple(self.current(recommendation.alerts).values())

@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(settings, today=date.fromisoformat(start) if start else date.today)
     window.attach_engine(Engine.load())
     window.form.load_case(case)
-    window.records_unavailable("demo: no records database is opened")
+    window.records_ctl.unavailable("demo: no records database is opened")
     if args.expand:
         window.panel.alerts.card(args.expand).set_expanded(True)
     if args.size:

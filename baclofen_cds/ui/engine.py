@@ -8,10 +8,13 @@ only the list of what is wrong, field by field.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from baclofen_cds.logic import CaseInput, KnowledgeBase, LocalPolicy, Recommendation
 
 #: The case fields the form cannot do without (DESIGN.md: the required fields).
 REQUIRED_FIELDS: tuple[str, ...] = ("indication", "age_years", "sex")
@@ -62,7 +65,7 @@ class FieldError:
 class Assessment:
     """What the window shows for one state of the form."""
 
-    recommendation: Any | None  # logic.Recommendation, or None when the input is not complete
+    recommendation: Recommendation | None  # None when the input is not complete
     errors: tuple[FieldError, ...] = ()
     elapsed_ms: float = 0.0
 
@@ -80,36 +83,46 @@ class Assessment:
         parts.extend(wrong)
         return "incomplete: " + "; ".join(parts) if parts else ""
 
-    def error_for(self, field: str) -> FieldError | None:
-        for err in self.errors:
-            if err.field == field or err.field.startswith(field + "."):
-                return err
-        return None
+
+class ParseCase(Protocol):
+    def __call__(self, data: Any, kb: KnowledgeBase, *, today: date) -> CaseInput: ...
+
+
+class Recommend(Protocol):
+    def __call__(
+        self, case: CaseInput, kb: KnowledgeBase, policy: LocalPolicy | None = None
+    ) -> Recommendation: ...
+
+
+class CaseEngine(Protocol):
+    """What the window asks of the engine (the typed boundary between the window and
+    `logic`): the knowledge base, the clinic's policy, and one assessment of the form."""
+
+    kb: KnowledgeBase
+
+    def policy(self, overrides: Mapping[str, Any] | None = None) -> LocalPolicy: ...
+
+    def assess(
+        self, form: Mapping[str, Any], *, policy: LocalPolicy, today: date
+    ) -> Assessment: ...
 
 
 class Engine:
-    """The knowledge base and the three engine functions, bound together.
+    """The knowledge base and the engine functions, bound together (a `CaseEngine`).
 
-    Tests may pass their own functions; the application uses `Engine.load()`.
+    The application uses `Engine.load()`; tests may pass a knowledge base of their own.
     """
 
     def __init__(
-        self,
-        kb: Any,
-        *,
-        parse_case: Callable[..., Any],
-        recommend: Callable[[Any, Any, Any], Any],
-        load_policy: Callable[..., Any],
-        case_error: type[Exception],
-        clinic_policy: Mapping[str, Any] | None = None,
+        self, kb: KnowledgeBase, *, clinic_policy: Mapping[str, Any] | None = None
     ) -> None:
+        from baclofen_cds.logic import parse_case, recommend
+
         self.kb = kb
         #: The clinic's policy file (BACLOFEN_CDS_POLICY or `--policy`), under the Settings.
         self.clinic_policy: dict[str, Any] = dict(clinic_policy or {})
-        self._parse_case = parse_case
-        self._recommend = recommend
-        self._load_policy = load_policy
-        self._case_error = case_error
+        self._parse_case: ParseCase = parse_case
+        self._recommend: Recommend = recommend
 
     @classmethod
     def load(cls) -> Engine:
@@ -121,26 +134,16 @@ class Engine:
 
         kb = logic.load_knowledge_base()
         path = os.environ.get(ENV_VAR)
-        return cls(
-            kb,
-            parse_case=logic.parse_case,
-            recommend=logic.recommend,
-            load_policy=logic.load_policy,
-            case_error=logic.CaseInputError,
-            clinic_policy=logic.load_policy_file(path) if path else None,
-        )
+        return cls(kb, clinic_policy=logic.load_policy_file(path) if path else None)
 
-    def supports(self, case_field: str) -> bool:
-        """Whether this engine's case contract has `case_field` (fields land one by one)."""
-        from baclofen_cds.logic.case import CaseInput
+    def policy(self, overrides: Mapping[str, Any] | None = None) -> LocalPolicy:
+        """The clinic's policy file, then the window's Settings on top (`CaseInputError`
+        naming a value the knowledge base does not accept)."""
+        from baclofen_cds.logic import load_policy
 
-        return case_field in CaseInput.__struct_fields__
+        return load_policy(self.kb, overrides={**self.clinic_policy, **(overrides or {})})
 
-    def policy(self, overrides: Mapping[str, Any] | None = None) -> Any:
-        """The clinic's policy file, then the window's Settings on top."""
-        return self._load_policy(self.kb, overrides={**self.clinic_policy, **(overrides or {})})
-
-    def assess(self, form: Mapping[str, Any], *, policy: Any, today: date) -> Assessment:
+    def assess(self, form: Mapping[str, Any], *, policy: LocalPolicy, today: date) -> Assessment:
         """Validate the form and, only when every field is acceptable, recommend.
 
         All field errors are collected (not just the first) so that each field can show its
@@ -149,6 +152,8 @@ class Engine:
         of the other fields. The stand-in never reaches `recommend`.
         """
         import time
+
+        from baclofen_cds.logic import CaseInputError
 
         started = time.perf_counter()
         data = dict(form)
@@ -169,10 +174,10 @@ class Engine:
             try:
                 case = self._parse_case(probe, self.kb, today=today)
                 break
-            except self._case_error as exc:
-                field = str(getattr(exc, "field", "case"))
+            except CaseInputError as exc:
+                field = str(exc.field)
                 top = field.split(".", maxsplit=1)[0]
-                errors.append(FieldError(field, str(getattr(exc, "message", exc))))
+                errors.append(FieldError(field, str(exc.message)))
                 if top in REQUIRED_FIELDS and top not in replaced:
                     probe[top] = stand_ins[top]
                     replaced.add(top)
@@ -188,7 +193,7 @@ class Engine:
 
     def _stand_ins(self) -> dict[str, Any]:
         """Acceptable values for the required fields, used only to find other errors."""
-        indications = tuple(getattr(self.kb, "indications", None) or ("spasticity",))
+        indications = tuple(self.kb.indications)  # the knowledge base's codes
         limits = getattr(getattr(self.kb, "input_limits", None), "age_years", None)
         return {
             # spasticity accepts an origin, so a chosen origin is not blamed for a missing

@@ -372,14 +372,14 @@ class FhirActions(QObject):
             app_version=__version__,
             acknowledgements=acks,
         )
-        target = Path(path)
-        tmp = target.with_name(f".{target.name}.tmp")
+        from baclofen_cds.handout import output  # whole or not at all, never over a link
+
+        target = Path(path).expanduser().absolute()
+        data = bundle_json(bundle).encode("utf-8")
         try:
-            tmp.write_text(bundle_json(bundle), encoding="utf-8")
-            tmp.replace(target)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            QMessageBox.warning(self.window, "Export FHIR", f"Not saved: {exc.strerror or exc}")
+            output.write([output.Output("FHIR plan", target, data)], force=True)
+        except output.OutputError as exc:
+            QMessageBox.warning(self.window, "Export FHIR", f"Not saved. {exc}")
             return None
         self.window.statusBar().showMessage(f"FHIR plan saved to {path}", 5000)
         return str(path)

@@ -1,38 +1,16 @@
-"""The one doorway to the handout (PDF): availability, building, printing.
+"""The window's doorway to the print service (`baclofen_cds.handout.service`).
 
 Imported lazily: reportlab loads only when the first handout is made, never at start-up.
-Until the handout API (`baclofen_cds.logic.handout_content.build_handout` and
-`baclofen_cds.handout.render_handout`) is present, Print, Preview and Export stay in the
-menus but disabled, with `UNAVAILABLE_TIP` as their tooltip.
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import baclofen_cds
-
-UNAVAILABLE_TIP = "Handout printing is not available in this build yet (handout module missing)."
-
-
-def handout_available() -> bool:
-    """True when the content builder and the renderer are both present.
-
-    Looks at the files only: importing them (or even `find_spec` of a submodule, which
-    imports its package) would load the logic package and reportlab before the first paint.
-    """
-    root = Path(baclofen_cds.__file__).parent
-    try:
-        if not (root / "logic" / "handout_content.py").is_file():
-            return False
-        text = (root / "handout" / "__init__.py").read_text(encoding="utf-8")
-    except OSError:
-        return False
-    return "def render_handout" in text
+if TYPE_CHECKING:
+    from baclofen_cds.handout.service import PrintRecord
 
 
 def build_pdf(
@@ -45,23 +23,31 @@ def build_pdf(
     paper: str = "a4",
     language: str = "en",
 ) -> bytes:
-    """The patient handout as PDF bytes; the options are those recorded with the print."""
-    # Looked up by name: the handout API lands separately (branch handout2).
-    content_module: Any = importlib.import_module("baclofen_cds.logic.handout_content")
-    pdf_module: Any = importlib.import_module("baclofen_cds.handout")
-    extra: dict[str, Any] = {}
-    if "language" in inspect.signature(content_module.build_handout).parameters:
-        extra["language"] = language
-    elif language != "en":
-        raise ValueError(f"handouts in {language!r} are not available in this build")
-    content = content_module.build_handout(
-        recommendation,
+    """The patient handout as PDF bytes; the options are those recorded with the print
+    (`MainWindow.handout_options`). Raises `PrintError` (a ValueError) when it cannot be made."""
+    from baclofen_cds.handout.service import PrintOptions, render
+
+    options = PrintOptions(
+        "patient",
         printed_on=date.fromisoformat(printed_on),
         prescriber=prescriber,
-        kb=kb,
-        **extra,
+        paper=paper,
+        large_print=large_print,
+        language=language,
     )
-    return bytes(pdf_module.render_handout(content, large_print=large_print, paper=paper))
+    return render(recommendation, options, kb=kb).pdf
+
+
+def write_pdf(path: str, pdf: bytes, options: dict[str, Any]) -> PrintRecord:
+    """Write an exported handout whole (staged, 0600, a link or device never replaced; the
+    file dialog has asked before replacing a file). Raises `OutputError` naming the file."""
+    from baclofen_cds.handout.service import PrintRecord, write_prints
+
+    printed = PrintRecord("patient", pdf, dict(options)).to(
+        "Handout", Path(path).expanduser().absolute()
+    )
+    write_prints([printed], force=True)
+    return printed
 
 
 #: The languages' own names, for the menu (the handout text says which languages exist).
@@ -69,9 +55,7 @@ LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 
 def handout_languages() -> tuple[str, ...]:
-    """The languages the handout text has (English only before the handout of issue 12)."""
-    try:
-        module: Any = importlib.import_module("baclofen_cds.logic.handout_text")
-    except ImportError:
-        return ("en",)
-    return tuple(getattr(module, "LANGUAGES", None) or ("en",))
+    """The languages the handout text has."""
+    from baclofen_cds.logic.handout_text import LANGUAGES
+
+    return tuple(LANGUAGES) or ("en",)

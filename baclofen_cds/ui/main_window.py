@@ -19,7 +19,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter, QTabWidget, QWidget
 
 from baclofen_cds.ui.settings import AppSettings
-from baclofen_cds.ui.window_records import RecordsActions
+from baclofen_cds.ui.window_records import RecordsController
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
@@ -27,12 +27,9 @@ if TYPE_CHECKING:
     from baclofen_cds.ui.acknowledgements import AcknowledgementBook
     from baclofen_cds.ui.basis_view import BasisView
     from baclofen_cds.ui.case_form import CaseFormWidget
-    from baclofen_cds.ui.engine import Assessment, Engine
+    from baclofen_cds.ui.engine import Assessment, CaseEngine
     from baclofen_cds.ui.history_view import HistoryView
     from baclofen_cds.ui.recommendation_panel import RecommendationPanel
-
-RECORDS_OPENING = "Records: opening…"
-RECORDS_LATER = "Records: opened when first needed"
 
 
 def knowledge_base_status(kb: Any) -> str:
@@ -65,7 +62,7 @@ def _scroll(widget: QWidget, name: str) -> QScrollArea:
     return area
 
 
-class MainWindow(RecordsActions, QMainWindow):
+class MainWindow(QMainWindow):
     """The clinician's window.
 
     With `deferred=True` (the application's start) only the frame is made, so that it paints
@@ -89,10 +86,12 @@ class MainWindow(RecordsActions, QMainWindow):
         # Today is an input: a fixed date (tests, demo) or a clock (the application passes
         # `date.today` at start-up). The window itself never reads the wall clock.
         self._today = today
-        self.engine: Engine | None = None
+        self.engine: CaseEngine | None = None
         self.policy: Any = None
-        self.records: Any = None
         self.built = False
+        #: the records: opened on first use (Save, History), after the first paint
+        self.records_ctl = RecordsController(self, self)
+        self.records_ctl.changed.connect(self._update_actions)
         fm = self.fontMetrics()
         width, height = fm.averageCharWidth() * 200, fm.height() * 56
         screen = QGuiApplication.primaryScreen()
@@ -117,7 +116,6 @@ class MainWindow(RecordsActions, QMainWindow):
         from baclofen_cds.ui.basis_view import BasisView
         from baclofen_cds.ui.case_form import CaseFormWidget
         from baclofen_cds.ui.engine import Assessment
-        from baclofen_cds.ui.handout_bridge import handout_available
         from baclofen_cds.ui.history_view import HistoryView
         from baclofen_cds.ui.recommendation_panel import RecommendationPanel
 
@@ -143,18 +141,9 @@ class MainWindow(RecordsActions, QMainWindow):
         self.setCentralWidget(splitter)
         self.setStyleSheet(style.FOCUS_CSS)
 
-        self.records_url: str | None = None
-        self._after_records: list[Any] = []
-        self._records_failed = False
-        self.records_banner = QLabel(RECORDS_LATER)
-        self.records_banner.setObjectName("records_banner")
-        self.statusBar().addPermanentWidget(self.records_banner)
-        self.saved_id: int | None = None  # the assessment the current result was saved as
-        self.supersedes: int | None = None  # the assessment a correction replaces
-        self.prints: list[tuple[str, bytes, dict[str, Any]]] = []
+        self.statusBar().addPermanentWidget(self.records_ctl.banner)
         self.statusBar().showMessage("Loading the knowledge base…")
 
-        self._handout_available = handout_available()
         self._build_actions()
         self._tab_order()
         self.form.changed.connect(self.recompute)
@@ -167,10 +156,10 @@ class MainWindow(RecordsActions, QMainWindow):
         self.checked_values: dict[str, Any] = {}
         self.panel.alerts.value_checked.connect(self.confirm_values)
         self.panel.basis_requested.connect(self.show_basis)
-        self.form.patient_id.editingFinished.connect(self.refresh_history)
+        self.form.patient_id.editingFinished.connect(self.records_ctl.refresh_history)
         self.tabs.currentChanged.connect(self._tab_shown)
-        self.history.open_requested.connect(self.open_saved)
-        self.history.new_from_requested.connect(self.new_case_from)
+        self.history.open_requested.connect(self.records_ctl.open_saved)
+        self.history.new_from_requested.connect(self.records_ctl.new_case_from)
         self._update_actions()
 
     # ------------------------------------------------------------------ set-up
@@ -191,7 +180,7 @@ class MainWindow(RecordsActions, QMainWindow):
         key = QKeySequence.StandardKey
         self.new_action = self._action("&New case", "action_new", self.new_case, key.New)
         self.save_action = self._action(
-            "&Save assessment", "action_save", self.save_when_ready, key.Save
+            "&Save assessment", "action_save", self.records_ctl.save_when_ready, key.Save
         )
         self.print_action = self._action(
             "&Print handout…", "action_print", self.print_handout, key.Print
@@ -387,7 +376,7 @@ class MainWindow(RecordsActions, QMainWindow):
             QWidget.setTabOrder(a, b)
 
     # ------------------------------------------------------------------ engine
-    def attach_engine(self, engine: Engine) -> None:
+    def attach_engine(self, engine: CaseEngine) -> None:
         """Fill the choices from the knowledge base and show the first assessment."""
         self.build()
         self.engine = engine
@@ -449,10 +438,10 @@ class MainWindow(RecordsActions, QMainWindow):
         choice = self.panel.regimen_choice()
         if choice:
             data["regimen_choice"] = choice
-        if self.override is not None and self.engine.supports("override"):
+        if self.override is not None:
             data["override"] = self.override
         confirmed = [f for f, v in self.checked_values.items() if data.get(f) == v]
-        if confirmed and self.engine.supports("confirmed"):
+        if confirmed:
             data["confirmed"] = confirmed
         assessment = self.engine.assess(data, policy=self.policy, today=self.today())
         rec = assessment.recommendation
@@ -492,14 +481,9 @@ class MainWindow(RecordsActions, QMainWindow):
     def _update_actions(self) -> None:
         rec = self.assessment.recommendation
         has_regimen = rec is not None and self.panel.shown_regimen is not None
-        available = self._handout_available
         for action in (self.print_action, self.export_action, self.preview_action):
-            action.setEnabled(available and has_regimen)
-            if not available:
-                from baclofen_cds.ui.handout_bridge import UNAVAILABLE_TIP
-
-                action.setToolTip(UNAVAILABLE_TIP)
-            elif not has_regimen:
+            action.setEnabled(has_regimen)
+            if not has_regimen:
                 action.setToolTip("Complete the case first: there is no regimen to hand out.")
             elif self.acks.pending(rec):
                 action.setToolTip("Critical alerts must be acknowledged first (you will be asked).")
@@ -509,54 +493,61 @@ class MainWindow(RecordsActions, QMainWindow):
             self.print_action.setEnabled(False)  # one print job at a time
         self.copy_note_action.setEnabled(rec is not None)
         self.copy_short_action.setEnabled(rec is not None)
-        self.save_action.setEnabled(not self._records_failed and rec is not None)
+        self.save_action.setEnabled(not self.records_ctl.failed and rec is not None)
         if hasattr(self, "fhir"):
             self.fhir.export_action.setEnabled(rec is not None)
 
-    # ------------------------------------------------------------------ actions
-    # ------------------------------------------------------------------ records, on first use
-    def ensure_records(self, then: Any = None) -> bool:
-        """True when the records are open; otherwise start opening them (in a worker) and
-        run `then` once they are. SQLAlchemy is never loaded before it is needed."""
-        if self.records is not None:
-            return True
-        if self._records_failed:
-            return False
-        if then is not None:
-            self._after_records.append(then)
-        if getattr(self, "records_bridge", None) is None:
-            self.records_banner.setText(RECORDS_OPENING)
-            self.history.message.setText("Records are being opened…")
-            self.open_records(self.records_url)
-            self.records_bridge.opened.connect(self._records_ready)
-            self.records_bridge.failed.connect(self._records_failed_now)
-        return False
+    # ------------------------------------------------------------------ records
+    # The records live in `records_ctl` (window_records.RecordsController); these are the
+    # window's actions on them.
+    @property
+    def records(self) -> Any:
+        """The open `RecordStore`, or None (not opened yet, or unavailable)."""
+        return self.records_ctl.store
 
-    def records_unavailable(self, message: str) -> None:
-        self._records_failed = True
-        super().records_unavailable(message)
+    @property
+    def records_url(self) -> str | None:
+        return self.records_ctl.url
 
-    def _records_ready(self, *args: Any) -> None:
-        del args
-        pending, self._after_records = self._after_records, []
-        for then in pending:
-            then()
+    @records_url.setter
+    def records_url(self, url: str | None) -> None:
+        self.records_ctl.url = url
 
-    def _records_failed_now(self, *args: Any) -> None:
-        del args
-        self._records_failed = True
-        self._after_records = []
-        self._update_actions()
+    @property
+    def records_bridge(self) -> Any:
+        return self.records_ctl.bridge
 
-    def save_when_ready(self) -> None:
-        if self.ensure_records(self.save_assessment):
-            self.save_assessment()
-        else:
-            self.statusBar().showMessage("Opening the records to save…", 5000)
+    @property
+    def records_banner(self) -> QLabel:
+        return self.records_ctl.banner
+
+    @property
+    def saved_id(self) -> int | None:
+        return self.records_ctl.saved_id
+
+    @property
+    def prints(self) -> list[tuple[str, bytes, dict[str, Any]]]:
+        """The handouts printed from the current result and not yet saved with it."""
+        return self.records_ctl.prints
+
+    def open_records(self, database_url: str | None) -> None:
+        self.records_ctl.open(database_url)
+
+    def save_assessment(self) -> int | None:
+        return self.records_ctl.save()
+
+    def refresh_history(self) -> None:
+        self.records_ctl.refresh_history()
+
+    def open_saved(self, assessment_id: int) -> Any:
+        return self.records_ctl.open_saved(assessment_id)
+
+    def new_case_from(self, assessment_id: int, *, correct: bool = False) -> None:
+        self.records_ctl.new_case_from(assessment_id, correct=correct)
 
     def _tab_shown(self, index: int) -> None:
         if self.tabs.widget(index) is self.history:
-            self.ensure_records()
+            self.records_ctl.ensure()
 
     def request_override(self) -> bool:
         """Ask for the coded reason, the clinician and a note; then recompute with them."""
@@ -594,9 +585,7 @@ class MainWindow(RecordsActions, QMainWindow):
         self.override = None
         self.checked_values = {}
         self.acks.clear()
-        self.saved_id = None
-        self.supersedes = None
-        self.prints = []
+        self.records_ctl.reset()
         self.panel.reset_choice()
         self.form.clear(
             creatinine_unit=self.settings.get("defaults/creatinine_unit"),
@@ -637,19 +626,24 @@ class MainWindow(RecordsActions, QMainWindow):
     def _prepare_handout(self) -> tuple[Any, dict[str, Any]] | None:
         """(a function making the PDF, its options) after the acknowledgements; or None."""
         rec = self.assessment.recommendation
-        if rec is None or self.panel.shown_regimen is None or not self._handout_available:
+        if rec is None or self.panel.shown_regimen is None:
             return None
         if not self.ensure_acknowledged():
             return None
+        options = self.handout_options()
+        return self._handout_builder(options), options
+
+    def _handout_builder(self, options: dict[str, Any]) -> Callable[[], bytes]:
+        """Makes the handout of the current result with `options` (the print service,
+        through handout_bridge); run on the GUI thread or the print worker."""
         from baclofen_cds.ui.handout_bridge import build_pdf
 
-        options = self.handout_options()
-        kb = self.engine.kb if self.engine else None
+        rec, kb = self.assessment.recommendation, self.engine.kb if self.engine else None
 
         def build() -> bytes:
             return build_pdf(rec, kb=kb, **options)
 
-        return build, options
+        return build
 
     def handout_pdf(self) -> bytes | None:
         """The handout for the current case, after the acknowledgements; None if refused."""
@@ -690,11 +684,7 @@ class MainWindow(RecordsActions, QMainWindow):
             if dialog.exec() != QPrintDialog.DialogCode.Accepted:
                 return False
             options = self.handout_options()  # as chosen in the dialog's options tab
-            rec, kb = self.assessment.recommendation, self.engine.kb if self.engine else None
-            from baclofen_cds.ui.handout_bridge import build_pdf
-
-            def build() -> bytes:
-                return build_pdf(rec, kb=kb, **options)
+            build = self._handout_builder(options)
 
         self._start_print(job_for_printer(printer, build, paper=options["paper"]), options)
         return True
@@ -725,7 +715,7 @@ class MainWindow(RecordsActions, QMainWindow):
             self.statusBar().showMessage(message, 8000)
 
         def finished(pdf: bytes) -> None:
-            self._record_print(pdf, options)
+            self.records_ctl.record_print(pdf, options)
             done("Handout sent to the printer.")
 
         def failed(message: str) -> None:
@@ -760,9 +750,17 @@ class MainWindow(RecordsActions, QMainWindow):
             )
             if not path:
                 return None
-        with open(path, "wb") as fh:
-            fh.write(pdf)
-        self._record_print(pdf, self._last_print_options)
+        from baclofen_cds.handout.output import OutputError
+        from baclofen_cds.ui.handout_bridge import write_pdf
+
+        try:
+            write_pdf(path, pdf, self._last_print_options)
+        except OutputError as exc:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(self, "Handout not saved", f"The handout was not saved. {exc}")
+            return None
+        self.records_ctl.record_print(pdf, self._last_print_options)
         self.statusBar().showMessage(f"Handout saved to {path}", 5000)
         return str(path)
 
@@ -788,9 +786,11 @@ class MainWindow(RecordsActions, QMainWindow):
         acks = self.acks.for_output(rec)
         if acks:
             lines = ["", "Critical alerts acknowledged:"]
+            said = {a.id: a.summary for a in rec.alerts}  # the alert in words, never its id
             for ack in acks:
                 comment = f" — {ack.comment}" if ack.comment else ""
-                lines.append(f"  {ack.alert_id}: {ack.reason_text}{comment}")
+                what = said.get(ack.alert_id, "Critical alert").rstrip(".")
+                lines.append(f"  {what} — {ack.reason_text}{comment}")
             text = text.rstrip("\n") + "\n" + "\n".join(lines) + "\n"
         clinician = self.settings.get("clinician/name")
         if clinician:
@@ -843,12 +843,7 @@ class MainWindow(RecordsActions, QMainWindow):
         printing = getattr(self, "printing", None)
         if printing is not None:
             printing.wait()
-        bridge = getattr(self, "records_bridge", None)
-        if bridge is not None:
-            bridge.wait()
-        if self.records is not None:
-            self.records.close()
-            self.records = None
+        self.records_ctl.close()
         super().closeEvent(event)
 
     def show_basis(self, output: str) -> None:

@@ -66,9 +66,13 @@ def spool(job: PrintJob, pdf: bytes) -> None:
     """Hand the PDF to its destination; raises RuntimeError with a plain message."""
     if job.cancelled.is_set():
         raise PrintCancelledError
-    if job.output_file:
-        with open(job.output_file, "wb") as fh:
-            fh.write(pdf)
+    if job.output_file:  # the print dialog asked before replacing a file
+        from pathlib import Path
+
+        from baclofen_cds.handout import output
+
+        target = Path(job.output_file).expanduser().absolute()
+        output.write([output.Output("Print to file", target, pdf)], force=True)
         return
     exe = shutil.which(PRINT_COMMAND[0])
     if exe is None:

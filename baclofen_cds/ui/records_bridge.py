@@ -8,7 +8,6 @@ recommending.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -49,40 +48,6 @@ class RecordsBridge(QObject):
 
     def wait(self, msecs: int = 30_000) -> bool:
         return bool(self.pool.waitForDone(msecs))
-
-
-def acknowledgements_for_records(acks: Sequence[Any]) -> list[Any]:
-    """The window's coded acknowledgements as the records API's `Acknowledgement`s.
-
-    A critical alert acknowledged with a reason is an override of its advice: outcome
-    "overridden" with the reason code and comment.
-    """
-    from baclofen_cds.records import Acknowledgement
-
-    return [
-        Acknowledgement(
-            alert_id=a.alert_id,
-            outcome="overridden",
-            reason_code=a.reason_code,
-            comment=a.comment or None,
-        )
-        for a in acks
-    ]
-
-
-def patient_details(case: dict[str, Any]) -> Any:
-    """PatientDetails from the case, or None when the case has no patient id."""
-    from baclofen_cds.records import PatientDetails
-
-    patient = case.get("patient") or {}
-    external_id = (patient.get("id") or "").strip()
-    if not external_id:
-        return None
-    return PatientDetails(
-        external_id=external_id,
-        display_name=patient.get("name") or None,
-        sex=case.get("sex"),
-    )
 
 
 def open_stored(store: Any, assessment_id: int, kb: Any) -> tuple[Any, Any, str]:

@@ -106,9 +106,6 @@ class AppSettings:
     def sync(self) -> None:
         self._q.sync()
 
-    def as_dict(self) -> dict[str, Any]:
-        return {s.key: self.get(s.key) for s in SETTINGS}
-
     def policy_overrides(self) -> dict[str, Any]:
         """Only what the clinic has set: unset values keep the knowledge base's defaults."""
         out: dict[str, Any] = {}

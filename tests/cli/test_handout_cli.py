@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from datetime import UTC, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,8 @@ from tests.cli.test_cli import EXAMPLE, ROOT, cli
 
 #: A clinic's policy file: a handout needs the clinic's phone and country.
 POLICY = str(ROOT / "examples" / "policy" / "riverside-gb.yaml")
+#: The day a print without a recorded date would carry (these prints all record theirs).
+DAY = date(2030, 1, 1)
 
 
 def test_handout_and_summary_are_written(tmp_path: Path) -> None:
@@ -89,7 +91,7 @@ def test_written_handouts_reprint_to_the_same_bytes(tmp_path: Path) -> None:
     """What `write_handouts` returns is what the records keep, and reprints identically."""
     from baclofen_cds.cli import handout_io
     from baclofen_cds.cli.recommend_cmd import compute
-    from baclofen_cds.cli.records_cmd import render_patient_handout
+    from baclofen_cds.handout.service import PrintOptions, render
 
     data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     data["patient"]["name"] = "Zoë O'Brien <b>"
@@ -119,9 +121,9 @@ def test_written_handouts_reprint_to_the_same_bytes(tmp_path: Path) -> None:
         ("clinician", {"printed_on": "2026-11-20", "prescriber": "Dr A. Smith", "paper": "a4"}),
     ]
     assert printed[0][1] == (tmp_path / "h.pdf").read_bytes()
-    again, used = render_patient_handout(rec, dict(printed[0][2]), default_day=datetime.now(UTC))
-    assert again == printed[0][1]
-    assert used == printed[0][2]
+    again = render(rec, PrintOptions.from_recorded("patient", printed[0][2], default_day=DAY))
+    assert again.pdf == printed[0][1]
+    assert dict(again.options) == printed[0][2]
 
 
 def test_no_handout_options_print_nothing() -> None:
@@ -136,7 +138,7 @@ def test_no_diary_is_two_pages_and_reprints_the_same(tmp_path: Path) -> None:
 
     from baclofen_cds.cli import handout_io
     from baclofen_cds.cli.recommend_cmd import compute
-    from baclofen_cds.cli.records_cmd import render_patient_handout
+    from baclofen_cds.handout.service import PrintOptions, render
     from baclofen_cds.logic import load_policy_file
 
     data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
@@ -148,5 +150,5 @@ def test_no_diary_is_two_pages_and_reprints_the_same(tmp_path: Path) -> None:
     printed = handout_io.write_handouts(args, case, rec, policy)
     assert printed[0][2]["diary"] is False
     assert len(PdfReader(tmp_path / "h.pdf").pages) == 2
-    again, used = render_patient_handout(rec, dict(printed[0][2]), default_day=datetime.now(UTC))
-    assert again == printed[0][1] and used == printed[0][2]
+    again = render(rec, PrintOptions.from_recorded("patient", printed[0][2], default_day=DAY))
+    assert again.pdf == printed[0][1] and dict(again.options) == printed[0][2]

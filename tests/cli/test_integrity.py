@@ -434,18 +434,18 @@ def test_publishing_without_hard_links_still_never_replaces(
     """On a file system without hard links the rename is checked instead."""
     import errno
 
-    from baclofen_cds.cli import UsageError, handout_io
+    from baclofen_cds.handout import output
 
     def no_links(src: object, dst: object) -> None:
         raise OSError(errno.EPERM, "Operation not permitted")
 
-    monkeypatch.setattr(handout_io.os, "link", no_links)
+    monkeypatch.setattr(output.os, "link", no_links)
     target = tmp_path / "h.pdf"
-    handout_io.publish(handout_io.stage([("--handout", target, b"%PDF-1 new")], force=False))
+    output.write([output.Output("--handout", target, b"%PDF-1 new")], force=False)
     assert target.read_bytes() == b"%PDF-1 new"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
-    staged = handout_io.stage([("--handout", target, b"%PDF-1 other")], force=False)
-    with pytest.raises(UsageError, match="already exists"):
-        handout_io.publish(staged)
+    staged = output.stage([output.Output("--handout", target, b"%PDF-1 other")], force=False)
+    with pytest.raises(output.OutputError, match="already exists"):
+        output.publish(staged)
     assert target.read_bytes() == b"%PDF-1 new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["h.pdf"]

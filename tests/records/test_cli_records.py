@@ -232,7 +232,7 @@ def test_show_unknown_assessment(sqlite_url: str) -> None:
 def test_reprint_gives_the_same_handout_bytes(sqlite_url: str, tmp_path: Path) -> None:
     from datetime import UTC, date, datetime
 
-    from baclofen_cds.cli.records_cmd import render_patient_handout
+    from baclofen_cds.handout.service import PrintOptions, render
     from baclofen_cds.logic import (
         load_knowledge_base,
         load_policy,
@@ -247,11 +247,15 @@ def test_reprint_gives_the_same_handout_bytes(sqlite_url: str, tmp_path: Path) -
     data["patient"] = {"id": "MRN-P", "name": "Zoë O'Brien <b>&amp;"}
     policy = load_policy(kb, load_policy_file(POLICY))
     rec = recommend(parse_case(data, kb, today=date(2026, 11, 22)), kb, policy)
-    first, options = render_patient_handout(
+    made = render(
         rec,
-        {"printed_on": "2026-11-20", "prescriber": "Dr A. Smith", "large_print": True},
-        default_day=datetime.now(UTC),
+        PrintOptions.from_recorded(
+            "patient",
+            {"printed_on": "2026-11-20", "prescriber": "Dr A. Smith", "large_print": True},
+            default_day=datetime.now(UTC).date(),
+        ),
     )
+    first, options = made.pdf, dict(made.options)
     with open_store(sqlite_url) as store:
         aid = store.save_assessment(
             rec,

@@ -32,7 +32,6 @@ def printable(window, monkeypatch):
         return FAKE_PDF
 
     monkeypatch.setattr(handout_bridge, "build_pdf", build_pdf)
-    window._handout_available = True
     window._update_actions()
     return calls
 
@@ -55,14 +54,30 @@ def answer_dialog(monkeypatch, answers, *, accept=True):
     return seen
 
 
-def test_print_actions_disabled_with_a_tooltip_without_the_handout_module(window, qtbot):
+def test_export_never_replaces_a_link_and_records_no_print(
+    window, qtbot, printable, monkeypatch, tmp_path
+):
+    """The exported handout goes through the print service: a symbolic link at the chosen
+    name is refused (the file it points to is untouched) and no print is recorded."""
+    from PySide6.QtWidgets import QMessageBox
+
     fill(qtbot, window, example("adult-spasticity-ms.json"))
-    window._handout_available = False  # a build without the handout module
-    window._update_actions()
-    for action in (window.print_action, window.export_action, window.preview_action):
-        assert not action.isEnabled()
-        assert action.toolTip() == handout_bridge.UNAVAILABLE_TIP
-    assert window.export_pdf("never-written.pdf") is None
+    answer_dialog(monkeypatch, {"hazard.cns_depression": ("benefit_outweighs_risk", "")})
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warned.append(a[2]))
+    victim = tmp_path / "chart.txt"
+    victim.write_text("not a handout")
+    link = tmp_path / "h.pdf"
+    link.symlink_to(victim)
+    assert window.export_pdf(str(link)) is None
+    assert victim.read_text() == "not a handout" and link.is_symlink()
+    assert window.prints == []
+    assert warned and "never replaced" in warned[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chart.txt", "h.pdf"]
+    good = tmp_path / "handout.pdf"
+    assert window.export_pdf(str(good)) == str(good)
+    assert good.read_bytes() == FAKE_PDF and (good.stat().st_mode & 0o777) == 0o600
+    assert [v for v, _, _ in window.prints] == ["patient"]
 
 
 def test_export_waits_for_every_critical_alert(window, qtbot, printable, monkeypatch, tmp_path):
@@ -154,7 +169,10 @@ def test_copy_note_is_the_engines_summary_with_the_acknowledgements(
     window.export_pdf(str(tmp_path / "h.pdf"))
     note = window.copy_note()
     assert note.startswith(clinician_note(rec).rstrip("\n"))
-    assert "hazard.cns_depression: Benefit outweighs the risk" in note
+    said = {a.id: a.summary for a in rec.alerts}
+    what = said["hazard.cns_depression"].rstrip(".")
+    assert f"{what} — Benefit outweighs the risk" in note
+    assert "hazard." not in note  # the alert in words, never its internal id
     from PySide6.QtGui import QGuiApplication
 
     assert QGuiApplication.clipboard().text() == note

@@ -5,14 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from baclofen_cds.ui import handout_bridge
 from tests.ui.conftest import fill
 from tests.ui.test_acknowledgements import answer_dialog
 from tests.ui.test_cases import example
-
-pytestmark = pytest.mark.skipif(
-    not handout_bridge.handout_available(), reason="the handout module is not in this build"
-)
 
 ANSWERS = {"hazard.cns_depression": ("benefit_outweighs_risk", "")}  # one card per hazard
 

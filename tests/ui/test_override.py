@@ -6,68 +6,18 @@ the contract says (`regimen_withheld`, `override`); with that engine the wrapper
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-from typing import Any
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from baclofen_cds.ui.dialogs import OverrideDialog
-from baclofen_cds.ui.engine import Engine
 from tests.ui.conftest import fill
 from tests.ui.test_cases import example
 
-REASONS = (
-    SimpleNamespace(code="specialist_supervision", label="Started and supervised by a specialist"),
-    SimpleNamespace(code="palliative_care", label="Palliative or end-of-life care"),
-)
-
-
-class Contract:
-    """A recommendation as the contract has it, over one from an older engine."""
-
-    def __init__(self, rec: Any, **fields: Any) -> None:
-        self._rec = rec
-        self.__dict__.update(fields)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._rec, name)
-
 
 @pytest.fixture
-def contract_engine(engine, monkeypatch):
-    """The real engine, answering "avoid" with `regimen_withheld` and honouring `override`."""
-    if engine.supports("override"):
-        return engine
-    sent: dict[str, Any] = {}
-    real_parse, real_recommend = engine._parse_case, engine._recommend
-
-    def parse_case(data, kb, *, today):
-        data = dict(data)
-        sent["override"] = data.pop("override", None)
-        return real_parse(data, kb, today=today)
-
-    def recommend(case, kb, policy):
-        rec = real_recommend(case, kb, policy)
-        if rec.status != "avoid":
-            return Contract(rec, regimen_withheld=None, override=None)
-        withheld = SimpleNamespace(
-            reason="Dialysis: specialist only",
-            alert_ids=("renal.dialysis",),
-            override_allowed=True,
-            override_reasons=REASONS,
-        )
-        ov = sent.get("override")
-        if ov is None:
-            return Contract(rec, regimen=None, regimen_withheld=withheld, override=None)
-        label = {r.code: r.label for r in REASONS}[ov["reason"]]
-        override = SimpleNamespace(**ov, label=label, applied=True)
-        return Contract(rec, regimen_withheld=withheld, override=override)
-
-    monkeypatch.setattr(engine, "_parse_case", parse_case)
-    monkeypatch.setattr(engine, "_recommend", recommend)
-    monkeypatch.setattr(Engine, "supports", lambda self, name: True)
+def contract_engine(engine):
+    """The real engine: "avoid" comes with `regimen_withheld`, and `override` is honoured."""
     return engine
 
 
@@ -137,11 +87,3 @@ def test_the_override_lapses_when_nothing_is_withheld(window, qtbot, contract_en
     window.form.dialysis.setCurrentIndex(window.form.dialysis.findData("hemodialysis"))
     assert window.assessment.recommendation.status == "avoid"
     assert "mg" not in window.panel.start_regimen.text()  # never silently re-applied
-
-
-def test_avoid_from_an_engine_without_the_contract_still_shows_no_dose(window, qtbot, engine):
-    if engine.supports("override"):
-        pytest.skip("the engine has the override contract")
-    fill(qtbot, window, example("dialysis.json"))
-    assert "mg" not in window.panel.start_regimen.text()
-    assert not window.print_action.isEnabled()

@@ -58,7 +58,6 @@ def test_short_note_is_at_most_15_lines_with_what_matters(window, qtbot, monkeyp
     window.settings.set("clinician/name", "Dr Short")
     fill(qtbot, window, example("older-adult-ckd.json") | {"age_years": 60})
     monkeypatch.setattr(handout_bridge, "build_pdf", lambda rec, **o: b"%PDF-1.4 x")
-    window._handout_available = True
     answer_dialog(
         monkeypatch,
         {

@@ -15,10 +15,6 @@ from tests.ui.conftest import fill, type_into
 from tests.ui.test_acknowledgements import answer_dialog
 from tests.ui.test_cases import example
 
-pytestmark = pytest.mark.skipif(
-    not handout_bridge.handout_available(), reason="the handout module is not in this build"
-)
-
 ANSWERS = {"hazard.cns_depression": ("benefit_outweighs_risk", "")}
 
 

@@ -30,7 +30,6 @@ def test_save_with_acknowledgements_and_prints_then_history(
 ):
     win = records_window
     monkeypatch.setattr(handout_bridge, "build_pdf", lambda rec, **o: FAKE_PDF)
-    win._handout_available = True
     fill(qtbot, win, example("adult-spasticity-ms.json"))
     answer_dialog(
         monkeypatch,

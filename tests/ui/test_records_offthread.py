@@ -66,12 +66,15 @@ def test_records_come_back_on_their_own(window, qtbot, tmp_path: Path, monkeypat
     monkeypatch.setattr(window_records, "RETRY_MS", 300)
     blocker = tmp_path / "folder"
     blocker.write_text("not a folder yet")
+    fill(qtbot, window, example("adult-spasticity-ms.json"))
     window.open_records(f"sqlite:///{blocker / 'records.sqlite3'}")
     qtbot.waitUntil(lambda: window.records_banner.text().startswith("⚠ Records unavailable"),
                     timeout=30_000)  # fmt: skip
     assert window.records is None
+    assert not window.save_action.isEnabled()
     blocker.unlink()
     blocker.mkdir()  # the "server" is back
     qtbot.waitUntil(lambda: window.records is not None, timeout=30_000)
     assert window.records_banner.text() == "Records: on"
     assert window.history.table.isEnabled()
+    assert window.save_action.isEnabled()  # Save comes back with them
