@@ -9,9 +9,11 @@ its basis entries), so the next clinical change touches one function and one dat
 3. `indication_stop`   — no rule for this indication and age, or "not indicated": no regimen.
 4. `choose_ladder`     — every ladder or mg/kg schedule; the lowest start wins (children: never
    above the mg/kg start, the adult start or the per-dose start cap).
-5. `choose_maximum`    — the lowest maximum, the hard ceiling included.
+5. `choose_maximum`    — the lowest maximum, the hard ceiling and a child's mg/kg ceiling
+   included (also when another ladder, e.g. a kidney band's, wins the start).
 6. `choose_interval`   — the slowest step interval.
-7. `choose_target`     — the lowest target; only the first level when a rule forbids titration.
+7. `choose_target`     — the lowest target (a child's mg/kg target included, whichever
+   ladder starts); only the first level when a rule forbids titration.
 8. `apply_choice`      — the clinician's own choice, only ever slower or lower.
 9. `dispense_levels`   — every level rounded down to the form; a start that cannot be given
    stops the regimen (it never silently moves up).
@@ -153,10 +155,10 @@ def plan_dose(
     ladder = acc.take(choose_ladder(ctx, rules))
     if isinstance(ladder, Stop):
         return acc.stopped(ladder)
-    maximum = acc.take(choose_maximum(ctx, rules, ladder))
+    maximum = acc.take(choose_maximum(ctx, rules))
     slowest = acc.take(choose_interval(ctx, rules))
     target = acc.take(choose_target(ctx, rules, ladder, maximum))
-    interval, target_mg = acc.take(apply_choice(ctx, slowest, target, maximum))
+    interval, target_mg = acc.take(apply_choice(ctx, slowest, target, maximum, ladder))
     levels = acc.take(dispense_levels(ctx, ladder, target_mg, maximum))
     if isinstance(levels, Stop):
         return acc.stopped(levels)
@@ -326,6 +328,15 @@ def choose_ladder(ctx: Context, rules: tuple[DoseRule, ...]) -> Part[Ladder | St
     return Part(best, (), (entry,))
 
 
+def mg_per_kg_schedules(ctx: Context, rules: tuple[DoseRule, ...]) -> list[Ladder]:
+    """This child's mg/kg schedules (the weight is known once `choose_ladder` has passed).
+
+    Their targets and ceilings bind whichever ladder wins the start: a kidney-band ladder that
+    starts lower must not take a child past their mg/kg target or ceiling.
+    """
+    return [weight_ladder(r, r.weight_based, ctx.case) for r in rules if r.weight_based]
+
+
 def weight_ladder(rule: DoseRule, wb: WeightBased, case: CaseInput) -> Ladder:
     """A mg/kg schedule for this child: the more conservative of mg/kg and the start caps."""
     assert case.weight_kg is not None
@@ -364,7 +375,7 @@ def weight_ladder(rule: DoseRule, wb: WeightBased, case: CaseInput) -> Ladder:
 
 
 # ------------------------------------------------------------------ 5–7. maximum, interval, target
-def choose_maximum(ctx: Context, rules: tuple[DoseRule, ...], ladder: Ladder) -> Part[Limit]:
+def choose_maximum(ctx: Context, rules: tuple[DoseRule, ...]) -> Part[Limit]:
     c = ctx.kb.meta.hard_ceiling
     limits = [
         Limit(c.max_daily_mg, c.id, "hard ceiling for any oral regimen", c.sources, c.derived,
@@ -373,9 +384,10 @@ def choose_maximum(ctx: Context, rules: tuple[DoseRule, ...], ladder: Ladder) ->
     for r in rules:
         if r.max_daily_mg is not None:
             limits.append(Limit(r.max_daily_mg, r.id, r.label, r.sources, r.derived, r.unverified))
-    if ladder.maximum is not None:
-        r = ladder.rule
-        limits.append(Limit(ladder.maximum, r.id, r.label, r.sources, r.derived, r.unverified))
+    for lad in mg_per_kg_schedules(ctx, rules):  # a child's mg/kg ceiling binds any ladder
+        r, m = lad.rule, lad.maximum
+        assert m is not None
+        limits.append(Limit(m, r.id, r.label, r.sources, r.derived, r.unverified))
     best = min(limits, key=lambda lim: lim.value)
     entry = BasisEntry(
         output="regimen.max_daily_mg",
@@ -407,8 +419,9 @@ def choose_target(
 ) -> Part[Target]:
     """The lowest target; only the first level when any rule forbids titration."""
     targets = [(r.target_daily_mg, r) for r in rules if r.target_daily_mg is not None]
-    if ladder.target is not None:
-        targets.append((ladder.target, ladder.rule))
+    for lad in mg_per_kg_schedules(ctx, rules):  # a child's mg/kg target binds any ladder
+        assert lad.target is not None
+        targets.append((lad.target, lad.rule))
     value, rule = min(targets, key=lambda t: t[0]) if targets else (maximum.value, ladder.rule)
     value = min(value, maximum.value)
     titrate = all(r.titrate for r in rules)
@@ -420,9 +433,13 @@ def choose_target(
 
 # ------------------------------------------------------------------ 8. the clinician's choice
 def apply_choice(
-    ctx: Context, interval: tuple[int, DoseRule], target: Target, maximum: Limit
+    ctx: Context, interval: tuple[int, DoseRule], target: Target, maximum: Limit, ladder: Ladder
 ) -> Part[tuple[int, float]]:
-    """The clinician's own choice: only ever a slower titration or a lower target."""
+    """The clinician's own choice: only ever a slower titration or a lower target.
+
+    The schedule never goes past the ladder's last step (a child's mg/kg schedule ends at its
+    target): the Basis says where the steps really stop, and that a higher choice is not reached.
+    """
     days, interval_rule = interval
     value = target.daily_mg
     alerts: list[Alert] = []
@@ -443,6 +460,15 @@ def apply_choice(
             value = maximum.value
         else:
             value = choice.target_daily_mg
+    top = ladder.levels[-1].daily_mg
+    stops = f"the dated titration stops at {format_mg(value)} a day at most"
+    if value > top + _EPS:  # the ladder ends first (a child's mg/kg schedule ends at its target)
+        stops = (
+            f"the dated titration stops at {format_mg(top)} a day, its last step not above"
+            f" {format_mg(value)}"
+        )
+        if choice is not None and choice.target_daily_mg is not None and target.titrate:
+            stops += f" (the chosen {format_mg(choice.target_daily_mg)} a day is not reached)"
     chosen = None if choice is None else choice.to_dict()
     by_clinician = choice is not None and choice.step_interval_days == days
     basis = (
@@ -460,7 +486,7 @@ def apply_choice(
             rule=target.rule.id,
             inputs=(*ctx.inputs, ("regimen_choice", chosen)),
             sources=target.rule.sources,
-            note=f"the dated titration stops at {format_mg(value)} a day at most"
+            note=stops
             + ("" if target.titrate else "; no titration while a rule says so (see status)"),
             derived=target.rule.derived,
         ),
