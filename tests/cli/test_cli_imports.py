@@ -85,3 +85,13 @@ def test_a_plain_recommend_does_not_import(loaded: set[str], module: str) -> Non
 def test_the_check_sees_what_is_imported(loaded: set[str]) -> None:
     """The list is read after the command ran: the engine's own modules are in it."""
     assert {"baclofen_cds", "msgspec", "argparse"} <= loaded
+
+
+def test_naming_a_clinician_without_save_still_says_not_saved() -> None:
+    """The plain path writes nothing and saves nothing, and keeps its note."""
+    from tests.cli.test_cli import cli
+
+    out = cli("recommend", "--input", str(EXAMPLE), "--clinician", "Dr A")
+    assert out.returncode == 0, out.stderr
+    assert "not saved (add --save to save the assessment)" in out.stderr
+    assert out.stdout.startswith("{")
