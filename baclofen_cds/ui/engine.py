@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from baclofen_cds.logic import CaseInput, KnowledgeBase, LocalPolicy, Recommendation
+    from baclofen_cds.logic.approval import ApprovalStatus
 
 #: The case fields the form cannot do without (DESIGN.md: the required fields).
 REQUIRED_FIELDS: tuple[str, ...] = ("indication", "age_years", "sex")
@@ -40,6 +41,9 @@ FIELD_LABELS: dict[str, str] = {
     "comedications": "co-medications",
     "formulation": "formulation",
     "start_date": "start date",
+    "current_daily_mg": "oral baclofen dose now (mg a day)",
+    "months_on_treatment": "months on baclofen",
+    "intrathecal": "intrathecal pump",
     "regimen_choice": "regimen choice",
     "regimen_choice.target_daily_mg": "chosen target daily dose",
     "regimen_choice.step_interval_days": "chosen days between steps",
@@ -114,11 +118,18 @@ class Engine:
     """
 
     def __init__(
-        self, kb: KnowledgeBase, *, clinic_policy: Mapping[str, Any] | None = None
+        self,
+        kb: KnowledgeBase,
+        *,
+        clinic_policy: Mapping[str, Any] | None = None,
+        sign_off: Any = None,
     ) -> None:
         from baclofen_cds.logic import parse_case, recommend
 
         self.kb = kb
+        #: The clinical sign-off recorded in the clinic's policy file (approved_by,
+        #: approved_on, approved_sha256): a mapping, an `Approval`, or None when none.
+        self.sign_off: Any = sign_off
         #: The clinic's policy file (BACLOFEN_CDS_POLICY or `--policy`), under the Settings.
         self.clinic_policy: dict[str, Any] = dict(clinic_policy or {})
         self._parse_case: ParseCase = parse_case
@@ -134,7 +145,18 @@ class Engine:
 
         kb = logic.load_knowledge_base()
         path = os.environ.get(ENV_VAR)
-        return cls(kb, clinic_policy=logic.load_policy_file(path) if path else None)
+        return cls(
+            kb,
+            clinic_policy=logic.load_policy_file(path) if path else None,
+            sign_off=_sign_off_record(path) if path else None,
+        )
+
+    def approval(self) -> ApprovalStatus:
+        """Whether the loaded knowledge base is the one a clinician signed off
+        (approved only while the hashes are equal; logic/approval.py decides)."""
+        from baclofen_cds.logic.approval import sign_off_status
+
+        return sign_off_status(str(self.kb.sha256), self.sign_off)
 
     def policy(self, overrides: Mapping[str, Any] | None = None) -> LocalPolicy:
         """The clinic's policy file, then the window's Settings on top (`CaseInputError`
@@ -202,6 +224,21 @@ class Engine:
             "sex": "female",
             "age_years": float(limits[1]) if limits else 0.0,
         }
+
+
+def _sign_off_record(path: str) -> Any:
+    """The policy file's sign-off fields as a mapping (`sign_off_status` checks them);
+    an unreadable file was already refused by `load_policy_file`."""
+    from pathlib import Path
+
+    import yaml
+
+    from baclofen_cds.logic.approval import APPROVAL_FIELDS
+
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, Mapping):
+        return None
+    return {name: data.get(name) for name in APPROVAL_FIELDS}
 
 
 def _dedupe(errors: list[FieldError]) -> list[FieldError]:

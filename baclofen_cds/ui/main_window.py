@@ -32,15 +32,33 @@ if TYPE_CHECKING:
     from baclofen_cds.ui.recommendation_panel import RecommendationPanel
 
 
-def knowledge_base_status(kb: Any) -> str:
-    """The status-bar line; it says plainly when no clinician has reviewed the content."""
-    approved = str(getattr(getattr(kb, "meta", None), "approved_by", "") or "")
-    if not approved or "not yet reviewed" in approved.casefold():
-        return (
-            f"Knowledge base {kb.version} ({kb.reviewed}): not yet clinically reviewed;"
-            " check against the current label"
-        )
-    return f"Knowledge base {kb.version}, reviewed {kb.reviewed} by {approved}"
+def knowledge_base_status(engine: Any) -> tuple[bool, str]:
+    """(approved, the status-bar line): "not clinically approved" unless the loaded
+    knowledge base's hash is the one a clinician signed off in the clinic's policy file
+    (logic/approval.py decides, as for `knowledge check` and the clinician summary)."""
+    kb = engine.kb
+    approval = getattr(engine, "approval", None)
+    if approval is None:  # an engine without the sign-off (tests' own engines)
+        return False, f"Knowledge base {kb.version}: not clinically approved"
+    status = approval()
+    if status.approved:
+        return True, f"{status.text} (knowledge base {kb.version})"
+    return False, f"⚠ {status.text}; knowledge base {kb.version}"
+
+
+_FROZEN: list[bool] = []
+
+
+def freeze_startup_objects() -> None:
+    """Move everything made at start-up (knowledge base, widgets, modules) out of the cyclic
+    garbage collector's sweeps, once per process: a full sweep of ~60k objects takes ~30 ms,
+    and the allocation of the first keystrokes would otherwise set one off."""
+    if _FROZEN:
+        return
+    _FROZEN.append(True)
+    import gc
+
+    gc.freeze()
 
 
 def first_run(window: Any) -> None:
@@ -142,6 +160,10 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(style.FOCUS_CSS)
 
         self.statusBar().addPermanentWidget(self.records_ctl.banner)
+        # the clinical sign-off of the knowledge base, always in sight (never a passing message)
+        self.approval_label = QLabel("")
+        self.approval_label.setObjectName("knowledge_base_approval")
+        self.statusBar().insertPermanentWidget(0, self.approval_label)
         self.statusBar().showMessage("Loading the knowledge base…")
 
         self._build_actions()
@@ -240,6 +262,7 @@ class MainWindow(QMainWindow):
         options = menu.addMenu("Handout &options")
         options.setObjectName("menu_handout_options")
         self.handout_menu = options
+        options.aboutToShow.connect(self._ensure_languages)
         self.large_print_action = QAction("Lar&ge print (18 pt)", self)
         self.large_print_action.setObjectName("action_large_print")
         self.large_print_action.setCheckable(True)
@@ -308,6 +331,7 @@ class MainWindow(QMainWindow):
 
         from baclofen_cds.ui.handout_bridge import LANGUAGE_NAMES
 
+        self._ensure_languages()
         tab = QWidget()
         tab.setWindowTitle("Handout")
         form = QFormLayout(tab)
@@ -361,6 +385,9 @@ class MainWindow(QMainWindow):
             f.comedications.none_box,
             f.formulation,
             f.start_date,
+            f.current_daily_mg,
+            f.months_on_treatment,
+            f.intrathecal,
             self.tabs,
             p.basis_buttons["renal"],
             p.basis_buttons["regimen.start"],
@@ -382,14 +409,52 @@ class MainWindow(QMainWindow):
         self.engine = engine
         self.form.set_knowledge_base(engine.kb)
         self._apply_settings()
-        self._fill_languages()
-        self.statusBar().showMessage(knowledge_base_status(engine.kb), 0)
+        self._languages_filled = False  # the handout's languages: after the first result
+        self._show_approval()
         self.recompute()
-        # once the first result is up and the window idle: Qt's first-time work for alert
-        # cards, so the first keystroke that brings one is as quick as the others
+        # once the first result is up: what the result does not need waits for the next turn
+        # of the event loop (the window is ready first)
         from PySide6.QtCore import QTimer
 
-        QTimer.singleShot(0, self.panel.warm_up)
+        QTimer.singleShot(0, self._after_first_result)
+
+    def _after_first_result(self) -> None:
+        """Deferred start-up work: the handout languages (they load the handout texts), Qt's
+        first-time work for alert cards and type sizes (so that the first keystroke that
+        brings one is as quick as the others), and the start-up objects frozen out of the
+        garbage collector's full sweeps (one of those in the first second after start-up
+        cost a keystroke 30 ms)."""
+        self._ensure_languages()
+        self.panel.warm_up()
+        freeze_startup_objects()
+        # and the layout and repaint that work left pending, now: not in the first keystroke
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        if self.isVisible():
+            self.repaint()
+
+    def _ensure_languages(self) -> None:
+        if not getattr(self, "_languages_filled", True):
+            self._languages_filled = True
+            self._fill_languages()
+
+    def _show_approval(self) -> None:
+        assert self.engine is not None
+        approved, text = knowledge_base_status(self.engine)
+        self.approval_label.setText(text)
+        self.approval_label.setAccessibleName(text)
+        self.approval_label.setProperty("approved", approved)
+        if approved:
+            self.approval_label.setStyleSheet("")
+        else:
+            from baclofen_cds.ui import style
+
+            tone = style.SEVERITY["warning"]
+            self.approval_label.setStyleSheet(
+                f"color: {tone.foreground}; background: {tone.background}; padding: 0 4px;"
+            )
+        self.statusBar().clearMessage()
 
     def show_engine_error(self, message: str) -> None:
         """Fail closed: a broken knowledge base means no recommendation at all."""
@@ -615,6 +680,7 @@ class MainWindow(QMainWindow):
 
     def handout_options(self) -> dict[str, Any]:
         """The options the handout is made with (recorded with every print)."""
+        self._ensure_languages()
         return {
             "printed_on": self.today().isoformat(),
             "prescriber": self.settings.get("clinician/name") or None,

@@ -33,6 +33,14 @@ class FrozenRowsModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: tuple[Any, ...] = ()
+        #: columns whose header is shown on two lines (set by a narrow view)
+        self._wrapped: frozenset[int] = frozenset()
+
+    def set_wrapped_headers(self, columns: frozenset[int]) -> None:
+        """Show these columns' headers on two lines (a narrow table); the others on one."""
+        if columns != self._wrapped:
+            self._wrapped = columns
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         if tuple(rows) == self._rows:  # frozen rows: equal means nothing to redraw
@@ -78,7 +86,8 @@ class FrozenRowsModel(QAbstractTableModel):
             return None
         if orientation == Qt.Orientation.Horizontal:
             if 0 <= section < len(self.COLUMNS):
-                return self.COLUMNS[section].header
+                header = self.COLUMNS[section].header
+                return two_lines(header) if section in self._wrapped else header
             return None
         return str(section + 1) if 0 <= section < len(self._rows) else None
 
@@ -92,6 +101,15 @@ class FrozenRowsModel(QAbstractTableModel):
         out = [[c.header for c in self.COLUMNS]]
         out.extend([c.text(r) for c in self.COLUMNS] for r in self._rows)
         return out
+
+
+def two_lines(text: str) -> str:
+    """A header broken at the space nearest its middle ("Amount\neach time")."""
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if not spaces:
+        return text
+    cut = min(spaces, key=lambda i: abs(len(text) - 2 * i))
+    return f"{text[:cut]}\n{text[cut + 1 :]}"
 
 
 # The logic package (msgspec, YAML) loads after the first paint: imported on first use.

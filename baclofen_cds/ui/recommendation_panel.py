@@ -38,6 +38,7 @@ from baclofen_cds.ui.models import (
     TitrationTableModel,
     mg,
     times_a_day,
+    two_lines,
 )
 
 WEIGHT_WORDS = {
@@ -157,6 +158,7 @@ class FitTable(QTableView):
         self.setModel(model)
         self._model = model
         self._natural: list[int] = []
+        self._least: list[int] = []
         self._key: tuple[int, ...] | None = None
         self._width = -1
         self._layouts: dict[Any, tuple[list[int], list[int]]] = {}
@@ -186,16 +188,28 @@ class FitTable(QTableView):
 
     def _natural_widths(self) -> list[int]:
         """Each column's width without wrapping: its header, or its longest cell on one line.
-        (resizeColumnsToContents measures only the rows in sight.)"""
+        (resizeColumnsToContents measures only the rows in sight.) The narrowest each
+        column may be is its longest word, of the header or a cell (`_least`)."""
         fm = self.fontMetrics()
-        header = self.horizontalHeader()
-        pad = 2 * self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin) + 10
+        pad = self._pad()
         table = self._model.as_text()
-        out = []
+        out, least = [], []
         for col in range(self._model.columnCount()):
             cells = max((fm.horizontalAdvance(r[col]) for r in table[1:]), default=0)
-            out.append(max(header.sectionSizeFromContents(col).width(), cells + pad))
+            header = fm.horizontalAdvance(table[0][col]) + pad + 6
+            out.append(max(header, cells + pad))
+            words = [w for r in table[1:] for w in r[col].split()]
+            words += two_lines(table[0][col]).split("\n")  # a header takes two lines at most
+            # the view's own text margin (the focus frame's + 1, each side), not the roomy pad
+            margin = 2 * (
+                self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin) + 1
+            )
+            least.append(max((fm.horizontalAdvance(w) for w in words), default=0) + margin)
+        self._least = least
         return out
+
+    def _pad(self) -> int:
+        return 2 * self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin) + 10
 
     def _lay_out(self) -> None:
         available = max(1, self.width() - 2 * self.frameWidth())
@@ -214,12 +228,34 @@ class FitTable(QTableView):
             return
         widths = list(self._natural)
         wrapped = sum(widths) > available
-        if wrapped:  # water-filling: narrow columns keep their width, wide ones share the rest
-            left, remaining = len(widths), available
-            for col in sorted(range(len(widths)), key=lambda c: self._natural[c]):
-                widths[col] = min(self._natural[col], remaining // max(1, left))
-                remaining -= widths[col]
+        if wrapped:
+            # each column at least its longest word (no word is cut), then water-filling of
+            # the rest: columns needing little more get it, the wide ones share what is left
+            least = [min(n, w) for n, w in zip(self._natural, self._least, strict=True)]
+            if sum(least) > available:  # too narrow even for that: each its share
+                least = [m * available // sum(least) for m in least]
+            widths = list(least)
+            left, remaining = len(widths), available - sum(least)
+            need = [n - m for n, m in zip(self._natural, least, strict=True)]
+            for col in sorted(range(len(widths)), key=lambda c: need[c]):
+                extra = min(need[col], remaining // max(1, left))
+                widths[col] += extra
+                remaining -= extra
                 left -= 1
+        # a header wider than its column is shown on two lines, never cut
+        fm = self.fontMetrics()
+        pad = self._pad() + 6
+        headers = [
+            str(self._model.headerData(c, Qt.Orientation.Horizontal) or "")
+            for c in range(len(widths))
+        ]
+        self._model.set_wrapped_headers(
+            frozenset(
+                c
+                for c, w in enumerate(widths)
+                if fm.horizontalAdvance(headers[c].replace("\n", " ")) + pad > w
+            )
+        )
         for col, width in enumerate(widths):
             self.setColumnWidth(col, width)
         if wrapped:
@@ -237,7 +273,8 @@ class FitTable(QTableView):
 
     def _fix_height(self) -> None:
         rows = sum(self.rowHeight(r) for r in range(self._model.rowCount()))
-        height = self.horizontalHeader().height() + rows + 2 * self.frameWidth()
+        header = self.horizontalHeader().sizeHint().height()
+        height = header + rows + 2 * self.frameWidth()
         if self.height() != height:
             self.setFixedHeight(height)
 
@@ -290,6 +327,23 @@ def withheld_and_regimen(rec: Any) -> tuple[Any, Any]:
     if withheld is not None and not (override is not None and getattr(override, "applied", True)):
         return withheld, None
     return withheld, rec.regimen
+
+
+def taper_from_text(rec: Any) -> str:
+    """Where the taper starts, from the engine's basis of the taper: the dose the patient
+    already takes, or the top of the titration ('' when there is no taper)."""
+    if not rec.taper:
+        return ""
+    entry = next((b for b in rec.basis if b.output == "taper"), None)
+    if entry is None:
+        return ""
+    inputs = dict(entry.inputs)
+    start = inputs.get("from_daily_mg")
+    if start is None:
+        return ""
+    if inputs.get("current_daily_mg") is not None:
+        return f"From the dose taken now, {mg(start)} a day, in steps down:"
+    return f"From the top of the titration, {mg(start)} a day, in steps down:"
 
 
 def override_text(override: Any) -> str:
@@ -391,6 +445,11 @@ class RecommendationPanel(QWidget):
             "monitoring_table", "Monitoring schedule", self.monitoring_model
         )
         self.alerts = AlertsView(self)
+        self.taper_from = QLabel(self)
+        self.taper_from.setObjectName("taper_from")
+        self.taper_from.setWordWrap(True)
+        self.taper_from.setTextFormat(Qt.TextFormat.PlainText)
+        self.taper_from.hide()
         self.missed_dose = QLabel(self)
         self.missed_dose.setObjectName("missed_dose")
         self.missed_dose.setWordWrap(True)
@@ -450,6 +509,7 @@ class RecommendationPanel(QWidget):
         QVBoxLayout(monitoring).addWidget(self.monitoring_table)
         taper = QGroupBox("If stopping: taper plan (never stop abruptly)", self)
         t_layout = QVBoxLayout(taper)
+        t_layout.addWidget(self.taper_from)
         t_layout.addWidget(self.taper_table)
         t_layout.addWidget(self.missed_dose)
 
@@ -566,6 +626,7 @@ class RecommendationPanel(QWidget):
             _set_text(self.start_amount, "")
             _set_text(self.max_daily, "")
             _set_text(self.missed_dose, "")
+            self._show(self.taper_from, "")
             for model in (self.titration_model, self.taper_model, self.monitoring_model):
                 model.set_rows(())
             self.alerts.set_alerts(None)
@@ -619,6 +680,7 @@ class RecommendationPanel(QWidget):
         self._update_choice_ranges(regimen)
         self.titration_model.set_rows(regimen.steps if regimen is not None else ())
         self.taper_model.set_rows(rec.taper)
+        self._show(self.taper_from, taper_from_text(rec))
         self.monitoring_model.set_rows(rec.monitoring)
         _set_text(self.missed_dose, f"Missed dose: {rec.missed_dose.text}")
         self.alerts.set_alerts(rec, acknowledgements)

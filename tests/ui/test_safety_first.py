@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QScrollArea
 
 from baclofen_cds.ui import style
 from tests.ui.conftest import fill
@@ -29,6 +30,8 @@ def test_no_green_all_clear_until_medicines_and_conditions_are_confirmed(window,
     assert window.panel._tone is not style.STATUS["recommended"]
 
     meds = window.form.comedications.none_box
+    form_scroll = window.findChild(QScrollArea, "form_scroll")
+    form_scroll.ensureWidgetVisible(meds)  # scrolled to, as a clinician would
     qtbot.mouseClick(meds, Qt.MouseButton.LeftButton)  # a real click on the tick box
     assert meds.isChecked()
     assert "RECOMMENDED" not in banner(window)
