@@ -6,8 +6,23 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from baclofen_cds.logic.case import FORMULATIONS as FORMS
-from baclofen_cds.logic.case import INDICATIONS
+# The shipped codes, in a fixed order (the same cases every run, whatever the knowledge base
+# lists first).
+INDICATIONS = (
+    "spasticity",
+    "alcohol_use_disorder",
+    "alcohol_withdrawal",
+    "hiccups",
+    "trigeminal_neuralgia",
+    "musculoskeletal_pain",
+)
+FORMS = (
+    "tablet",
+    "oral_solution_1_mg_per_ml",
+    "oral_solution_2_mg_per_ml",
+    "oral_suspension_5_mg_per_ml",
+    "oral_granules",
+)
 
 MEDS = [
     "oxycodone",

@@ -32,7 +32,23 @@ COMMANDS: tuple[str, ...] = (
 )
 
 
-def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
+#: The module that registers each sub-command (`register(sub)`).
+COMMAND_MODULES: dict[str, str] = {
+    "recommend": "recommend_cmd",
+    "knowledge": "knowledge_cmd",
+    "history": "records_cmd",
+    "show": "records_cmd",
+    "reprint": "records_cmd",
+    "records": "records_cmd",
+    "fhir": "fhir_cmd",
+}
+
+
+def build_parser(
+    *, with_commands: bool = True, only: Sequence[str] | None = None
+) -> argparse.ArgumentParser:
+    """The argument parser; with `only` (command names), just those commands' modules are
+    imported and registered (a plain `recommend` builds one sub-command, not seven)."""
     parser = argparse.ArgumentParser(
         prog="baclofen-cds",
         description="Clinical decision support for oral baclofen (for licensed clinicians).",
@@ -56,13 +72,13 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
         parser.set_defaults(command=None)
         parser.epilog = f"commands: {', '.join(COMMANDS)} (see baclofen-cds COMMAND --help)"
         return parser
-    from baclofen_cds.cli import fhir_cmd, knowledge_cmd, recommend_cmd, records_cmd
+    import importlib
 
+    wanted = set(COMMANDS if only is None else only)
+    modules = dict.fromkeys(COMMAND_MODULES[c] for c in COMMANDS if c in wanted)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    recommend_cmd.register(sub)
-    knowledge_cmd.register(sub)
-    records_cmd.register(sub)
-    fhir_cmd.register(sub)
+    for name in modules:
+        importlib.import_module(f"baclofen_cds.cli.{name}").register(sub)
     return parser
 
 
@@ -92,7 +108,8 @@ def _main(argv: Sequence[str] | None) -> int:
     from baclofen_cds.cli.terminal import EXIT_OUTPUT_FAILED, OutputFailed, print_error
 
     words = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(with_commands=any(w in COMMANDS for w in words))
+    named = [w for w in words if w in COMMANDS]
+    parser = build_parser(with_commands=bool(named), only=named)
     args = parser.parse_args(words)
     if getattr(args, "today", None) is None:  # the commands' one read of the wall clock
         args.today = date.today().isoformat()

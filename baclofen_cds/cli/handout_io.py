@@ -110,14 +110,14 @@ def render_handouts(
     """Check the output paths and render the PDFs asked for, in memory: the prints with
     their targets. Raises `UsageError` (nothing written) on any problem."""
     del case, policy  # the recommendation carries the normalised case and the policy
-    from baclofen_cds.handout.service import PrintError, PrintOptions, render
-
     handout_path = _path("--handout", getattr(args, "handout", None))
     summary_path = _path("--clinician-summary", getattr(args, "clinician_summary", None))
     if handout_path is None and summary_path is None:
         if getattr(args, "large_print", False):
             raise UsageError("--large-print needs --handout OUT.pdf")
         return []
+    from baclofen_cds.handout.service import PrintError, PrintOptions, render
+
     force = bool(getattr(args, "force", False))
     for option, path in (("--handout", handout_path), ("--clinician-summary", summary_path)):
         if path is not None:

@@ -182,6 +182,21 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--fhir-out: {fhir.target} is also a PDF output; give another file")
         also.append(fhir)
     records_cmd.check_save_arguments(args, rec)
+    if printed or also or getattr(args, "save", False):
+        _write_and_save(args, rec, printed, also, acks)
+    else:  # nothing to write: only the "not saved" note for a patient id or clinician
+        records_cmd.save_if_asked(args, rec, (), acknowledgements=acks)
+    out = rec.to_json() if args.format == "json" else clinician_note(rec)
+    write_stdout(out)
+    return 0
+
+
+def _write_and_save(
+    args: argparse.Namespace, rec: Any, printed: list[Any], also: list[Any], acks: list[Any]
+) -> None:
+    """Stage the outputs, save (when asked), publish (handout.service): nothing to do, and
+    nothing imported, for a plain recommend."""
+    from baclofen_cds.cli import handout_io, records_cmd
     from baclofen_cds.handout.service import PublishError, write_prints
 
     def save(prints: Sequence[PrintRecord]) -> int | None:
@@ -196,6 +211,3 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"{exc} (the assessment was saved as {exc.recorded} and lists this print)"
         ) from None
-    out = rec.to_json() if args.format == "json" else clinician_note(rec)
-    write_stdout(out)
-    return 0

@@ -495,7 +495,7 @@ def _current_baclofen(imp: _Import, res: Resource, entry: dict[str, Any]) -> Non
         return
     value = _round(daily)
     entry = {**entry, "value": value, "unit": "mg/day", "dosage": why}
-    if "current_daily_mg" in CaseInput.model_fields:
+    if "current_daily_mg" in CaseInput.__struct_fields__:
         imp.case["current_daily_mg"] = value
         imp.fields["current_daily_mg"] = entry
     else:  # the field lands with issue 8; until then it is shown, not filled

@@ -4,95 +4,118 @@
 `CaseInputError` with one message naming the field. Units are normalised (creatinine is
 kept in mg/dL; the unit given is remembered for display). Missing is not zero: an
 absent weight stays None, and nothing downstream invents it.
+
+The models are msgspec Structs (strict: JSON numbers only, never `true` or a string for a
+number); msgspec's errors ("Expected `float`, got `str` - at `$.age_years`") are mapped to
+the project's one-line messages naming the field (`field_error`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+import msgspec
+from msgspec import Meta
 
 if TYPE_CHECKING:
     from baclofen_cds.logic.knowledge import KnowledgeBase
 
-Indication = Literal[
-    "spasticity",
-    "alcohol_use_disorder",
-    "alcohol_withdrawal",
-    "hiccups",
-    "trigeminal_neuralgia",
-    "musculoskeletal_pain",
-]
-SpasticityOrigin = Literal[
-    "multiple_sclerosis", "spinal_cord", "cerebral_palsy", "stroke", "brain_injury", "other"
-]
+# The closed vocabularies of indications, spasticity origins and formulations belong to the
+# knowledge base (kb.yaml, formulations.yaml): the case takes any code the loaded knowledge
+# base lists (`kb.indications`, `kb.spasticity_origins`, `kb.formulations`), so a new
+# indication needs no change here.
 Sex = Literal["female", "male"]
 HandoutLanguage = Literal["en", "es"]
 CreatinineUnit = Literal["mg/dL", "umol/L"]
 Dialysis = Literal["none", "hemodialysis", "peritoneal"]
 Hepatic = Literal["none", "mild", "moderate", "severe"]
 Intrathecal = Literal["none", "pump_in_situ", "pump_removed_or_failed"]
-FormulationCode = Literal[
+
+# Kept only for logic/handout_text.py's completeness check (the shipped codes) until that
+# check reads the loaded knowledge base; never used to validate a case.
+INDICATIONS: tuple[str, ...] = (
+    "spasticity",
+    "alcohol_use_disorder",
+    "alcohol_withdrawal",
+    "hiccups",
+    "trigeminal_neuralgia",
+    "musculoskeletal_pain",
+)
+FORMULATIONS: tuple[str, ...] = (
     "tablet",
     "oral_solution_1_mg_per_ml",
     "oral_solution_2_mg_per_ml",
     "oral_suspension_5_mg_per_ml",
     "oral_granules",
-]
+)
 
-INDICATIONS: tuple[str, ...] = Indication.__args__  # type: ignore[attr-defined]
-SPASTICITY_ORIGINS: tuple[str, ...] = SpasticityOrigin.__args__  # type: ignore[attr-defined]
-FORMULATIONS: tuple[str, ...] = FormulationCode.__args__  # type: ignore[attr-defined]
+#: The bounds of a chosen step interval, in days (the contract's limits, not a dosing rule).
+STEP_INTERVAL_DAYS: tuple[int, int] = (1, 28)
 
 
 class CaseInputError(ValueError):
     """Bad input: one clear message naming the field. Nothing is computed or written."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+        # one line whatever the input's field names hold (`field` itself is kept as given)
+        super().__init__(f"{_CONTROL.sub(_escaped, field)}: {message}")
         self.field = field
         self.message = message
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False
-    )
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-class PatientRef(_Frozen):
-    id: str | None = Field(default=None, max_length=200)
-    name: str | None = Field(default=None, max_length=500)
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
-class Creatinine(_Frozen):
+class _Frozen(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Frozen, unknown fields refused (each model is keyword-only: required fields may follow
+    defaults)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The model as JSON-ready data (dates as ISO text, lists for tuples)."""
+        return jsonable(msgspec.to_builtins(self))  # type: ignore[no-any-return]
+
+
+class PatientRef(_Frozen, frozen=True, kw_only=True):
+    id: Annotated[str, Meta(max_length=200)] | None = None
+    name: Annotated[str, Meta(max_length=500)] | None = None
+
+
+class Creatinine(_Frozen, frozen=True, kw_only=True):
     value: float
     unit: CreatinineUnit
     measured_on: date | None = None  # when the sample was taken (stale results are flagged)
 
 
-class RegimenChoice(_Frozen):
+class RegimenChoice(_Frozen, frozen=True, kw_only=True):
     """The clinician's own, more cautious choice: a lower target or a slower titration."""
 
-    target_daily_mg: float | None = Field(default=None, gt=0)
-    step_interval_days: int | None = Field(default=None, ge=1, le=28)
+    target_daily_mg: Annotated[float, Meta(gt=0)] | None = None
+    step_interval_days: (
+        Annotated[int, Meta(ge=STEP_INTERVAL_DAYS[0], le=STEP_INTERVAL_DAYS[1])] | None
+    ) = None
 
 
-class Override(_Frozen):
+class Override(_Frozen, frozen=True, kw_only=True):
     """A clinician's documented decision to go ahead despite an "avoid" stop."""
 
-    reason: str = Field(min_length=1, max_length=100)  # a code of override_reasons.yaml
-    clinician: str = Field(min_length=1, max_length=200)
-    note: str = Field(default="", max_length=2000)
+    # a code of override_reasons.yaml
+    reason: Annotated[str, Meta(min_length=1, max_length=100)]
+    clinician: Annotated[str, Meta(min_length=1, max_length=200)]
+    note: Annotated[str, Meta(max_length=2000)] = ""
 
 
-class CaseInput(_Frozen):
+class CaseInput(_Frozen, frozen=True, kw_only=True):
     patient: PatientRef | None = None
-    indication: Indication
-    spasticity_origin: SpasticityOrigin | None = None
+    indication: str  # a code of kb.indications
+    spasticity_origin: str | None = None  # a code of kb.spasticity_origins
     age_years: float
     sex: Sex
     weight_kg: float | None = None
@@ -104,15 +127,15 @@ class CaseInput(_Frozen):
     hepatic_impairment: Hepatic = "none"
     conditions: tuple[str, ...] = ()
     comedications: tuple[str, ...] = ()
-    formulation: FormulationCode | None = None
+    formulation: str | None = None  # a code of kb.formulations
     start_date: date
     regimen_choice: RegimenChoice | None = None
     override: Override | None = None
     confirmed: tuple[str, ...] = ()  # fields the clinician has checked (lifts plausibility stops)
     # the clinician confirmed there are none (not used for dosing; an empty list alone may
     # mean nobody asked)
-    comedications_confirmed_none: bool = Field(default=False, strict=True)
-    conditions_confirmed_none: bool = Field(default=False, strict=True)
+    comedications_confirmed_none: bool = False
+    conditions_confirmed_none: bool = False
     current_daily_mg: float | None = None  # already taking baclofen at this dose
     months_on_treatment: float | None = None
     intrathecal: Intrathecal = "none"
@@ -120,47 +143,192 @@ class CaseInput(_Frozen):
     # where imported values came from (FHIR import, issue 13): kept with the case, never used
     # by a rule. Shape: docs/contract.md "provenance".
     provenance: dict[str, Any] | None = None
-
-    @field_validator("conditions", "comedications", "confirmed", mode="before")
-    @classmethod
-    def _list_of_strings(cls, value: Any) -> Any:
-        if value is None:
-            return ()
-        if isinstance(value, str) or not isinstance(value, list | tuple):
-            raise ValueError("must be a list of strings")
-        if len(value) > MAX_LIST_ITEMS:
-            raise ValueError(f"must have at most {MAX_LIST_ITEMS} entries")
-        for item in value:
-            if isinstance(item, str) and len(item) > MAX_NAME_CHARS:
-                raise ValueError(f"each entry must be at most {MAX_NAME_CHARS} characters")
-        return value
-
-    @field_validator("comedications")
-    @classmethod
-    def _drop_blank(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        cleaned = [" ".join(v.split()) for v in value]
-        return tuple(v for v in cleaned if v)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The normalised case as JSON-ready data (this is what records store)."""
-        return self.model_dump(mode="json", exclude_none=False)
+    # `to_dict()` (of _Frozen): the normalised case as JSON-ready data (what records store)
 
 
-def _field_of(error: Mapping[str, Any]) -> str:
-    loc = [str(p) for p in error.get("loc", ())]
-    return ".".join(loc) if loc else "case"
+def jsonable(value: Any) -> Any:
+    """`msgspec.to_builtins` output with tuples as lists (JSON arrays), recursively."""
+    if isinstance(value, dict):
+        return {key: jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    return value
 
 
-def _message_of(error: Mapping[str, Any]) -> str:
-    kind = error.get("type", "")
-    if kind == "missing":
+#: The fields whose text is stripped of surrounding blanks (codes are taken exactly).
+_STRIPPED: dict[str, frozenset[str]] = {
+    "": frozenset({"conditions", "comedications", "confirmed"}),
+    "patient": frozenset({"id", "name"}),
+    "override": frozenset({"reason", "clinician", "note"}),
+}
+_LISTS = ("conditions", "comedications", "confirmed")
+
+#: The closed choices of the case (field -> allowed values, in the order they are listed);
+#: `choices(kb)` adds the knowledge base's vocabularies.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "sex": Sex.__args__,  # type: ignore[attr-defined]
+    "serum_creatinine.unit": CreatinineUnit.__args__,  # type: ignore[attr-defined]
+    "dialysis": Dialysis.__args__,  # type: ignore[attr-defined]
+    "hepatic_impairment": Hepatic.__args__,  # type: ignore[attr-defined]
+    "intrathecal": Intrathecal.__args__,  # type: ignore[attr-defined]
+    "handout_language": HandoutLanguage.__args__,  # type: ignore[attr-defined]
+}
+
+
+def choices(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
+    """Every closed choice of the case: the fixed ones and the knowledge base's vocabularies."""
+    return {
+        **CHOICES,
+        "indication": tuple(kb.indications),
+        "spasticity_origin": tuple(kb.spasticity_origins),
+        "formulation": tuple(kb.formulations),
+    }
+
+
+def _prepared(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The input as the models take it: lists checked and blank entries dropped, free text
+    stripped (codes are not), nested objects copied. Raises CaseInputError."""
+    raw = dict(data)
+    for name in _LISTS:
+        if name in raw:
+            raw[name] = _list_of_strings(name, raw[name])
+    for parent, names in _STRIPPED.items():
+        target = raw
+        if parent:
+            if not isinstance(raw.get(parent), Mapping):
+                continue
+            target = raw[parent] = dict(raw[parent])
+        for name in names & target.keys():
+            value = target[name]
+            if isinstance(value, str):
+                target[name] = value.strip()
+            elif isinstance(value, list):
+                target[name] = [v.strip() if isinstance(v, str) else v for v in value]
+    meds = raw.get("comedications")
+    if isinstance(meds, list) and all(isinstance(v, str) for v in meds):
+        raw["comedications"] = [v for v in (" ".join(m.split()) for m in meds) if v]
+    return raw
+
+
+def _list_of_strings(field: str, value: Any) -> Any:
+    if value is None:
+        return []
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise CaseInputError(field, "must be a list of strings")
+    if len(value) > MAX_LIST_ITEMS:
+        raise CaseInputError(field, f"must have at most {MAX_LIST_ITEMS} entries")
+    for item in value:
+        if isinstance(item, str) and len(item) > MAX_NAME_CHARS:
+            raise CaseInputError(field, f"each entry must be at most {MAX_NAME_CHARS} characters")
+    return list(value)
+
+
+# ------------------------------------------------------------------ msgspec's errors, in words
+_WHERE = re.compile(r"\$(?:\.\w+|\[\d+\])*")
+_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+_BOUND = re.compile(r"^Expected `(?P<type>\w+)` (?P<op>[<>]=?) (?P<n>\S+)$")
+_LENGTH = re.compile(r"^Expected `str` of length (?P<op>[<>]=?) (?P<n>\d+)$")
+_EXPECTED = re.compile(r"^Expected `(?P<type>[^`]*)`(?:, got `(?P<got>[^`]*)`)?$")
+_WORDS = {">=": "greater than or equal to", "<=": "less than or equal to", ">": "greater than",
+          "<": "less than"}  # fmt: skip
+
+
+def _path(text: str) -> list[str]:
+    """`$.serum_creatinine.value` -> ["serum_creatinine", "value"]; `$.conditions[0]` ->
+    ["conditions", "0"] (the field names of the messages: `conditions.0`)."""
+    return [name or index for name, index in _PART.findall(text.removeprefix("$"))]
+
+
+def _lookup(data: Any, parts: list[str]) -> Any:
+    for part in parts:
+        if isinstance(data, Mapping):
+            data = data.get(part)
+        elif isinstance(data, list | tuple) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return None
+    return data
+
+
+def one_of(values: tuple[str, ...] | list[str]) -> str:
+    """The allowed values of a choice, in a message: "'a', 'b' or 'c'"."""
+    quoted = [repr(v) for v in values]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
+def field_error(
+    exc: msgspec.ValidationError,
+    data: Any,
+    *,
+    choices: Mapping[str, tuple[str, ...] | list[str]] | None = None,
+    unknown: str = "is not a known field",
+    rename: Mapping[str, str] | None = None,
+    listed: Callable[[tuple[str, ...] | list[str]], str] = one_of,
+) -> tuple[str, str]:
+    """(field, message) of msgspec's error, in the words of this project.
+
+    `data` is the input that was validated (the value at fault is read from it); `choices`
+    maps a field to its allowed values ("'x' is not one of ..."); `rename` maps attribute
+    names to the names the input uses; `listed` writes the allowed values."""
+    # "WHAT - at `$.path`"; a field name in WHAT may hold any character, even "`" or a newline
+    text = str(exc)
+    what, _, where = text.rpartition(" - at `")
+    where = where.removesuffix("`")
+    if not (_WHERE.fullmatch(where) or where.startswith("key` in `$")):
+        what, where = text, ""  # no location, or a " - at `" that belongs to a field name
+    if where.startswith("key` in `"):  # "Expected `str` - at `key` in `$...`": a non-text key
+        return ".".join(_path(where.removeprefix("key` in `"))) or "case", (
+            "has a field name that is not text"
+        )
+    parts = _path(where)
+    named = re.match(r"Object (missing required|contains unknown) field `(.*)`\Z", what, re.S)
+    if named:
+        parts.append(named[2])
+    field = ".".join((rename or {}).get(p, p) or '""' for p in parts)  # "" named as ""
+    if named:
+        return field, "is required" if named[1].startswith("missing") else unknown
+    value = _lookup(data, parts)
+    allowed = (choices or {}).get(field)
+    if allowed is not None and value is not None:
+        return field, f"{value!r} is not one of {listed(allowed)}"
+    return field, _words(what, value)
+
+
+def _words(what: str, value: Any) -> str:
+    if what.startswith("Invalid enum value"):
+        return what.removeprefix("Invalid enum value ") + " is not an allowed value"
+    if "date" in what:  # "Expected `date`...", "Invalid RFC3339 encoded date"
+        return "must be a date (YYYY-MM-DD)"
+    if what == "Number out of range":
+        return "is not a number that can be used (out of range)"
+    bound = _BOUND.match(what)
+    if bound:
+        return f"must be {_WORDS[bound['op']]} {bound['n']}"
+    length = _LENGTH.match(what)
+    if length:
+        if length["op"] == ">=" and length["n"] == "1":
+            return "must not be empty"
+        more = "at most" if "<" in length["op"] else "at least"
+        return f"must be {more} {int(length['n']):,} characters"
+    expected = _EXPECTED.match(what)
+    if not expected:
+        return what
+    kind, got = expected["type"], expected["got"]
+    if got == "null":
         return "is required"
-    if kind == "extra_forbidden":
-        return "is not a known field"
-    if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"{error.get('input')!r} is not one of {expected}"
-    return str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+    if ("float" in kind or "int" in kind) and isinstance(value, bool):
+        return "must be a number, not true or false"
+    for name, words in (
+        ("float", "must be a number"),
+        ("int", "must be a whole number"),
+        ("bool", "must be true or false (JSON true/false)"),
+        ("str", "must be text"),
+        ("array", "must be a list"),
+        ("object", "must be an object"),
+    ):
+        if kind.startswith(name):
+            return words
+    return what
 
 
 def parse_case(data: Any, kb: KnowledgeBase, *, today: date) -> CaseInput:
@@ -173,15 +341,18 @@ def parse_case(data: Any, kb: KnowledgeBase, *, today: date) -> CaseInput:
     if not isinstance(data, Mapping):
         raise CaseInputError("case", "must be a JSON object")
     check_shape(data)
-    _refuse_booleans(CaseInput, data, "")
-    raw = dict(data)
+    raw = _prepared(data)
     if raw.get("start_date") in (None, ""):
         raw["start_date"] = today.isoformat()
+    allowed = choices(kb)
     try:
-        case = CaseInput.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise CaseInputError(_field_of(first), _message_of(first)) from None
+        case = msgspec.convert(raw, CaseInput, strict=True)
+    except msgspec.ValidationError as exc:
+        raise CaseInputError(*field_error(exc, raw, choices=allowed)) from None
+    for name in ("indication", "spasticity_origin", "formulation"):
+        value = getattr(case, name)
+        if value is not None and value not in allowed[name]:
+            raise CaseInputError(name, f"{value!r} is not one of {one_of(allowed[name])}")
 
     _check_start_date(case.start_date)
     measured = case.serum_creatinine.measured_on if case.serum_creatinine else None
@@ -397,42 +568,6 @@ def check_shape(data: Any) -> None:
                 raise CaseInputError(name, f"must have at most {MAX_LIST_ITEMS} entries")
             for index, value in enumerate(node):
                 stack.append((value, f"{name}[{index}]", depth + 1))
-
-
-def _is_numeric(annotation: Any) -> bool:
-    from typing import get_args
-
-    if annotation in (int, float):
-        return True
-    return any(_is_numeric(arg) for arg in get_args(annotation))
-
-
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    from typing import get_args
-
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _model_of(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _refuse_booleans(model: type[BaseModel], data: Any, prefix: str) -> None:
-    """true/false where a number belongs is refused (JSON true is not age 1)."""
-    if not isinstance(data, Mapping):
-        return
-    for name, info in model.model_fields.items():
-        if name not in data:
-            continue
-        value = data[name]
-        where = f"{prefix}{name}"
-        if isinstance(value, bool) and _is_numeric(info.annotation):
-            raise CaseInputError(where, "must be a number, not true or false")
-        inner = _model_of(info.annotation)
-        if inner is not None:
-            _refuse_booleans(inner, value, f"{where}.")
 
 
 def _check_start_date(start: date) -> None:

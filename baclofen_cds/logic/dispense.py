@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+import msgspec
 
 from baclofen_cds.logic.formatting import format_mg, format_ml, format_number
 from baclofen_cds.logic.knowledge import FormulationInfo
@@ -17,8 +18,7 @@ from baclofen_cds.logic.result import Formulation
 _EPS = 1e-9
 
 
-@dataclass(frozen=True, slots=True)
-class Level:
+class Level(msgspec.Struct, frozen=True):
     """A dose level: `dose_mg` taken `times_per_day` times a day."""
 
     dose_mg: float

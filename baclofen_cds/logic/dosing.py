@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Generic, TypeVar
+
+import msgspec
 
 from baclofen_cds.logic.alerts import from_template
 from baclofen_cds.logic.case import CaseInput
@@ -62,8 +63,7 @@ _EPS = 1e-9
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Part(Generic[T]):
+class Part(msgspec.Struct, Generic[T], frozen=True):
     """One step's contribution: its value, the alerts it raises and the basis of the value."""
 
     value: T
@@ -71,16 +71,14 @@ class Part(Generic[T]):
     basis: tuple[BasisEntry, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Stop:
+class Stop(msgspec.Struct, frozen=True):
     """No regimen can be built from the dose rules: why (no override can lift these)."""
 
     reason: str
     alert_ids: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class StatusVote:
+class StatusVote(msgspec.Struct, frozen=True):
     """One rule's say on the overall status, and the alert that explains it."""
 
     status: Status
@@ -88,8 +86,7 @@ class StatusVote:
     alert_id: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class DosePlan:
+class DosePlan(msgspec.Struct, frozen=True):
     regimen: Regimen | None
     levels: tuple[Level, ...]  # the dispensed titration levels (for the taper)
     status: Status
@@ -101,8 +98,7 @@ class DosePlan:
     stop: Stop | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Ladder:
+class Ladder(msgspec.Struct, frozen=True):
     rule: DoseRule
     levels: tuple[Level, ...]  # wanted levels, not yet rounded to the form
     target: float | None  # mg/kg schedules: this patient's target
@@ -110,8 +106,7 @@ class Ladder:
     equation: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Limit:
+class Limit(msgspec.Struct, frozen=True):
     value: float
     id: str
     label: str
@@ -120,15 +115,14 @@ class Limit:
     unverified: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(msgspec.Struct, frozen=True):
     case: CaseInput
     kb: KnowledgeBase
     band: RenalBand
     form: FormulationInfo
     values: dict[str, str]
     population: Population
-    inputs: tuple[tuple[str, object], ...] = field(default=())
+    inputs: tuple[tuple[str, object], ...] = ()
     critical_hazards: frozenset[str] = frozenset()
 
 
@@ -414,8 +408,7 @@ def choose_interval(ctx: Context, rules: tuple[DoseRule, ...]) -> Part[tuple[int
     return Part((days, rule))
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(msgspec.Struct, frozen=True):
     daily_mg: float
     rule: DoseRule
     titrate: bool
@@ -476,7 +469,7 @@ def apply_choice(
         )
         if choice is not None and choice.target_daily_mg is not None and target.titrate:
             stops += f" (the chosen {format_mg(choice.target_daily_mg)} a day is not reached)"
-    chosen = None if choice is None else choice.model_dump()
+    chosen = None if choice is None else choice.to_dict()
     by_clinician = choice is not None and choice.step_interval_days == days
     basis = (
         BasisEntry(

@@ -16,11 +16,10 @@ tier of its members, or of the cumulative sedation rule. One acknowledgement cov
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from rapidfuzz import fuzz, process
+import msgspec
 
 from baclofen_cds.logic.alerts import SUMMARY_LIMIT, from_template
 from baclofen_cds.logic.case import CaseInput
@@ -45,14 +44,13 @@ from baclofen_cds.logic.result import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class InteractionResult:
+class InteractionResult(msgspec.Struct, frozen=True):
     matches: tuple[ComedicationMatch, ...]
     alerts: tuple[Alert, ...]
     #: the status each alert implies, by alert id (for the overall status)
     statuses: tuple[tuple[str, Status], ...] = ()
     #: conditions whose own alert is now a member of a hazard card (one card per hazard)
-    folded_conditions: frozenset[str] = field(default_factory=frozenset)
+    folded_conditions: frozenset[str] = msgspec.field(default_factory=frozenset)
 
 
 # ------------------------------------------------------------------ recognition
@@ -173,6 +171,8 @@ def suggest(key: str, kb: KnowledgeBase) -> str | None:
     """
     if not key:
         return None
+    from rapidfuzz import fuzz, process  # only for an entry that matched nothing
+
     keys, shown = _suggestion_index(kb)
     cutoff = kb.interactions.matching.suggestion_cutoff * 100
     best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)
@@ -187,8 +187,7 @@ def suggest(key: str, kb: KnowledgeBase) -> str | None:
 _TIER_RANK = {"MINOR": 0, "MODERATE": 1, "MAJOR": 2}
 
 
-@dataclass(slots=True)
-class _Present:
+class _Present(msgspec.Struct):
     """One interaction class present for this patient."""
 
     cls: InteractionClass
@@ -304,8 +303,7 @@ def _cited(sources: tuple[str, ...], kb: KnowledgeBase) -> str:
     return "; ".join(names)
 
 
-@dataclass(frozen=True, slots=True)
-class _ClassText:
+class _ClassText(msgspec.Struct, frozen=True):
     """What one class adds to a hazard card, apart from the names (cached: it is pure)."""
 
     indicator: Indicator

@@ -13,13 +13,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+import msgspec
+from msgspec import Meta
 
-from baclofen_cds.logic.case import CaseInputError
-from baclofen_cds.logic.knowledge import KnowledgeBase
+from baclofen_cds.logic.case import CaseInputError, field_error, jsonable
+
+if TYPE_CHECKING:
+    from baclofen_cds.logic.knowledge import KnowledgeBase
 
 Country = Literal["GB", "US"]
 COUNTRIES: tuple[str, ...] = Country.__args__  # type: ignore[attr-defined]
@@ -28,10 +30,15 @@ HANDOUT_LANGUAGES: tuple[str, ...] = ("en", "es")
 POLICY_SCHEMA = "clinic_policy/1"
 ENV_VAR = "BACLOFEN_CDS_POLICY"
 
+_Months = Annotated[int, Meta(ge=1, le=24)]
+_Days = Annotated[int, Meta(ge=1, le=3650)]
+_Name = Annotated[str, Meta(max_length=200)]
+_Phone = Annotated[str, Meta(max_length=64)]
+
 
 def _languages(value: Any) -> Any:
     if value is None:
-        return ("en",)
+        return ["en"]
     if isinstance(value, str) or not isinstance(value, list | tuple):
         raise ValueError("must be a list of language codes")
     for code in value:
@@ -39,51 +46,43 @@ def _languages(value: Any) -> Any:
             raise ValueError(f"{code!r} is not one of {list(HANDOUT_LANGUAGES)}")
     if "en" not in value:
         value = ["en", *value]
-    return tuple(dict.fromkeys(value))
+    return list(dict.fromkeys(value))
 
 
-class LocalPolicy(BaseModel):
+class LocalPolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """Clinic settings. Defaults come from `policy.yaml`; a policy file or Settings override."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    clinic_name: str = Field(default="", max_length=200)
-    clinic_phone: str = Field(default="", max_length=64)
+    clinic_name: _Name = ""
+    clinic_phone: _Phone = ""
     default_formulation: str
-    routine_interval_months_higher_risk: int = Field(ge=1, le=24)
-    routine_interval_months_standard: int = Field(ge=1, le=24)
-    creatinine_max_age_days: int = Field(ge=1, le=3650)
+    routine_interval_months_higher_risk: _Months
+    routine_interval_months_standard: _Months
+    creatinine_max_age_days: _Days
     country: Country | None = None
     languages_enabled: tuple[str, ...] = ("en",)
 
-    @field_validator("languages_enabled", mode="before")
-    @classmethod
-    def _check_languages(cls, value: Any) -> Any:
-        return _languages(value)
-
-    @field_validator("clinic_name", "clinic_phone", mode="before")
-    @classmethod
-    def _one_line(cls, value: Any) -> Any:
-        return " ".join(value.split()) if isinstance(value, str) else value
-
     def to_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        return jsonable(msgspec.to_builtins(self))  # type: ignore[no-any-return]
 
 
-class PolicyFile(BaseModel):
+class PolicyFile(
+    msgspec.Struct,
+    frozen=True,
+    forbid_unknown_fields=True,
+    kw_only=True,
+    rename={"schema_id": "schema"},
+):
     """A clinic's own policy file (YAML). Every field but `schema` is optional."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    schema_id: str = Field(alias="schema")
+    schema_id: str
     country: Country | None = None
-    clinic_name: str | None = Field(default=None, max_length=200)
-    clinic_phone: str | None = Field(default=None, max_length=64)
+    clinic_name: _Name | None = None
+    clinic_phone: _Phone | None = None
     languages_enabled: tuple[str, ...] | None = None
     default_formulation: str | None = None
-    routine_interval_months_higher_risk: int | None = Field(default=None, ge=1, le=24)
-    routine_interval_months_standard: int | None = Field(default=None, ge=1, le=24)
-    creatinine_max_age_days: int | None = Field(default=None, ge=1, le=3650)
+    routine_interval_months_higher_risk: _Months | None = None
+    routine_interval_months_standard: _Months | None = None
+    creatinine_max_age_days: _Days | None = None
     reviewed_by: str | None = None
     reviewed: date | None = None
     # clinical sign-off of the knowledge base (logic/approval.py reads them)
@@ -91,36 +90,51 @@ class PolicyFile(BaseModel):
     approved_on: date | None = None
     approved_sha256: str | None = None
 
-    @field_validator("schema_id")
-    @classmethod
-    def _schema(cls, value: str) -> str:
-        if value != POLICY_SCHEMA:
-            raise ValueError(f"must be {POLICY_SCHEMA!r}")
-        return value
 
-    @field_validator("languages_enabled", mode="before")
-    @classmethod
-    def _check_languages(cls, value: Any) -> Any:
-        return None if value is None else _languages(value)
+#: Fields of a policy file that are not settings (the review and the sign-off).
+_NOT_SETTINGS = frozenset(
+    {"schema_id", "reviewed_by", "reviewed", "approved_by", "approved_on", "approved_sha256"}
+)
 
 
-def _first_error(exc: ValidationError) -> tuple[str, str]:
-    err = exc.errors()[0]
-    field = ".".join(str(p) for p in err["loc"]) or "policy"
-    if field == "schema_id":
-        field = "schema"
-    kind = err.get("type", "")
-    if kind == "extra_forbidden":
-        return field, "is not a known policy field"
-    if kind == "missing":
-        return field, "is required"
-    if kind == "literal_error":
-        return field, f"{err.get('input')!r} is not one of {list(COUNTRIES)}"
-    return field, str(err["msg"]).removeprefix("Value error, ")
+def _prepared(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The values as the models take them: clinic name and phone on one line, the languages
+    checked and "en" added (CaseInputError naming the field, without the `policy.` prefix)."""
+    raw = dict(data)
+    for name in ("clinic_name", "clinic_phone"):
+        if isinstance(raw.get(name), str):
+            raw[name] = " ".join(raw[name].split())
+    if "languages_enabled" in raw:
+        try:
+            raw["languages_enabled"] = _languages(raw["languages_enabled"])
+        except ValueError as exc:
+            raise CaseInputError("languages_enabled", str(exc)) from None
+    return raw
+
+
+def _convert(model: type[Any], data: Mapping[str, Any]) -> Any:
+    """`data` as `model`, or CaseInputError naming the field (without the `policy.` prefix)."""
+    raw = _prepared(data)
+    if model is PolicyFile and raw.get("schema", POLICY_SCHEMA) != POLICY_SCHEMA:
+        raise CaseInputError("schema", f"must be {POLICY_SCHEMA!r}")
+    try:
+        return msgspec.convert(raw, model, strict=True)
+    except msgspec.ValidationError as exc:
+        field, message = field_error(
+            exc,
+            raw,
+            choices={"country": COUNTRIES},
+            unknown="is not a known policy field",
+            rename={"schema_id": "schema"},
+            listed=lambda values: str(list(values)),  # "['GB', 'US']", as the window shows it
+        )
+        raise CaseInputError(field or "policy", message) from None
 
 
 def load_policy_file(path: Path | str) -> dict[str, Any]:
     """A clinic policy file as overrides for `load_policy` (CaseInputError naming the field)."""
+    import yaml
+
     where = Path(path)
     try:
         data = yaml.safe_load(where.read_text(encoding="utf-8"))
@@ -133,22 +147,14 @@ def load_policy_file(path: Path | str) -> dict[str, Any]:
     if not isinstance(data, Mapping):
         raise CaseInputError("policy", f"{where} must be a mapping of policy fields")
     try:
-        parsed = PolicyFile.model_validate(dict(data))
-    except ValidationError as exc:
-        field, message = _first_error(exc)
-        raise CaseInputError(f"policy.{field}", f"{message} (in {where})") from None
-    values = parsed.model_dump(
-        exclude_none=True,
-        exclude={
-            "schema_id",
-            "reviewed_by",
-            "reviewed",
-            "approved_by",
-            "approved_on",
-            "approved_sha256",
-        },
-    )
-    return values
+        parsed = _convert(PolicyFile, data)
+    except CaseInputError as exc:
+        raise CaseInputError(f"policy.{exc.field}", f"{exc.message} (in {where})") from None
+    return {
+        name: getattr(parsed, name)
+        for name in parsed.__struct_fields__
+        if name not in _NOT_SETTINGS and getattr(parsed, name) is not None
+    }
 
 
 def load_policy(kb: KnowledgeBase, overrides: Mapping[str, Any] | None = None) -> LocalPolicy:
@@ -164,10 +170,9 @@ def load_policy(kb: KnowledgeBase, overrides: Mapping[str, Any] | None = None) -
     }
     values.update(dict(overrides or {}))
     try:
-        policy = LocalPolicy.model_validate(values)
-    except ValidationError as exc:
-        field, message = _first_error(exc)
-        raise CaseInputError(f"policy.{field}", message) from None
+        policy: LocalPolicy = _convert(LocalPolicy, values)
+    except CaseInputError as exc:
+        raise CaseInputError(f"policy.{exc.field}", exc.message) from None
     if policy.default_formulation not in kb.formulations:
         raise CaseInputError(
             "policy.default_formulation",

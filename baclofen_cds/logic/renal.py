@@ -7,7 +7,7 @@ number. No creatinine (and nothing measured) gives the band "unknown" — never 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from baclofen_cds.logic.alerts import from_template
 from baclofen_cds.logic.case import CaseInput
@@ -19,8 +19,7 @@ CRCL_UNIT = "mL/min"
 EGFR_UNIT = "mL/min/1.73 m²"
 
 
-@dataclass(frozen=True, slots=True)
-class RenalResult:
+class RenalResult(msgspec.Struct, frozen=True):
     assessment: RenalAssessment
     basis: tuple[BasisEntry, ...]
     alerts: tuple[Alert, ...]

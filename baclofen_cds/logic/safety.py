@@ -12,7 +12,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from baclofen_cds.logic.alerts import from_template
 from baclofen_cds.logic.case import CaseInput
@@ -39,8 +40,7 @@ _FIELD_WORDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(msgspec.Struct, frozen=True):
     regimen: Regimen | None
     withheld: RegimenWithheld | None
     override: OverrideRecord | None
@@ -258,7 +258,7 @@ def _basis(
         output=output,
         rule=rule_id,
         inputs=(
-            ("override", None if case.override is None else case.override.model_dump()),
+            ("override", None if case.override is None else case.override.to_dict()),
             ("confirmed", list(case.confirmed)),
             ("stopped_by", [] if withheld is None else list(withheld.alert_ids)),
             ("regimen_shown", regimen is not None),

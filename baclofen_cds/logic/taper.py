@@ -10,7 +10,8 @@ interval is multiplied and the minimum is longer (`slow_taper`).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+import msgspec
 
 from baclofen_cds.logic.case import CaseInput
 from baclofen_cds.logic.dispense import Level, amount, choose_tablet_strength, dispense, fit_daily
@@ -21,8 +22,7 @@ from baclofen_cds.logic.result import BasisEntry, Regimen, TaperStep
 _EPS = 1e-9
 
 
-@dataclass(frozen=True, slots=True)
-class TaperPlan:
+class TaperPlan(msgspec.Struct, frozen=True):
     steps: tuple[TaperStep, ...]
     basis: tuple[BasisEntry, ...]
 

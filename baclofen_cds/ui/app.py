@@ -1,6 +1,6 @@
 """Start the window: paint first, then load the knowledge base.
 
-The window appears before the knowledge base is parsed (pydantic, YAML): the clinician
+The window appears before the knowledge base is parsed (msgspec, YAML): the clinician
 sees the form at once, and the choices fill in a moment later. SQLAlchemy and reportlab are
 never imported here; they load when a record is saved or a handout is made.
 """
@@ -53,6 +53,7 @@ class FirstPaint(QObject):
 HEAVY_BEFORE_FIRST_PAINT = (
     "baclofen_cds.logic",
     "pydantic",
+    "msgspec",
     "yaml",
     "sqlalchemy",
     "alembic",

@@ -215,13 +215,12 @@ class Engine:
 
     def _stand_ins(self) -> dict[str, Any]:
         """Acceptable values for the required fields, used only to find other errors."""
-        from baclofen_cds.logic.case import INDICATIONS
-
+        indications = tuple(self.kb.indications)  # the knowledge base's codes
         limits = getattr(getattr(self.kb, "input_limits", None), "age_years", None)
         return {
             # spasticity accepts an origin, so a chosen origin is not blamed for a missing
             # indication.
-            "indication": "spasticity" if "spasticity" in INDICATIONS else INDICATIONS[0],
+            "indication": "spasticity" if "spasticity" in indications else indications[0],
             "sex": "female",
             "age_years": float(limits[1]) if limits else 0.0,
         }
@@ -256,14 +255,6 @@ def _dedupe(errors: list[FieldError]) -> list[FieldError]:
 
 def choice_interval_limits() -> tuple[int, int]:
     """The bounds the case contract puts on a chosen step interval (RegimenChoice)."""
-    from annotated_types import Ge, Le
+    from baclofen_cds.logic.case import STEP_INTERVAL_DAYS
 
-    from baclofen_cds.logic.case import RegimenChoice
-
-    low, high = 1, 1
-    for meta in RegimenChoice.model_fields["step_interval_days"].metadata:
-        if isinstance(meta, Ge):
-            low = int(meta.ge)  # type: ignore[call-overload]
-        if isinstance(meta, Le):
-            high = int(meta.le)  # type: ignore[call-overload]
-    return low, high
+    return STEP_INTERVAL_DAYS

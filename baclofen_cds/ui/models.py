@@ -112,7 +112,7 @@ def two_lines(text: str) -> str:
     return f"{text[:cut]}\n{text[cut + 1 :]}"
 
 
-# The logic package (pydantic, YAML) loads after the first paint: imported on first use.
+# The logic package (msgspec, YAML) loads after the first paint: imported on first use.
 def mg(value: float) -> str:
     """The engine's ISMP dose notation ("5 mg", "2.5 mg", "0.5 mg", "1,000 mg")."""
     from baclofen_cds.logic import format_mg

@@ -222,7 +222,7 @@ def test_active_baclofen_order_is_the_current_dose_not_a_comedication(do_import:
     ]
     case = do_import(bundle(_baclofen_order(dosage)))
     assert "comedications" not in case
-    if "current_daily_mg" in CaseInput.model_fields:
+    if "current_daily_mg" in CaseInput.__struct_fields__:
         assert case["current_daily_mg"] == 30
         assert case["provenance"]["fields"]["current_daily_mg"]["resource"] == (
             "MedicationRequest/b1"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -225,11 +224,6 @@ def _probe(folder: Path) -> tuple[bool, bool, str]:
 def test_yaml_is_not_imported_when_the_bundle_is_current(kb_copy: Path) -> None:  # noqa: F811
     loaded, reader, stack = _probe(kb_copy)
     assert not reader
-    if loaded and re.search(r"logic/policy\.py", stack) and "knowledge/" not in stack:
-        pytest.skip(
-            "logic/policy.py still imports PyYAML at module level (the casemodel helper's "
-            "change makes it lazy); the knowledge loader itself did not"
-        )
     assert not loaded, stack
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from baclofen_cds.logic import (
-    CaseInputError,
     KnowledgeBaseError,
     load_knowledge_base,
     load_policy,
@@ -133,16 +132,7 @@ def test_a_complete_new_indication_loads_and_recommend_works(kb_copy: Path) -> N
     kb = load_knowledge_base(kb_copy)
     case = {**HEALTHY_ADULT, "indication": NEW}
     case.pop("spasticity_origin")
-    try:
-        parsed = parse_case(case, kb, today=TODAY)
-    except CaseInputError as exc:  # until the case model takes its vocabularies from the kb
-        if exc.field != "indication":
-            raise
-        pytest.skip(
-            "the case model (logic/case.py) still lists indications as Python Literals; "
-            "un-skip once the casemodel helper's change (vocabularies from the kb) is merged"
-        )
-    rec = recommend(parsed, kb, load_policy(kb))
+    rec = recommend(parse_case(case, kb, today=TODAY), kb, load_policy(kb))
     assert rec.regimen is not None
     assert rec.regimen.start.daily_mg == 15  # the new rule's first level, 5 mg three times
     assert rec.regimen.max_daily_mg == 30  # and its maximum

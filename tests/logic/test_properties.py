@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from baclofen_cds.logic import KnowledgeBase, parse_case, recommend
-from baclofen_cds.logic.case import INDICATIONS
 from baclofen_cds.logic.knowledge import load_knowledge_base
 from baclofen_cds.logic.result import STATUS_ORDER, Recommendation
 
@@ -24,7 +23,7 @@ BAD_DOSE = re.compile(r"(\d\.0+ mg)|((?<![\d])\.\d+ ?mg)|\b(QD|QOD|TIW|HS|qhs|cc
 
 cases = st.fixed_dictionaries(
     {
-        "indication": st.sampled_from(INDICATIONS),
+        "indication": st.sampled_from(list(KB.indications)),
         "age_years": st.floats(0, 120, allow_nan=False).map(lambda x: round(x, 1)),
         "sex": st.sampled_from(["female", "male"]),
         "start_date": st.dates(date(2025, 1, 1), date(2030, 12, 31)).map(date.isoformat),
