@@ -17,10 +17,10 @@ if TYPE_CHECKING:
     from baclofen_cds.logic.handout_summary import ClinicianSummary
 
 
-#: The print options the window's print dialog offers (issue 10): paper sizes, and languages
-#: (a language is printable only when the clinic's policy lists it in `languages_enabled`).
+#: The paper sizes the window's print dialog offers (issue 10). The languages are one per
+#: handout text file present (`logic.resource_files.handout_languages`); a language is
+#: printable only when the clinic's policy lists it in `languages_enabled`.
 PAPERS: tuple[str, ...] = ("a4", "letter")
-LANGUAGES: tuple[str, ...] = ("en", "es")
 
 
 def render_handout(
@@ -48,4 +48,4 @@ def render_clinician_summary(summary: ClinicianSummary, *, paper: str = "a4") ->
     return _render(summary, paper=paper)
 
 
-__all__ = ["LANGUAGES", "PAPERS", "render_clinician_summary", "render_handout"]
+__all__ = ["PAPERS", "render_clinician_summary", "render_handout"]

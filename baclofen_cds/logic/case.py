@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
+from baclofen_cds.logic.resource_files import handout_languages
+
 if TYPE_CHECKING:
     from baclofen_cds.logic.knowledge import KnowledgeBase
 
@@ -29,7 +31,6 @@ if TYPE_CHECKING:
 # base lists (`kb.indications`, `kb.spasticity_origins`, `kb.formulations`), so a new
 # indication needs no change here.
 Sex = Literal["female", "male"]
-HandoutLanguage = Literal["en", "es"]
 CreatinineUnit = Literal["mg/dL", "umol/L"]
 Dialysis = Literal["none", "hemodialysis", "peritoneal"]
 Hepatic = Literal["none", "mild", "moderate", "severe"]
@@ -139,7 +140,7 @@ class CaseInput(_Frozen, frozen=True, kw_only=True):
     current_daily_mg: float | None = None  # already taking baclofen at this dose
     months_on_treatment: float | None = None
     intrathecal: Intrathecal = "none"
-    handout_language: HandoutLanguage = "en"  # the patient handout's language (issue 12)
+    handout_language: str = "en"  # the patient handout's language (issue 12)
     # where imported values came from (FHIR import, issue 13): kept with the case, never used
     # by a rule. Shape: docs/contract.md "provenance".
     provenance: dict[str, Any] | None = None
@@ -171,7 +172,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "dialysis": Dialysis.__args__,  # type: ignore[attr-defined]
     "hepatic_impairment": Hepatic.__args__,  # type: ignore[attr-defined]
     "intrathecal": Intrathecal.__args__,  # type: ignore[attr-defined]
-    "handout_language": HandoutLanguage.__args__,  # type: ignore[attr-defined]
+    # one per handout text file present (resource_files.handout_languages)
+    "handout_language": handout_languages(),
 }
 
 
@@ -349,7 +351,7 @@ def parse_case(data: Any, kb: KnowledgeBase, *, today: date) -> CaseInput:
         case = msgspec.convert(raw, CaseInput, strict=True)
     except msgspec.ValidationError as exc:
         raise CaseInputError(*field_error(exc, raw, choices=allowed)) from None
-    for name in ("indication", "spasticity_origin", "formulation"):
+    for name in ("indication", "spasticity_origin", "formulation", "handout_language"):
         value = getattr(case, name)
         if value is not None and value not in allowed[name]:
             raise CaseInputError(name, f"{value!r} is not one of {one_of(allowed[name])}")

@@ -25,12 +25,13 @@ from baclofen_cds.logic.knowledge.validation import (
     decode_hook,
     explain,
 )
-from baclofen_cds.logic.resource_files import resource_path
+from baclofen_cds.logic.resource_files import handout_languages, resource_path
 
 DOCUMENT_NAME = "handout_text"
 SCHEMA = "handout_text/2"
-#: Languages a handout can be printed in; the first is the reference for key checks.
-LANGUAGES: tuple[str, ...] = ("en", "es")
+#: Languages a handout can be printed in: "en", then one per `handout_text.<code>.yaml` present
+#: (`resource_files.handout_languages`); the first is the reference for key checks.
+LANGUAGES: tuple[str, ...] = handout_languages()
 
 
 def document_name(language: str) -> str:

@@ -19,14 +19,16 @@ import msgspec
 from msgspec import Meta
 
 from baclofen_cds.logic.case import CaseInputError, field_error, jsonable
+from baclofen_cds.logic.resource_files import handout_languages
 
 if TYPE_CHECKING:
     from baclofen_cds.logic.knowledge import KnowledgeBase
 
 Country = Literal["GB", "US"]
 COUNTRIES: tuple[str, ...] = Country.__args__  # type: ignore[attr-defined]
-#: Handout languages (the text files exist for these); "en" is always enabled.
-HANDOUT_LANGUAGES: tuple[str, ...] = ("en", "es")
+#: Handout languages: one per handout text file present (`resource_files.handout_languages`);
+#: "en" is always enabled.
+HANDOUT_LANGUAGES: tuple[str, ...] = handout_languages()
 POLICY_SCHEMA = "clinic_policy/1"
 ENV_VAR = "BACLOFEN_CDS_POLICY"
 

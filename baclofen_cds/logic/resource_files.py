@@ -8,6 +8,8 @@ wheel, an editable install and a checkout alike: inside the package first, then 
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
 
 #: The package folder (`baclofen_cds/`), wherever it was imported from.
@@ -48,3 +50,24 @@ def resource_path(*parts: str) -> Path:
     Raises ResourcesNotFoundError (naming both places looked in) when there is no folder;
     the path returned may not exist (the caller reads it and reports what is missing)."""
     return resource_root().joinpath(*parts)
+
+
+#: A handout text file of a language other than English: `handout_text.<code>.yaml`.
+_HANDOUT_TEXT_FILE = re.compile(r"^handout_text\.([a-z]{2,3})\.yaml$")
+
+
+@functools.cache
+def handout_languages(folder: Path | None = None) -> tuple[str, ...]:
+    """The languages a handout can be printed in: "en" (`handout_text.yaml`, the reference)
+    first, then one per `handout_text.<code>.yaml` in the knowledge folder, sorted.
+
+    The files present are the one list: the case's `handout_language`, the policy's
+    `languages_enabled`, the handout text loader and the window's menu all take it from here,
+    so a new language is a new file (and its tests), no Python."""
+    where = folder if folder is not None else resource_path("knowledge")
+    try:
+        names = [p.name for p in where.iterdir()]
+    except OSError:
+        return ("en",)
+    codes = sorted({m.group(1) for n in names if (m := _HANDOUT_TEXT_FILE.match(n))} - {"en"})
+    return ("en", *codes)

@@ -50,12 +50,20 @@ def write_pdf(path: str, pdf: bytes, options: dict[str, Any]) -> PrintRecord:
     return printed
 
 
-#: The languages' own names, for the menu (the handout text says which languages exist).
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+def language_name(code: str) -> str:
+    """A language's own name for the menu ("English", "Español", "Français"), from Babel's
+    CLDR data, so a new handout language needs no name written here; the code if unknown."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(code).get_display_name(code)
+    except (ValueError, UnknownLocaleError):
+        return code
+    return (name[:1].upper() + name[1:]) if name else code
 
 
 def handout_languages() -> tuple[str, ...]:
-    """The languages the handout text has."""
+    """The languages the handout text has (one per handout text file present)."""
     from baclofen_cds.logic.handout_text import LANGUAGES
 
     return tuple(LANGUAGES) or ("en",)

@@ -296,7 +296,7 @@ class MainWindow(QMainWindow):
         """The handout's languages (known once the logic package is loaded)."""
         from PySide6.QtGui import QAction
 
-        from baclofen_cds.ui.handout_bridge import LANGUAGE_NAMES, handout_languages
+        from baclofen_cds.ui.handout_bridge import handout_languages, language_name
 
         enabled = getattr(self.policy, "languages_enabled", None)
         codes = [c for c in handout_languages() if not enabled or c in enabled] or ["en"]
@@ -306,7 +306,7 @@ class MainWindow(QMainWindow):
         self.language_actions = {}
         used: set[str] = {"g", "a", "l"}
         for code in codes:
-            name = LANGUAGE_NAMES.get(code, code)
+            name = language_name(code)
             pos = next((i for i, ch in enumerate(name) if ch.lower() not in used), None)
             if pos is not None:
                 used.add(name[pos].lower())
@@ -329,7 +329,7 @@ class MainWindow(QMainWindow):
         """The print dialog's "Handout" tab: the same three choices as the menu."""
         from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout
 
-        from baclofen_cds.ui.handout_bridge import LANGUAGE_NAMES
+        from baclofen_cds.ui.handout_bridge import language_name
 
         self._ensure_languages()
         tab = QWidget()
@@ -347,7 +347,7 @@ class MainWindow(QMainWindow):
         language = QComboBox()
         language.setAccessibleName("Handout language")
         for code in list(self.language_actions) or ["en"]:
-            language.addItem(LANGUAGE_NAMES.get(code, code), code)
+            language.addItem(language_name(code), code)
         language.setCurrentIndex(max(0, language.findData(self.handout_language)))
         language.currentIndexChanged.connect(
             lambda _: self.set_handout_language(language.currentData())

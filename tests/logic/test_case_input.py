@@ -35,6 +35,8 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     ("conditions", {"conditions": "epilepsy"}, "list"),
     ("comedications", {"comedications": "oxycodone"}, "list"),
     ("formulation", {"formulation": "patch"}, "not one of"),
+    ("handout_language", {"handout_language": "xx"}, "'xx' is not one of 'en'"),
+    ("handout_language", {"handout_language": 1}, "1 is not one of 'en'"),
     ("start_date", {"start_date": "31/12/2026"}, "date"),
     ("spasticity_origin", {"spasticity_origin": "knee"}, "not one of"),
     ("spasticity_origin", {"indication": "hiccups", "spasticity_origin": "stroke"}, "only when"),

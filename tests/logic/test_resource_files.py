@@ -96,3 +96,21 @@ def test_no_other_module_looks_for_the_folder_itself() -> None:
         if lookup.search(line)
     ]
     assert offenders == []
+
+
+def test_handout_languages_are_the_text_files_present(tmp_path: Path) -> None:
+    from baclofen_cds.logic.case import CHOICES
+    from baclofen_cds.logic.handout_text import LANGUAGES
+    from baclofen_cds.logic.policy import HANDOUT_LANGUAGES
+    from baclofen_cds.logic.resource_files import handout_languages
+
+    # the shipped folder: one list for the case, the policy and the text, English first
+    assert handout_languages() == LANGUAGES == HANDOUT_LANGUAGES == CHOICES["handout_language"]
+    assert LANGUAGES[0] == "en" and "es" in LANGUAGES
+    # a new file is a new language; other files and names are not languages
+    for name in ("handout_text.yaml", "handout_text.fr.yaml", "handout_text.de.yaml", "kb.yaml"):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    (tmp_path / "handout_text.fr.yaml.orig").write_text("", encoding="utf-8")
+    (tmp_path / "handout_text.en.yaml").write_text("", encoding="utf-8")
+    assert handout_languages(tmp_path) == ("en", "de", "fr")
+    assert handout_languages(tmp_path / "missing") == ("en",)

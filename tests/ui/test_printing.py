@@ -165,3 +165,14 @@ def test_large_print_paper_and_language_from_the_file_menu(window, qtbot, monkey
     page = PdfReader(str(target)).pages[0]
     assert round(float(page.mediabox.width)) == 612  # US Letter, in points
     assert pdf_facts(target.read_bytes())[0] > 3  # large print takes more pages
+
+
+def test_language_menu_names_come_from_babel_not_a_list() -> None:
+    from baclofen_cds.ui.handout_bridge import language_name
+
+    assert [language_name(c) for c in ("en", "es", "fr", "zz-bad")] == [
+        "English",
+        "Español",
+        "Français",
+        "zz-bad",
+    ]
