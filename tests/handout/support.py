@@ -40,6 +40,10 @@ def engine(
 
     kb = load_knowledge_base()
     overrides = load_policy_file(policy) if isinstance(policy, Path) else (policy or {})
+    if isinstance(policy, Path):  # the example clinic, with every handout language enabled
+        from baclofen_cds.logic.handout_text import LANGUAGES
+
+        overrides = {**overrides, "languages_enabled": list(LANGUAGES)}
     return recommend(parse_case(data, kb, today=today), kb, load_policy(kb, overrides))
 
 

@@ -14,6 +14,7 @@ from baclofen_cds.handout import render_clinician_summary, render_handout
 from baclofen_cds.handout.pictures import SyringePicture, TabletsPicture, syringe_size
 from baclofen_cds.logic.handout_content import HandoutContent, build_handout, plain_text, prose
 from baclofen_cds.logic.handout_summary import build_clinician_summary
+from baclofen_cds.logic.handout_text import LANGUAGES
 from tests.handout import handout_factories as f
 from tests.handout.support import (
     engine,
@@ -123,7 +124,7 @@ def _vocabulary(name: str, language: str) -> frozenset[str]:
 _TOKEN = re.compile(r"[^\W\d_]+")
 
 
-@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("language", LANGUAGES)  # every handout text file present
 @pytest.mark.parametrize("name", EXAMPLES)
 @pytest.mark.parametrize("large", [True, False])
 def test_no_split_word_or_unit(name: str, language: str, large: bool) -> None:
