@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+
+import msgspec
 
 from baclofen_cds.logic.knowledge.errors import KnowledgeBaseError
 from baclofen_cds.logic.knowledge.schema import InteractionsFile, MatchingVocabulary, Member
@@ -213,3 +216,49 @@ def _key_of(name: str, owner: str, vocab: MatchingVocabulary) -> str:
     if not key:
         raise KnowledgeBaseError(f"interactions.yaml: {owner}: {name!r} is empty once normalised")
     return key
+
+
+def names_to_json(names: Mapping[str, DrugName]) -> bytes:
+    """The built index as JSON, for the bundle: each distinct medicine once, then every key (in
+    the index's order) with the position of its medicine."""
+    drugs: dict[int, int] = {}
+    rows: list[Any] = []
+    keys: dict[str, int] = {}
+    for key, drug in names.items():
+        at = drugs.get(id(drug))
+        if at is None:
+            at = drugs[id(drug)] = len(rows)
+            parts = [[i.name, list(i.classes), i.rxcui] for i in drug.ingredients]
+            rows.append([drug.generic, list(drug.classes), parts])
+        keys[key] = at
+    return msgspec.json.encode({"drugs": rows, "keys": keys})
+
+
+_Row = tuple[str, tuple[str, ...], tuple[tuple[str, tuple[str, ...], "str | None"], ...]]
+
+
+class _NamesJson(msgspec.Struct):
+    drugs: list[_Row]
+    keys: dict[str, int]
+
+
+def names_from_json(raw: bytes) -> dict[str, DrugName] | None:
+    """The index `names_to_json` wrote; None when it cannot be read (then it is built)."""
+    try:
+        data = msgspec.json.decode(raw, type=_NamesJson)
+    except (msgspec.DecodeError, RecursionError):
+        return None
+    ingredients: dict[tuple[str, tuple[str, ...], str | None], Ingredient] = {}
+    drugs: list[DrugName] = []
+    for generic, classes, parts in data.drugs:
+        made = []
+        for part in parts:
+            ing = ingredients.get(part)
+            if ing is None:
+                ing = ingredients[part] = Ingredient(name=part[0], classes=part[1], rxcui=part[2])
+            made.append(ing)
+        drugs.append(DrugName(generic=generic, classes=classes, ingredients=tuple(made)))
+    try:
+        return {key: drugs[at] for key, at in data.keys.items()}
+    except IndexError:
+        return None
