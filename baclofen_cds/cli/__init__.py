@@ -156,3 +156,35 @@ def _main(argv: Sequence[str] | None, collecting: bool = True) -> int:
 
 #: Exit status of an unexpected error (EX_SOFTWARE); the message says nothing more was done.
 EXIT_INTERNAL_ERROR = 70
+
+
+def entry() -> None:
+    """The `baclofen-cds` program (console script and `python -m baclofen_cds`): run `main`,
+    then leave.
+
+    After a sub-command, the process ends without tearing the interpreter down (module by
+    module, object by object: ~10 ms of a 90 ms `recommend`): the output is flushed, the
+    atexit handlers run, and the status is returned to the shell exactly as before. The
+    window, a failed flush (a closed pipe) or a thread still running leave the usual way."""
+    words = sys.argv[1:]
+    status = main()
+    if not any(w in COMMANDS for w in words):
+        raise SystemExit(status)
+    _leave(status)
+
+
+def _leave(status: int) -> None:
+    import atexit
+    import os
+
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except Exception:  # the interpreter reports it and sets the status, as before
+        raise SystemExit(status) from None
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        raise SystemExit(status)
+    atexit._run_exitfuncs()
+    os._exit(status)
