@@ -98,11 +98,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # A command is short and bounded (inputs have size limits): the cyclic garbage collector
     # only costs it time (~5-10 ms of a 90 ms `recommend`, scanning the objects made by the
     # imports and the knowledge base). Reference counting still frees everything else; the
-    # collector is back on when the command returns, and before the window starts.
+    # collector is back on when the command returns (the window: once it is ready, ui.app).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _main(argv, collecting)
+        return _main(argv)
     finally:
         if collecting:
             gc.enable()
@@ -112,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stderr = saved[1]
 
 
-def _main(argv: Sequence[str] | None, collecting: bool = True) -> int:
+def _main(argv: Sequence[str] | None) -> int:
     import os
 
     from baclofen_cds.cli.terminal import EXIT_OUTPUT_FAILED, OutputFailed, print_error
@@ -124,11 +124,7 @@ def _main(argv: Sequence[str] | None, collecting: bool = True) -> int:
     if getattr(args, "today", None) is None:  # the commands' one read of the wall clock
         args.today = date.today().isoformat()
     try:
-        if args.command is None:
-            import gc
-
-            if collecting:  # a long session: the window manages the collector (ui.app)
-                gc.enable()
+        if args.command is None:  # the window turns the collector back on once it is ready
             from baclofen_cds.cli import gui_cmd
 
             return gui_cmd.run(args)
