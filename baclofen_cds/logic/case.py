@@ -35,24 +35,6 @@ Dialysis = Literal["none", "hemodialysis", "peritoneal"]
 Hepatic = Literal["none", "mild", "moderate", "severe"]
 Intrathecal = Literal["none", "pump_in_situ", "pump_removed_or_failed"]
 
-# Kept only for logic/handout_text.py's completeness check (the shipped codes) until that
-# check reads the loaded knowledge base; never used to validate a case.
-INDICATIONS: tuple[str, ...] = (
-    "spasticity",
-    "alcohol_use_disorder",
-    "alcohol_withdrawal",
-    "hiccups",
-    "trigeminal_neuralgia",
-    "musculoskeletal_pain",
-)
-FORMULATIONS: tuple[str, ...] = (
-    "tablet",
-    "oral_solution_1_mg_per_ml",
-    "oral_solution_2_mg_per_ml",
-    "oral_suspension_5_mg_per_ml",
-    "oral_granules",
-)
-
 #: The bounds of a chosen step interval, in days (the contract's limits, not a dosing rule).
 STEP_INTERVAL_DAYS: tuple[int, int] = (1, 28)
 

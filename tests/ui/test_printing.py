@@ -4,7 +4,6 @@ progress and cancel; large print, paper and language from the File menu."""
 from __future__ import annotations
 
 import sys
-import time
 
 import pytest
 from PySide6.QtCore import Qt
@@ -81,14 +80,13 @@ def seven_page_handout(window) -> bytes:
     return out.getvalue()
 
 
-def test_a_seven_page_handout_is_spooled_as_vector_pdf_in_under_3_seconds(window, qtbot, fake_lp):
+def test_a_seven_page_handout_is_spooled_as_the_vector_pdf_itself(window, qtbot, fake_lp):
+    """The print system gets the handout's own PDF. Its speed (<= 3 s for 7 pages) is measured
+    by `make bench` (benchmarks/bench_print.py), never by a timed unit test."""
     fill(qtbot, window, example("adult-spasticity-ms.json"))
     pdf = seven_page_handout(window)
     job = printing.PrintJob(build=lambda: pdf, printer_name="Ward_3", copies=2, paper="letter")
-    started = time.perf_counter()
     printing.spool(job, pdf)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 3.0, elapsed
     spooled = fake_lp.read_bytes()
     assert spooled == pdf  # the handout itself: vector pages, its text layer, 50-odd kB
     pages, text, images = pdf_facts(spooled)
@@ -110,9 +108,8 @@ def test_printing_runs_in_the_background_and_the_window_keeps_working(
     monkeypatch.setattr(
         printing, "job_for_printer", lambda p, build, paper: printing.PrintJob(build, "Ward_3")
     )
-    started = time.perf_counter()
     assert window.print_handout(printer) is True
-    assert time.perf_counter() - started < 1.0  # the clinician is not kept waiting
+    assert not fake_lp.exists()  # back at once, the job still running: no one kept waiting
     assert not window.print_action.isEnabled()
     type_into(qtbot, window.form.weight_kg, "80")  # typing is answered while it prints
     assert window.assessment.recommendation.case["weight_kg"] == 80
@@ -134,12 +131,11 @@ def test_cancel_stops_the_print_job(window, qtbot, monkeypatch, fake_lp):
     assert window.print_handout(QPrinter())
     qtbot.waitUntil(lambda: window.print_progress.labelText().startswith("Sending"), timeout=20_000)
     window.print_progress.show()
-    started = time.perf_counter()
     (cancel,) = window.print_progress.findChildren(QPushButton)
     assert cancel.text() == "&Cancel"
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    # the stand-in print system would take 30 s: cancelled well before it finishes
     qtbot.waitUntil(lambda: "cancelled" in window.statusBar().currentMessage(), timeout=10_000)
-    assert time.perf_counter() - started < 5
     assert not fake_lp.exists() and window.prints == []
 
 
