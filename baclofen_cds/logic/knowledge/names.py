@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import msgspec
 
@@ -222,23 +221,19 @@ def names_to_json(names: Mapping[str, DrugName]) -> bytes:
     """The built index as JSON, for the bundle: each distinct medicine once, then every key (in
     the index's order) with the position of its medicine."""
     drugs: dict[int, int] = {}
-    rows: list[Any] = []
+    rows: list[DrugName] = []
     keys: dict[str, int] = {}
     for key, drug in names.items():
         at = drugs.get(id(drug))
         if at is None:
             at = drugs[id(drug)] = len(rows)
-            parts = [[i.name, list(i.classes), i.rxcui] for i in drug.ingredients]
-            rows.append([drug.generic, list(drug.classes), parts])
+            rows.append(drug)
         keys[key] = at
-    return msgspec.json.encode({"drugs": rows, "keys": keys})
-
-
-_Row = tuple[str, tuple[str, ...], tuple[tuple[str, tuple[str, ...], "str | None"], ...]]
+    return msgspec.json.encode(_NamesJson(drugs=rows, keys=keys))
 
 
 class _NamesJson(msgspec.Struct):
-    drugs: list[_Row]
+    drugs: list[DrugName]
     keys: dict[str, int]
 
 
@@ -248,17 +243,7 @@ def names_from_json(raw: bytes) -> dict[str, DrugName] | None:
         data = msgspec.json.decode(raw, type=_NamesJson)
     except (msgspec.DecodeError, RecursionError):
         return None
-    ingredients: dict[tuple[str, tuple[str, ...], str | None], Ingredient] = {}
-    drugs: list[DrugName] = []
-    for generic, classes, parts in data.drugs:
-        made = []
-        for part in parts:
-            ing = ingredients.get(part)
-            if ing is None:
-                ing = ingredients[part] = Ingredient(name=part[0], classes=part[1], rxcui=part[2])
-            made.append(ing)
-        drugs.append(DrugName(generic=generic, classes=classes, ingredients=tuple(made)))
-    try:
-        return {key: drugs[at] for key, at in data.keys.items()}
-    except IndexError:
+    drugs, count = data.drugs, len(data.drugs)
+    if not all(0 <= at < count for at in data.keys.values()):
         return None
+    return {key: drugs[at] for key, at in data.keys.items()}
