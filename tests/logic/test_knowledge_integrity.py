@@ -160,7 +160,7 @@ def test_an_edited_name_index_is_not_used(kb_copy: Path) -> None:  # noqa: F811
     path = kb_copy / BUNDLE_NAME
     data = json.loads(path.read_text(encoding="utf-8"))
     drugs = data["names"]["drugs"]
-    harmless = next(i for i, row in enumerate(drugs) if row[1] == [])
+    harmless = next(i for i, row in enumerate(drugs) if row["classes"] == [])
     data["names"]["keys"]["diazepam"] = harmless
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     kb = load_knowledge_base(kb_copy)
