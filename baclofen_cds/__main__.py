@@ -1,5 +1,5 @@
 """`python -m baclofen_cds` runs the command line (the window by default)."""
 
-from baclofen_cds.cli import main
+from baclofen_cds.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -17,8 +17,10 @@ its basis entries), so the next clinical change touches one function and one dat
 8. `apply_choice`      — the clinician's own choice, only ever slower or lower.
 9. `dispense_levels`   — every level rounded down to the form; a start that cannot be given
    stops the regimen (it never silently moves up).
-10. `low_weight_tablets` — tablets under the form's minimum weight.
-11. `dated_regimen`    — the dated steps (a dated course ends on its last day).
+10. `child_pace`     — a child's dated steps never ahead of their own mg/kg schedule.
+11. `continue_from_current` — someone already on baclofen goes on from their dose.
+12. `low_weight_tablets` — tablets under the form's minimum weight.
+13. `dated_regimen`    — the dated steps (a dated course ends on its last day).
 """
 
 from __future__ import annotations
@@ -162,6 +164,7 @@ def plan_dose(
     levels = acc.take(dispense_levels(ctx, ladder, target_mg, maximum))
     if isinstance(levels, Stop):
         return acc.stopped(levels)
+    levels = acc.take(child_pace(ctx, rules, levels))
     levels = acc.take(continue_from_current(ctx, levels, maximum))
     if isinstance(levels, Stop):
         return acc.stopped(levels)
@@ -562,6 +565,57 @@ def _level_text(lv: Level) -> str:
 
 
 # ------------------------------------------------------------------ 9b. already on baclofen
+def child_pace(
+    ctx: Context, rules: tuple[DoseRule, ...], levels: tuple[Level, ...]
+) -> Part[tuple[Level, ...]]:
+    """A child is never ahead of their own mg/kg schedule, whichever ladder was chosen.
+
+    Another ladder (a kidney band's) or the rounding of a form can make a step larger than the
+    child's mg/kg step (a kidney ladder on tablets tripling the daily dose in one step, see
+    tests/logic/test_dosing_children.py): the dated steps stop before the first step that would
+    be ahead; higher only by response, at the prescriber's review.
+    """
+    schedules = mg_per_kg_schedules(ctx, rules)
+    if not schedules or len(levels) < 2:
+        return Part(levels)
+    w = ctx.case.weight_kg
+    assert w is not None  # a mg/kg schedule applies only with a weight
+
+    def bound(k: int) -> float:
+        out = math.inf
+        for lad in schedules:
+            wb = lad.rule.weight_based
+            assert wb is not None
+            step = wb.step_mg_per_kg_day * w
+            if wb.step_max_daily_mg is not None:
+                step = min(step, wb.step_max_daily_mg)
+            out = min(out, lad.levels[0].daily_mg + k * step)
+        return out
+
+    kept = [levels[0]]
+    for k, lv in enumerate(levels[1:], start=1):
+        if lv.daily_mg > bound(k) + _EPS:
+            break
+        kept.append(lv)
+    if len(kept) == len(levels):
+        return Part(levels)
+    cut = levels[len(kept)]
+    lad = schedules[0]
+    entry = BasisEntry(
+        output="regimen.steps",
+        rule=lad.rule.id,
+        inputs=(*ctx.inputs, ("weight_kg", w)),
+        sources=lad.rule.sources,
+        note=(
+            f"the step to {format_mg(cut.daily_mg)} a day would be ahead of this child's mg/kg"
+            f" schedule (at most {format_mg(bound(len(kept)))} a day by then): the dated steps"
+            f" stop at {format_mg(kept[-1].daily_mg)} a day; higher only by response, at review"
+        ),
+        derived=True,
+    )
+    return Part(tuple(kept), (), (entry,))
+
+
 def continue_from_current(
     ctx: Context, levels: tuple[Level, ...], maximum: Limit
 ) -> Part[tuple[Level, ...] | Stop]:

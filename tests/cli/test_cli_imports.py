@@ -50,6 +50,9 @@ NOT_FOR_A_PLAIN_RECOMMEND = (
     "httpx",
     "fhir",
     "PySide6",
+    # argparse sizes its help to the terminal with shutil (and shutil brings bz2 and lzma) for
+    # every argument it adds; the command's own formatter does it without (cli._HelpFormatter)
+    "shutil",
 )
 
 SCRIPT = """
@@ -95,3 +98,19 @@ def test_naming_a_clinician_without_save_still_says_not_saved() -> None:
     assert out.returncode == 0, out.stderr
     assert "not saved (add --save to save the assessment)" in out.stderr
     assert out.stdout.startswith("{")
+
+
+def test_help_is_as_wide_as_the_terminal_says() -> None:
+    """The formatter that spares shutil still wraps the help to COLUMNS, as argparse does."""
+
+    def lines(columns: str) -> list[str]:
+        out = subprocess.run(
+            [sys.executable, "-m", "baclofen_cds", "recommend", "--help"],
+            capture_output=True, text=True, timeout=120, check=True,
+            env={**os.environ, "COLUMNS": columns},
+        )  # fmt: skip
+        return out.stdout.splitlines()
+
+    narrow, wide = lines("50"), lines("200")
+    assert len(narrow) > len(wide)  # wrapped more
+    assert max(map(len, wide)) > 100 and sum(len(x) > 50 for x in narrow) < len(narrow) // 10

@@ -260,3 +260,29 @@ def test_maya_mild_kidneys_a_kidney_ladder_never_takes_her_past_0_75_mg_per_kg(r
     normal = child(run, age_years=9, weight_kg=35, height_cm=135)
     assert normal.regimen is not None and rec.regimen is not None
     assert rec.regimen.target_daily_mg <= normal.regimen.target_daily_mg
+
+
+def test_lea_tablets_and_moderate_kidneys_never_step_ahead_of_her_mg_per_kg_schedule(
+    run: Run,
+) -> None:
+    """Lea, 8, 21 kg, kidney function 30–49 mL/min, on tablets (found by the children's
+    property). The kidney ladder's 2.5 mg three times a day cannot be given as tablets and
+    rounds down to 5 mg once a day; its next rung, 5 mg three times a day (15 mg a day), is a
+    10 mg jump, ahead of her own mg/kg schedule (6.3 mg a day start + 6.3 mg a step = 12.6 mg
+    a day by then; S8). The dated steps stop at 5 mg a day, and the Basis view says why."""
+    rec = child(run, age_years=8, weight_kg=21, height_cm=150, formulation="tablet",
+                serum_creatinine={"value": 2.0, "unit": "mg/dL"},
+                confirmed=["weight_kg", "age_years", "serum_creatinine"])  # fmt: skip
+    assert rec.renal.band == "moderate"
+    assert ladder(rec) == [(5, 1, 5, 1, None)]
+    notes = [b.note for b in rec.basis if b.output == "regimen.steps"]
+    assert any(
+        "the step to 15 mg a day would be ahead of this child's mg/kg schedule" in n
+        and "at most 12.6 mg a day by then" in n
+        for n in notes
+    ), notes
+    # on the 1 mg/mL liquid her own mg/kg schedule gives the start and the steps: 6 -> 12 mg
+    liquid = child(run, age_years=8, weight_kg=21, height_cm=150,
+                   serum_creatinine={"value": 2.0, "unit": "mg/dL"},
+                   confirmed=["weight_kg", "age_years", "serum_creatinine"])  # fmt: skip
+    assert [s[2] for s in ladder(liquid)] == [6, 12]

@@ -144,3 +144,27 @@ def test_yaml_and_bundle_give_the_same_hash(kb_copy: Path) -> None:  # noqa: F81
 
 def test_the_packaged_bundle_agrees_with_its_yaml() -> None:
     assert bundle_problem() is None
+
+
+def test_the_stored_name_index_is_the_one_built_from_the_yaml() -> None:
+    """The bundle carries the medicine-name index (built once, not at every start): it is
+    exactly the index built from interactions.yaml, key for key and in the same order."""
+    stored, built = load_knowledge_base(), load_knowledge_base(use_bundle=False)
+    assert list(stored.names.items()) == list(built.names.items())
+    assert stored.names["diazepam"].classes == built.names["diazepam"].classes != ()
+
+
+def test_an_edited_name_index_is_not_used(kb_copy: Path) -> None:  # noqa: F811
+    """Someone points "diazepam" at a medicine without interactions in the bundle's index:
+    the index is built from the YAML instead, and the benzodiazepine is still recognised."""
+    path = kb_copy / BUNDLE_NAME
+    data = json.loads(path.read_text(encoding="utf-8"))
+    drugs = data["names"]["drugs"]
+    harmless = next(i for i, row in enumerate(drugs) if row["classes"] == [])
+    data["names"]["keys"]["diazepam"] = harmless
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    kb = load_knowledge_base(kb_copy)
+    assert kb.names["diazepam"] == load_knowledge_base(kb_copy, use_bundle=False).names["diazepam"]
+    assert kb.names["diazepam"].classes != ()
+    refused, message = bundle_problem(kb_copy) or (True, "")
+    assert not refused and "name index" in message

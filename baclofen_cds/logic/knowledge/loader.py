@@ -26,7 +26,12 @@ import msgspec
 from baclofen_cds.logic.knowledge.base import KnowledgeBase
 from baclofen_cds.logic.knowledge.checks import Files, check_handout_vocabulary, cross_check
 from baclofen_cds.logic.knowledge.errors import KnowledgeBaseError
-from baclofen_cds.logic.knowledge.names import build_names
+from baclofen_cds.logic.knowledge.names import (
+    DrugName,
+    build_names,
+    names_from_json,
+    names_to_json,
+)
 from baclofen_cds.logic.knowledge.schema import (
     AlertsFile,
     ConditionsFile,
@@ -104,30 +109,59 @@ class _Bundle(msgspec.Struct):
     sha256: str = ""
     source_sha256: str = ""
     documents: dict[str, msgspec.Raw] = {}
+    # derived data, not content: the medicine-name index built from interactions.yaml, and
+    # the hash tying it to that document and to the code that builds it (`_names_hash`)
+    names_sha256: str = ""
+    names: msgspec.Raw = msgspec.Raw(b"")
 
 
-def _bundled(bundle: bytes | None, source_sha256: str) -> dict[str, bytes]:
+def _bundled(bundle: bytes | None, source_sha256: str) -> tuple[dict[str, bytes], bytes | None]:
     """The canonical JSON of each document, if the bundle was built from exactly these YAML
     files and its content is the content it records (an edited bundle is refused: the YAML
-    is used)."""
+    is used); and the medicine-name index stored with it, if it was built from this very
+    interactions.yaml by this very code (else None: the index is built)."""
     if bundle is None:
-        return {}
+        return {}, None
     try:
         data = msgspec.json.decode(bundle, type=_Bundle)
     except (msgspec.DecodeError, RecursionError):
-        return {}
+        return {}, None
     if data.source_sha256 != source_sha256:
-        return {}
+        return {}, None
     raws = {name: bytes(raw) for name, raw in data.documents.items()}
     if _joined_hash(raws) == data.sha256:  # as `build_bundle` writes it: already canonical
-        return raws
+        names = bytes(data.names)
+        current = names and data.names_sha256 == _names_hash(raws, names)
+        return raws, names if current else None
     try:  # written some other way: its content must still be what it records
         docs = {name: json.loads(raw) for name, raw in raws.items()}
     except (ValueError, RecursionError):
-        return {}
+        return {}, None
     if canonical_hash(docs) != data.sha256:
-        return {}
-    return {name: _canonical(doc).encode("utf-8") for name, doc in docs.items()}
+        return {}, None
+    return {name: _canonical(doc).encode("utf-8") for name, doc in docs.items()}, None
+
+
+def _names_hash(raws: Mapping[str, bytes], names: bytes) -> str | None:
+    """sha256 of the code that builds the medicine-name index (names.py), of the
+    interactions.yaml it is built from and of the index: a stored index is used only when
+    all three are the ones it was built with. None when the code cannot be read."""
+    from baclofen_cds.logic.knowledge import names as names_module
+
+    try:
+        code = Path(str(names_module.__file__)).read_bytes()
+    except (OSError, TypeError):
+        return None
+    digest = hashlib.sha256(code)
+    for part in (raws.get("interactions.yaml", b""), names):
+        digest.update(b"\0" + part)
+    return digest.hexdigest()
+
+
+def _names(files: Files, stored: bytes | None) -> dict[str, DrugName]:
+    """The medicine-name index: as stored in a current bundle, else built."""
+    names = names_from_json(stored) if stored else None
+    return build_names(files.interactions) if names is None else names
 
 
 def parse_documents(documents: Mapping[str, bytes]) -> dict[str, Any]:
@@ -163,14 +197,25 @@ def _refuse_non_finite(name: str, doc: Any) -> None:
 
 def build_bundle(directory: Path) -> Path:
     """Write the JSON bundle of the YAML files in `directory` (after validating them)."""
-    load_knowledge_base(directory, use_bundle=False)
+    kb = load_knowledge_base(directory, use_bundle=False)
     docs, _ = _read_documents(directory)
     raws = _from_yaml(docs)
     body = b",".join(_json_key(name) + b":" + raws[name] for name in sorted(raws))
+    names = names_to_json(kb.names)
     head = {"sha256": _joined_hash(raws), "source_sha256": content_hash(docs)}
     text = json.dumps(head, ensure_ascii=False, separators=(",", ":"))
+    tail = json.dumps({"names_sha256": _names_hash(raws, names) or ""}, separators=(",", ":"))
     path = directory / BUNDLE_NAME
-    path.write_bytes(text[:-1].encode("utf-8") + b',"documents":{' + body + b"}}\n")
+    path.write_bytes(
+        text[:-1].encode("utf-8")
+        + b',"documents":{'
+        + body
+        + b"},"
+        + tail[1:-1].encode("utf-8")
+        + b',"names":'
+        + names
+        + b"}\n"
+    )
     return path
 
 
@@ -193,6 +238,14 @@ def bundle_problem(directory: Path | None = None) -> tuple[bool, str] | None:
     parsed = json.loads(_canonical(parse_documents(documents)))
     if data.get("documents") != parsed or data.get("sha256") != canonical_hash(parsed):
         return True, f"the bundle disagrees with the YAML files; it is not used ({rebuild})"
+    _, names = _bundled(bundle, content_hash(documents))
+    if names is None:
+        return False, (
+            "the bundle's medicine-name index is missing or was built by other code, so it "
+            f"is built at each start ({rebuild})"
+        )
+    if names_from_json(names) != load_knowledge_base(directory, use_bundle=False).names:
+        return True, f"the bundle's medicine-name index disagrees with the YAML files ({rebuild})"
     return None
 
 
@@ -275,9 +328,9 @@ def load_knowledge_base(directory: Path | None = None, *, use_bundle: bool = Tru
     content it records; otherwise every YAML file is parsed. `sha256` is the hash of the
     content actually loaded (`canonical_hash`)."""
     documents, bundle = _read_documents(directory)
-    raws = _bundled(bundle, content_hash(documents)) if use_bundle else {}
+    raws, stored_names = _bundled(bundle, content_hash(documents)) if use_bundle else ({}, None)
     if set(raws) != set(documents):
-        raws = _from_yaml(documents)
+        raws, stored_names = _from_yaml(documents), None
     sha256 = _joined_hash(raws)
     files = Files(
         meta=_parse(KbMeta, "kb.yaml", raws),
@@ -307,7 +360,7 @@ def load_knowledge_base(directory: Path | None = None, *, use_bundle: bool = Tru
         interactions=files.interactions,
         classes_by_id=ix.classes_by_id,
         hazards_by_id=ix.hazards_by_id,
-        names=build_names(files.interactions),
+        names=_names(files, stored_names),
         monitoring=files.monitoring,
         taper=files.taper,
         policy_defaults=files.policy.policy,

@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import msgspec
+
 from baclofen_cds.logic.knowledge.errors import KnowledgeBaseError
 from baclofen_cds.logic.knowledge.schema import InteractionsFile, MatchingVocabulary, Member
 
@@ -213,3 +215,35 @@ def _key_of(name: str, owner: str, vocab: MatchingVocabulary) -> str:
     if not key:
         raise KnowledgeBaseError(f"interactions.yaml: {owner}: {name!r} is empty once normalised")
     return key
+
+
+def names_to_json(names: Mapping[str, DrugName]) -> bytes:
+    """The built index as JSON, for the bundle: each distinct medicine once, then every key (in
+    the index's order) with the position of its medicine."""
+    drugs: dict[int, int] = {}
+    rows: list[DrugName] = []
+    keys: dict[str, int] = {}
+    for key, drug in names.items():
+        at = drugs.get(id(drug))
+        if at is None:
+            at = drugs[id(drug)] = len(rows)
+            rows.append(drug)
+        keys[key] = at
+    return msgspec.json.encode(_NamesJson(drugs=rows, keys=keys))
+
+
+class _NamesJson(msgspec.Struct):
+    drugs: list[DrugName]
+    keys: dict[str, int]
+
+
+def names_from_json(raw: bytes) -> dict[str, DrugName] | None:
+    """The index `names_to_json` wrote; None when it cannot be read (then it is built)."""
+    try:
+        data = msgspec.json.decode(raw, type=_NamesJson)
+    except (msgspec.DecodeError, RecursionError):
+        return None
+    drugs, count = data.drugs, len(data.drugs)
+    if not all(0 <= at < count for at in data.keys.values()):
+        return None
+    return {key: drugs[at] for key, at in data.keys.items()}
