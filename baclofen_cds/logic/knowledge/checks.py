@@ -18,6 +18,7 @@ from baclofen_cds.logic.knowledge.schema import (
     AlertTemplate,
     ConditionInfo,
     ConditionsFile,
+    DoseRule,
     DosingFile,
     FormulationInfo,
     FormulationsFile,
@@ -348,17 +349,7 @@ def _check_dosing(
     """Every dose rule, the Beers rule, the hard stop and the plausibility rules."""
     for rule in dosing.rules:
         checker.rule("dosing.yaml", rule)
-        if rule.alert is not None and rule.alert not in alert_map:
-            raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown alert {rule.alert!r}")
-        for ind in rule.applies.indications or ():
-            if ind not in meta.indications:
-                raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown indication {ind!r}")
-        for origin in rule.applies.spasticity_origins or ():
-            if origin not in meta.spasticity_origins:
-                raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown origin {origin!r}")
-        for cond in rule.applies.conditions or ():
-            if cond not in conditions_by_id:
-                raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown condition {cond!r}")
+        _check_dose_rule_refs(rule, meta, alert_map, conditions_by_id)
     for oa in dosing.origin_alerts:
         if oa.alert not in alert_map:
             raise KnowledgeBaseError(f"dosing.yaml: origin_alerts: unknown alert {oa.alert!r}")
@@ -374,6 +365,26 @@ def _check_dosing(
     for ref in refs:
         if ref not in alert_map:
             raise KnowledgeBaseError(f"dosing.yaml: unknown alert {ref!r}")
+
+
+def _check_dose_rule_refs(
+    rule: DoseRule,
+    meta: KbMeta,
+    alert_map: Mapping[str, AlertTemplate],
+    conditions_by_id: Mapping[str, ConditionInfo],
+) -> None:
+    """A dose rule's alert, indications, origins and conditions all exist."""
+    if rule.alert is not None and rule.alert not in alert_map:
+        raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown alert {rule.alert!r}")
+    for ind in rule.applies.indications or ():
+        if ind not in meta.indications:
+            raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown indication {ind!r}")
+    for origin in rule.applies.spasticity_origins or ():
+        if origin not in meta.spasticity_origins:
+            raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown origin {origin!r}")
+    for cond in rule.applies.conditions or ():
+        if cond not in conditions_by_id:
+            raise KnowledgeBaseError(f"dosing.yaml: {rule.id}: unknown condition {cond!r}")
 
 
 def _check_interactions(
