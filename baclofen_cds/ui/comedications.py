@@ -228,10 +228,6 @@ class ComedicationsEditor(QWidget):
             self._render(self.list.item(i))
         self._update_buttons()
 
-    def status_text(self, text: str) -> str:
-        item = self._find(text)
-        return item.text() if item is not None else ""
-
     # ------------------------------------------------------------------ view
     def _find(self, text: str) -> QListWidgetItem | None:
         for i in range(self.list.count()):

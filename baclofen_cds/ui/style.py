@@ -77,13 +77,6 @@ def icon(pixmap: QStyle.StandardPixmap) -> QIcon:
     return found
 
 
-def banner_css(tone: Tone) -> str:
-    return (
-        f"color: {tone.foreground}; background: {tone.background};"
-        f" border: 2px solid {tone.border}; border-radius: 4px; padding: 6px;"
-    )
-
-
 def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
     """The widget's font, scaled from the system size (never a fixed point size)."""
     font = QFont(widget.font())
