@@ -15,7 +15,6 @@ from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSizePolicy,
     QToolButton,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from baclofen_cds.ui import style
+from baclofen_cds.ui.labels import WrapLabel
 
 
 def sorted_alerts(alerts: Any) -> list[Any]:
@@ -131,25 +131,21 @@ class AlertCard(QFrame):
         self.header.setAutoRaise(True)
         self.header.setAccessibleDescription("Press Space to show or hide the detail.")
         self.header.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.title = QLabel(self)
+        self.title = WrapLabel(self)
         self.title.setObjectName("alert_title")
-        self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setFont(style.scaled_font(self, 1.0, bold=True))
         self.title.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.title.setMinimumWidth(1)
-        self.members = QLabel(self)
+        self.members = WrapLabel(self)
         self.members.setObjectName("alert_members")
-        self.members.setWordWrap(True)
         self.members.setTextFormat(Qt.TextFormat.PlainText)
         self.members.hide()
 
-        self.ack_label = QLabel(self)
+        self.ack_label = WrapLabel(self)
         self.ack_label.setObjectName("alert_acknowledgement")
-        self.ack_label.setWordWrap(True)
-        self.detail = QLabel(self)
+        self.detail = WrapLabel(self)
         self.detail.setObjectName("alert_detail")
-        self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         self.detail.setOpenExternalLinks(True)
         self.detail.setTextInteractionFlags(
@@ -302,9 +298,8 @@ class AlertsView(QWidget):
         super().__init__(parent)
         self.setObjectName("alerts")
         self.setAccessibleName("Alerts")
-        self.summary = QLabel("No alerts.", self)
+        self.summary = WrapLabel("No alerts.", self)
         self.summary.setObjectName("alerts_summary")
-        self.summary.setWordWrap(True)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.addWidget(self.summary)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from baclofen_cds.ui import style
 from baclofen_cds.ui.alerts_view import AlertsView
 from baclofen_cds.ui.engine import Assessment, choice_interval_limits
+from baclofen_cds.ui.labels import WrapLabel
 from baclofen_cds.ui.models import (
     MonitoringTableModel,
     TaperTableModel,
@@ -364,27 +365,22 @@ class RecommendationPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("recommendation_panel")
-        self.status_banner = QLabel(self)
+        self.status_banner = WrapLabel(self)
         self.status_banner.setObjectName("status_banner")
-        self.status_banner.setWordWrap(True)
         self.status_banner.setFont(style.scaled_font(self, 1.2, bold=True))
         self.status_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_icon = QLabel(self)
         self.status_icon.setObjectName("status_icon")
 
-        self.renal_summary = QLabel(self)
+        self.renal_summary = WrapLabel(self)
         self.renal_summary.setObjectName("renal_summary")
-        self.renal_summary.setWordWrap(True)
-        self.start_regimen = QLabel(self)
+        self.start_regimen = WrapLabel(self)
         self.start_regimen.setObjectName("start_regimen")
-        self.start_regimen.setWordWrap(True)
         self.start_regimen.setFont(style.scaled_font(self, 1.6, bold=True))
-        self.start_amount = QLabel(self)
+        self.start_amount = WrapLabel(self)
         self.start_amount.setObjectName("start_amount")
-        self.start_amount.setWordWrap(True)
-        self.max_daily = QLabel(self)
+        self.max_daily = WrapLabel(self)
         self.max_daily.setObjectName("max_daily")
-        self.max_daily.setWordWrap(True)
         self.max_daily.setFont(style.scaled_font(self, 1.1, bold=True))
         for label in (
             self.status_banner,
@@ -395,9 +391,8 @@ class RecommendationPanel(QWidget):
         ):
             label.setTextFormat(Qt.TextFormat.PlainText)
 
-        self.override_label = QLabel(self)
+        self.override_label = WrapLabel(self)
         self.override_label.setObjectName("override_label")
-        self.override_label.setWordWrap(True)
         self.override_label.setTextFormat(Qt.TextFormat.PlainText)
         self.override_label.setFont(style.scaled_font(self, 1.0, bold=True))
         avoid = style.STATUS["avoid"]
@@ -445,14 +440,12 @@ class RecommendationPanel(QWidget):
             "monitoring_table", "Monitoring schedule", self.monitoring_model
         )
         self.alerts = AlertsView(self)
-        self.taper_from = QLabel(self)
+        self.taper_from = WrapLabel(self)
         self.taper_from.setObjectName("taper_from")
-        self.taper_from.setWordWrap(True)
         self.taper_from.setTextFormat(Qt.TextFormat.PlainText)
         self.taper_from.hide()
-        self.missed_dose = QLabel(self)
+        self.missed_dose = WrapLabel(self)
         self.missed_dose.setObjectName("missed_dose")
-        self.missed_dose.setWordWrap(True)
 
         self.basis_buttons = {
             "renal": _basis_button("renal", "kidney summary"),

@@ -48,3 +48,83 @@ def test_a_thread_pool_setting_made_before_start_up_is_kept():
         check=True,
     )
     assert out.stdout.strip() == "yes"
+
+
+# ---------------------------------------------------------------- word-wrapped labels
+TEXTS = (
+    "Creatinine clearance (Cockcroft-Gault): 87.2 mL/min (using total body weight 70 kg)",
+    "Short.",
+    "A very long line " * 12,
+    "",
+    "Two\nlines",
+)
+
+
+def test_a_wrapping_label_is_as_tall_as_qt_says_at_every_width(qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    from baclofen_cds.ui.labels import WrapLabel
+
+    plain, remembering = QLabel(), WrapLabel()
+    plain.setWordWrap(True)
+    for label in (plain, remembering):
+        qtbot.addWidget(label)
+    for round_ in range(2):  # the second time from what was remembered
+        for text in TEXTS:
+            plain.setText(text)
+            remembering.setText(text)
+            for width in (40, 120, 300, 800):
+                assert remembering.heightForWidth(width) == plain.heightForWidth(width), (
+                    round_,
+                    text,
+                    width,
+                )
+
+
+def test_a_wrapping_label_forgets_its_heights_when_its_type_changes(qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    from baclofen_cds.ui.labels import WrapLabel
+
+    text = TEXTS[0]
+    label = WrapLabel(text)
+    qtbot.addWidget(label)
+    before = label.heightForWidth(200)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    label.setFont(font)
+    plain = QLabel(text)
+    plain.setWordWrap(True)
+    plain.setFont(font)
+    qtbot.addWidget(plain)
+    assert label.heightForWidth(200) == plain.heightForWidth(200) > before
+    label.setContentsMargins(0, 30, 0, 30)
+    assert label.heightForWidth(200) == plain.heightForWidth(200) + 60
+
+
+def test_a_wrapping_label_lays_out_each_text_and_width_once(qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    from baclofen_cds.ui.labels import WrapLabel
+
+    asked: list[int] = []
+
+    class Counted(QLabel):
+        def heightForWidth(self, width: int) -> int:
+            asked.append(width)
+            return super().heightForWidth(width)
+
+    class Probe(WrapLabel, Counted):
+        pass
+
+    label = Probe(TEXTS[0])
+    qtbot.addWidget(label)
+    for _ in range(5):
+        label.heightForWidth(200)
+        label.heightForWidth(300)
+    assert asked == [200, 300]
+    label.setText(TEXTS[2])
+    label.heightForWidth(200)
+    label.setText(TEXTS[0])  # typing back: remembered
+    label.heightForWidth(200)
+    assert asked == [200, 300, 200]

@@ -1,0 +1,78 @@
+"""A word-wrapped label that remembers how tall it is at each width.
+
+Qt asks a word-wrapped label for its height at a width many times in each layout pass (every
+enclosing box layout asks, for its preferred and its minimum height, and showing a widget
+lays out all its ancestors again), and it does not remember the answer: each question lays
+the text out anew. After a keystroke the panels asked ~140 times; remembering the answers
+per text and width took ~2 ms off each keystroke (issue 10, point 8).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QMargins
+from PySide6.QtWidgets import QLabel
+
+#: Heights remembered per label: typing moves between a few texts; more is dropped oldest first.
+REMEMBERED = 32
+
+#: Events after which the remembered heights are wrong (the type or its style changed).
+_FORGET_ON = frozenset(
+    {QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.LayoutDirectionChange}
+)
+
+
+class WrapLabel(QLabel):
+    """A QLabel with word wrap on, its height per (text, width) remembered."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._heights: dict[tuple[str, int], int] = {}
+        self.setWordWrap(True)
+
+    def heightForWidth(self, width: int) -> int:
+        key = (self.text(), width)
+        height = self._heights.get(key)
+        if height is None:
+            height = super().heightForWidth(width)
+            if len(self._heights) >= REMEMBERED:
+                del self._heights[next(iter(self._heights))]
+            self._heights[key] = height
+        return height
+
+    def forget_heights(self) -> None:
+        self._heights.clear()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in _FORGET_ON:
+            self._heights.clear()
+        super().changeEvent(event)
+
+    # What else changes the height of the same text at the same width.
+    def setWordWrap(self, on: bool) -> None:
+        self._heights.clear()
+        super().setWordWrap(on)
+
+    def setTextFormat(self, text_format: Any) -> None:
+        self._heights.clear()
+        super().setTextFormat(text_format)
+
+    def setIndent(self, indent: int) -> None:
+        self._heights.clear()
+        super().setIndent(indent)
+
+    def setMargin(self, margin: int) -> None:
+        self._heights.clear()
+        super().setMargin(margin)
+
+    def setTextInteractionFlags(self, flags: Any) -> None:
+        self._heights.clear()  # a selectable label lays its text out as a document
+        super().setTextInteractionFlags(flags)
+
+    def setContentsMargins(self, *args: Any) -> None:
+        self._heights.clear()
+        if len(args) == 1 and isinstance(args[0], QMargins):
+            super().setContentsMargins(args[0])
+        else:
+            super().setContentsMargins(*args)
