@@ -42,6 +42,9 @@ class FrozenRowsModel(QAbstractTableModel):
             self._wrapped = columns
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
 
+    def wrapped_headers(self) -> frozenset[int]:
+        return self._wrapped
+
     def set_rows(self, rows: Sequence[Any]) -> None:
         if tuple(rows) == self._rows:  # frozen rows: equal means nothing to redraw
             return

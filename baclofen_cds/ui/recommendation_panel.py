@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -164,6 +164,7 @@ class FitTable(QTableView):
         self._width = -1
         self._layouts: dict[Any, tuple[list[int], list[int]]] = {}
         self._natural_by_rows: dict[tuple[Any, ...], list[int]] = {}
+        self._header_heights: dict[frozenset[int], int] = {}
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
@@ -274,14 +275,29 @@ class FitTable(QTableView):
 
     def _fix_height(self) -> None:
         rows = sum(self.rowHeight(r) for r in range(self._model.rowCount()))
-        header = self.horizontalHeader().sizeHint().height()
-        height = header + rows + 2 * self.frameWidth()
+        height = self._header_height() + rows + 2 * self.frameWidth()
         if self.height() != height:
             self.setFixedHeight(height)
 
+    def _header_height(self) -> int:
+        """The header's height: measured again only when its headers change lines (asking the
+        header measured every section's text, twice per table on each keystroke)."""
+        key = self._model.wrapped_headers()
+        height = self._header_heights.get(key)
+        if height is None:
+            height = self._header_heights[key] = self.horizontalHeader().sizeHint().height()
+        return height
+
+    def changeEvent(self, event: Any) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._header_heights.clear()
+        super().changeEvent(event)
+
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        if event.size().width() != self._width and self._natural:
+        # the table's own width: a scroll area also passes its viewport's resizes here, and the
+        # viewport is narrower by the frame (that re-laid every table out once more per change)
+        if self.width() != self._width and self._natural:
             self._lay_out()
 
 

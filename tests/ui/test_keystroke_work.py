@@ -128,3 +128,67 @@ def test_a_wrapping_label_lays_out_each_text_and_width_once(qtbot):
     label.setText(TEXTS[0])  # typing back: remembered
     label.heightForWidth(200)
     assert asked == [200, 300, 200]
+
+
+# ---------------------------------------------------------------- typing, as the benchmark does
+def _typing(qtbot, window, count: int):
+    """Backspace and a digit in the weight field, as bench_ui does: 70 kg <-> 7 kg, so the
+    regimen, the alerts and every table change at each key. Yields after each key."""
+    from PySide6.QtCore import Qt
+
+    edit = window.form.weight_kg
+    edit.setFocus()
+    edit.end(False)
+    for i in range(count):
+        key = Qt.Key.Key_Backspace if i % 2 == 0 else getattr(Qt.Key, f"Key_{(i // 2) % 10}")
+        qtbot.keyClick(edit, key)
+        yield edit.text()
+
+
+def _tables(window):
+    p = window.panel
+    return (p.titration_table, p.taper_table, p.monitoring_table)
+
+
+def test_each_table_is_as_tall_as_its_header_and_rows_while_typing(window, qtbot):
+    from tests.ui.conftest import fill
+    from tests.ui.test_cases import example
+
+    fill(qtbot, window, example("adult-spasticity-ms.json"))
+    seen_rows = set()
+    for width in (760, 1280, 760):  # headers go on two lines and back (a new header height)
+        window.resize(width, 720)
+        qtbot.waitUntil(lambda w=width: window.width() == w)
+        for _ in _typing(qtbot, window, 6):
+            for table in _tables(window):
+                model = table.model()
+                rows = sum(table.rowHeight(r) for r in range(model.rowCount()))
+                header = table.horizontalHeader().sizeHint().height()
+                assert table.height() == header + rows + 2 * table.frameWidth(), (
+                    table.objectName(),
+                    width,
+                )
+                seen_rows.add((table.objectName(), model.rowCount()))
+    # the typing did change the tables: rows come and go
+    assert ("titration_table", 0) in seen_rows
+    assert any(n == "titration_table" and r > 0 for n, r in seen_rows)
+
+
+def test_a_keystroke_lays_each_table_out_at_most_once(window, qtbot, monkeypatch):
+    from baclofen_cds.ui.recommendation_panel import FitTable
+    from tests.ui.conftest import fill
+    from tests.ui.test_cases import example
+
+    fill(qtbot, window, example("adult-spasticity-ms.json"))
+    laid: list[str] = []
+    original = FitTable._lay_out
+
+    def counted(self):
+        laid.append(self.objectName())
+        return original(self)
+
+    monkeypatch.setattr(FitTable, "_lay_out", counted)
+    for _ in _typing(qtbot, window, 6):
+        assert laid, "the tables change at each of these keys"
+        assert len(laid) == len(set(laid)), laid
+        laid.clear()
