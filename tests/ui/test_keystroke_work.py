@@ -192,3 +192,31 @@ def test_a_keystroke_lays_each_table_out_at_most_once(window, qtbot, monkeypatch
         assert laid, "the tables change at each of these keys"
         assert len(laid) == len(set(laid)), laid
         laid.clear()
+
+
+def test_a_wrapping_label_s_size_hints_are_qt_s(qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    from baclofen_cds.ui.labels import WrapLabel
+
+    plain, remembering = QLabel(), WrapLabel()
+    plain.setWordWrap(True)
+    for label in (plain, remembering):
+        qtbot.addWidget(label)
+    for round_ in range(2):
+        for text in TEXTS:
+            plain.setText(text)
+            remembering.setText(text)
+            assert remembering.sizeHint() == plain.sizeHint(), (round_, text)
+            assert remembering.minimumSizeHint() == plain.minimumSizeHint(), (round_, text)
+    # a narrower cap on the width, a larger type: new hints
+    for label in (plain, remembering):
+        label.setText(TEXTS[2])
+        label.setMaximumWidth(150)
+    assert remembering.sizeHint() == plain.sizeHint()
+    font = plain.font()
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    for label in (plain, remembering):
+        label.setFont(font)
+    assert remembering.sizeHint() == plain.sizeHint()
+    assert remembering.minimumSizeHint() == plain.minimumSizeHint()
