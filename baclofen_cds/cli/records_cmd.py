@@ -17,8 +17,6 @@ are unavailable (damaged file, server down, newer schema: one plain line, nothin
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -366,6 +364,8 @@ def run_history(args: argparse.Namespace) -> int:
             "page_size": args.page_size,
             "assessments": [records_view.summary_dict(r) for r in rows],
         }
+        import json
+
         write_stdout(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return 0
     write_stdout(records_view.history_text(args.patient_id, rows, total, args.page, args.page_size))
@@ -377,6 +377,8 @@ def run_show(args: argparse.Namespace) -> int:
     with _open(args) as store:
         stored = _get(store, args.assessment_id)
     if args.format == "json":
+        import json
+
         write_stdout(
             json.dumps(records_view.stored_dict(stored), ensure_ascii=False, indent=2) + "\n"
         )
@@ -471,6 +473,8 @@ def _render_stored(
 
 def _login_name() -> str:
     try:
+        import getpass
+
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown user"

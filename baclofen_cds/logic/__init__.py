@@ -1,5 +1,8 @@
 """Pure clinical logic: no Qt, no database, no PDF. Everything above builds on this API."""
 
+# First, before any module of the package imports msgspec (see _lean_imports).
+from baclofen_cds.logic import _lean_imports  # noqa: F401  # isort: skip
+
 from baclofen_cds.logic.case import CaseInput, CaseInputError, parse_case
 from baclofen_cds.logic.engine import recommend
 from baclofen_cds.logic.formatting import format_mg, format_ml, format_number, times_a_day

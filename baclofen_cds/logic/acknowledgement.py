@@ -10,7 +10,6 @@ marked `comment_required` needs a comment.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Protocol, TypeVar
 
 import msgspec
@@ -38,15 +37,13 @@ class _ReasonsFile(Strict, frozen=True, kw_only=True):
     reasons: Annotated[tuple[_Reason, ...], Meta(min_length=1)]
 
 
-@dataclass(frozen=True, slots=True)
-class AcknowledgementReason:
+class AcknowledgementReason(msgspec.Struct, frozen=True):
     code: str
     label: str
     comment_required: bool
 
 
-@dataclass(frozen=True, slots=True)
-class GivenAcknowledgement:
+class GivenAcknowledgement(msgspec.Struct, frozen=True):
     """One critical (or other) alert acknowledged with a coded reason."""
 
     alert_id: str

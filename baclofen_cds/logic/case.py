@@ -45,12 +45,13 @@ class CaseInputError(ValueError):
 
     def __init__(self, field: str, message: str) -> None:
         # one line whatever the input's field names hold (`field` itself is kept as given)
-        super().__init__(f"{_CONTROL.sub(_escaped, field)}: {message}")
+        super().__init__(f"{re.sub(_CONTROL, _escaped, field)}: {message}")
         self.field = field
         self.message = message
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: compiled on first use (re caches it): only error messages need it
+_CONTROL = "[\x00-\x1f\x7f-\x9f\u2028\u2029]"
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -208,11 +209,12 @@ def _list_of_strings(field: str, value: Any) -> Any:
 
 
 # ------------------------------------------------------------------ msgspec's errors, in words
-_WHERE = re.compile(r"\$(?:\.\w+|\[\d+\])*")
-_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
-_BOUND = re.compile(r"^Expected `(?P<type>\w+)` (?P<op>[<>]=?) (?P<n>\S+)$")
-_LENGTH = re.compile(r"^Expected `str` of length (?P<op>[<>]=?) (?P<n>\d+)$")
-_EXPECTED = re.compile(r"^Expected `(?P<type>[^`]*)`(?:, got `(?P<got>[^`]*)`)?$")
+#: patterns of msgspec's messages, compiled on first use (re caches them): errors only
+_WHERE = r"\$(?:\.\w+|\[\d+\])*"
+_PART = r"\.([^.\[]+)|\[(\d+)\]"
+_BOUND = r"^Expected `(?P<type>\w+)` (?P<op>[<>]=?) (?P<n>\S+)$"
+_LENGTH = r"^Expected `str` of length (?P<op>[<>]=?) (?P<n>\d+)$"
+_EXPECTED = r"^Expected `(?P<type>[^`]*)`(?:, got `(?P<got>[^`]*)`)?$"
 _WORDS = {">=": "greater than or equal to", "<=": "less than or equal to", ">": "greater than",
           "<": "less than"}  # fmt: skip
 
@@ -220,7 +222,7 @@ _WORDS = {">=": "greater than or equal to", "<=": "less than or equal to", ">": 
 def _path(text: str) -> list[str]:
     """`$.serum_creatinine.value` -> ["serum_creatinine", "value"]; `$.conditions[0]` ->
     ["conditions", "0"] (the field names of the messages: `conditions.0`)."""
-    return [name or index for name, index in _PART.findall(text.removeprefix("$"))]
+    return [name or index for name, index in re.findall(_PART, text.removeprefix("$"))]
 
 
 def _lookup(data: Any, parts: list[str]) -> Any:
@@ -258,7 +260,7 @@ def field_error(
     text = str(exc)
     what, _, where = text.rpartition(" - at `")
     where = where.removesuffix("`")
-    if not (_WHERE.fullmatch(where) or where.startswith("key` in `$")):
+    if not (re.fullmatch(_WHERE, where) or where.startswith("key` in `$")):
         what, where = text, ""  # no location, or a " - at `" that belongs to a field name
     if where.startswith("key` in `"):  # "Expected `str` - at `key` in `$...`": a non-text key
         return ".".join(_path(where.removeprefix("key` in `"))) or "case", (
@@ -285,16 +287,16 @@ def _words(what: str, value: Any) -> str:
         return "must be a date (YYYY-MM-DD)"
     if what == "Number out of range":
         return "is not a number that can be used (out of range)"
-    bound = _BOUND.match(what)
+    bound = re.match(_BOUND, what)
     if bound:
         return f"must be {_WORDS[bound['op']]} {bound['n']}"
-    length = _LENGTH.match(what)
+    length = re.match(_LENGTH, what)
     if length:
         if length["op"] == ">=" and length["n"] == "1":
             return "must not be empty"
         more = "at most" if "<" in length["op"] else "at least"
         return f"must be {more} {int(length['n']):,} characters"
-    expected = _EXPECTED.match(what)
+    expected = re.match(_EXPECTED, what)
     if not expected:
         return what
     kind, got = expected["type"], expected["got"]

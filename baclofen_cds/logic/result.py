@@ -7,9 +7,7 @@ contract of DESIGN.md (fields may be added, never renamed).
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
@@ -163,8 +161,7 @@ class Formulation(msgspec.Struct, frozen=True):
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Regimen:
+class Regimen(msgspec.Struct, frozen=True):
     start: Dose
     target_daily_mg: float  # where the dated titration stops
     max_daily_mg: float  # ceiling for this patient: nothing above it, ever
@@ -428,8 +425,7 @@ class KnowledgeBaseStamp(msgspec.Struct, frozen=True):
         return {"version": self.version, "sha256": self.sha256, "reviewed": self.reviewed}
 
 
-@dataclass(frozen=True, slots=True)
-class Recommendation:
+class Recommendation(msgspec.Struct, frozen=True):
     status: Status
     status_reason: str
     case: dict[str, Any]  # the normalised case the result was computed from
@@ -443,7 +439,7 @@ class Recommendation:
     basis: tuple[BasisEntry, ...]
     knowledge_base: KnowledgeBaseStamp
     sources: tuple[SourceRef, ...]
-    policy: dict[str, Any] = field(default_factory=dict)
+    policy: dict[str, Any] = msgspec.field(default_factory=dict)
     regimen_withheld: RegimenWithheld | None = None
     override: OverrideRecord | None = None
     safety_notes: tuple[SafetyNote, ...] = ()
@@ -491,34 +487,52 @@ class Recommendation:
         return indented_json(self.to_dict()) + "\n"
 
 
-#: A float orjson writes otherwise than Python (below 1e-4: "0.00001", "1.5e-7" where
-#: Python writes "1e-05", "1.5e-07"); any other finite float is written alike.
-_SMALL_FLOAT = re.compile(rb"[0-9]e-[0-9]|0\.0000[0-9]")
+#: Where msgspec may write a number otherwise than Python: an exponent ("1e-5", "1e16" where
+#: Python writes "1e-05", "1e+16") or a float below 1e-4 written out ("0.00001"). Any other
+#: finite float, every integer and every text are written alike.
+#: Matched on number tokens only (after a key's ": " or at the start of an indented line), so
+#: text such as the knowledge base's hex hash ("...6e1...") never sends it the slow way.
+_MAY_DIFFER = re.compile(rb"(?m)(?:: |^ *)-?(?:[0-9]+(?:\.[0-9]+)?[eE]|0\.0000[0-9])")
+#: The types `json.dumps` writes as such (exactly these: a subclass, an enum member say, may
+#: be written otherwise, so it goes to the standard library).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain(data: Any) -> bool:
+    """True when `data` holds only dicts with text keys, lists, tuples and JSON scalars."""
+    kind = type(data)
+    if kind is dict:
+        return all(type(k) is str and _plain(v) for k, v in data.items())
+    if kind is list or kind is tuple:
+        return all(_plain(v) for v in data)
+    return kind in _SCALARS
 
 
 def indented_json(data: Any) -> str:
     """Exactly `json.dumps(data, ensure_ascii=False, indent=2)`, about 25 times faster.
 
-    With `indent`, the standard library falls back to its pure-Python encoder; orjson writes
-    the same bytes for every text, integer, dict, list and finite float, except floats below
-    1e-4, whose digits it spells differently: when its output may hold one, or orjson refuses
-    the data (an integer beyond 64 bits, a key that is not text, a type it would pass
-    through), the standard library writes it. (A NaN or infinity, which no recommendation
-    holds since the case refuses them, would be `null` here, `NaN` there.) Records store this
+    With `indent`, the standard library falls back to its pure-Python encoder. msgspec's
+    encoder and formatter write the same bytes for every text, integer, dict, list and finite
+    float, except floats it spells with another exponent or written out (below 1e-4, from
+    1e16): when its output may hold one, or the data holds anything but plain JSON types (a
+    key that is not text, a date, an enum, a subclass), or msgspec refuses it (an integer
+    beyond 64 bits), the standard library writes it. (A NaN or infinity, which no
+    recommendation holds since the case refuses them, goes the same way.) Records store this
     text and `reproduce` compares it, so the bytes never change
-    (tests/logic/test_json_output.py)."""
-    import orjson
-
+    (tests/logic/test_json_output.py). msgspec rather than orjson: orjson imports dataclasses
+    and inspect at start (~6 ms of every command)."""
     try:
-        out = orjson.dumps(
-            data,
-            option=orjson.OPT_INDENT_2
-            | orjson.OPT_PASSTHROUGH_DATACLASS
-            | orjson.OPT_PASSTHROUGH_DATETIME
-            | orjson.OPT_PASSTHROUGH_SUBCLASS,
-        )
-    except TypeError:
-        return json.dumps(data, ensure_ascii=False, indent=2)
-    if (b"e-" in out or b"0.0000" in out) and _SMALL_FLOAT.search(out):
-        return json.dumps(data, ensure_ascii=False, indent=2)
+        if not _plain(data):
+            return _stdlib_json(data)
+        out = msgspec.json.format(msgspec.json.encode(data), indent=2)
+    except (TypeError, ValueError, OverflowError, RecursionError, msgspec.EncodeError):
+        return _stdlib_json(data)
+    if _MAY_DIFFER.search(out):
+        return _stdlib_json(data)
     return out.decode("utf-8")
+
+
+def _stdlib_json(data: Any) -> str:
+    import json
+
+    return json.dumps(data, ensure_ascii=False, indent=2)

@@ -129,11 +129,11 @@ class MainWindow(QMainWindow):
         if self.built:
             return
         self.built = True
-        from baclofen_cds.ui import style
         from baclofen_cds.ui.acknowledgements import AcknowledgementBook
         from baclofen_cds.ui.basis_view import BasisView
         from baclofen_cds.ui.case_form import CaseFormWidget
         from baclofen_cds.ui.engine import Assessment
+        from baclofen_cds.ui.focus_ring import install_focus_ring
         from baclofen_cds.ui.history_view import HistoryView
         from baclofen_cds.ui.recommendation_panel import RecommendationPanel
 
@@ -157,7 +157,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
-        self.setStyleSheet(style.FOCUS_CSS)
+        install_focus_ring()  # ACC-3: the ring on the focused control (no style sheet)
 
         self.statusBar().addPermanentWidget(self.records_ctl.banner)
         # the clinical sign-off of the knowledge base, always in sight (never a passing message)

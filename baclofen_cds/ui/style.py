@@ -87,11 +87,3 @@ def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
         font.setPixelSize(max(1, round(font.pixelSize() * factor)))
     font.setBold(bold)
     return font
-
-
-FOCUS_CSS = (
-    # A visible focus ring on every focusable control (ACC-3), in addition to the style's own.
-    "QLineEdit:focus, QComboBox:focus, QDateEdit:focus, QSpinBox:focus, QDoubleSpinBox:focus,"
-    " QTreeWidget:focus, QListWidget:focus, QTableView:focus, QPushButton:focus,"
-    " QToolButton:focus { border: 2px solid #1a56b0; }"
-)

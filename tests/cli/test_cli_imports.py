@@ -53,6 +53,11 @@ NOT_FOR_A_PLAIN_RECOMMEND = (
     # argparse sizes its help to the terminal with shutil (and shutil brings bz2 and lzma) for
     # every argument it adds; the command's own formatter does it without (cli._HelpFormatter)
     "shutil",
+    # msgspec is imported without typing_extensions (logic/_lean_imports.py), the models are
+    # msgspec Structs and the JSON is written by msgspec: nothing brings in inspect (ast, dis)
+    "typing_extensions",
+    "inspect",
+    "dataclasses",
 )
 
 SCRIPT = """

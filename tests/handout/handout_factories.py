@@ -6,9 +6,10 @@ They follow the engine contract in logic/result.py: a normal adult spasticity ca
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
+
+from msgspec.structs import replace
 
 from baclofen_cds.logic.result import (
     Alert,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import replace
 from datetime import date
 from functools import cache
 
 import pytest
+from msgspec.structs import replace
 
 from baclofen_cds.handout import render_clinician_summary, render_handout
 from baclofen_cds.handout.pictures import SyringePicture, TabletsPicture, syringe_size
@@ -268,7 +268,7 @@ def test_clinician_summary_is_one_page(name: str) -> None:
 
 
 def test_clinician_summary_prints_acknowledgements_and_the_override() -> None:
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from baclofen_cds.logic.result import OverrideRecord, RegimenWithheld
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -44,19 +45,51 @@ def test_three_hundred_random_cases_are_byte_identical(kb: KnowledgeBase) -> Non
 @pytest.mark.parametrize(
     "value",
     [
-        1e-05,  # orjson: 0.00001
-        -1.5e-07,  # orjson: -1.5e-7
+        1e-05,  # msgspec: 0.00001
+        -1.5e-07,  # msgspec: -1.5e-7
         5e-324,
-        2**64,  # beyond orjson's 64 bits
+        1e16,  # msgspec: 1e16, Python: 1e+16
+        2**64,  # beyond msgspec's 64 bits
         {1: "a key that is not text"},
         "text with 1e-5 and 0.00001 in it",  # looks like a small float: the slow path, same bytes
         '\x00\x1f\x7f\u2028\ud7ff é 😀 \\ " \n\t',
         [[], {}, [None, True, False, 0, -0.0, 1e16, 1e22, 0.0001, 123.456]],
     ],
 )
-def test_the_values_orjson_writes_otherwise_fall_back(value: Any) -> None:
+def test_the_values_msgspec_writes_otherwise_fall_back(value: Any) -> None:
     data = {"case": {"provenance": {"x": value}}, "n": [value]}
     assert indented_json(data) == reference(data)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        date(2026, 12, 2),  # json.dumps refuses a date: so must this
+        {"a", "set"},
+        b"bytes",
+    ],
+)
+def test_what_json_refuses_is_still_refused(value: Any) -> None:
+    with pytest.raises(TypeError):
+        indented_json({"x": [value]})
+
+
+def test_a_real_recommendation_takes_the_fast_way(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The knowledge base's hex hash and the case's texts do not send it to the slow encoder
+    (it would still be right, but ~25 times slower)."""
+    import baclofen_cds.logic.result as result
+
+    def slow(data: Any) -> str:
+        raise AssertionError("the standard library encoder was used")
+
+    rng = random.Random(7)
+    policy = load_policy(kb)
+    recs = [recommend(parse_case(random_case(rng), kb, today=TODAY), kb, policy) for _ in range(50)]
+    monkeypatch.setattr(result, "_stdlib_json", slow)
+    for rec in recs:
+        assert rec.to_json().startswith("{")
 
 
 JSON = st.recursive(

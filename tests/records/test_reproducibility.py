@@ -64,7 +64,7 @@ def test_a_changed_knowledge_base_is_said_not_to_reproduce(store: RecordStore, k
 
 
 def test_a_result_that_no_longer_matches_is_reported(store: RecordStore, kb) -> None:  # type: ignore[no-untyped-def]
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     data = json.loads(EXAMPLES[0].read_text(encoding="utf-8"))
     rec = _rec(kb, data)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +30,7 @@ from baclofen_cds.logic.knowledge.schema import (
 )
 
 
-@dataclass(frozen=True, eq=False)
-class KnowledgeBase:
+class KnowledgeBase(msgspec.Struct, frozen=True, eq=False):
     """Validated, cross-checked knowledge. Build it with `load_knowledge_base`."""
 
     meta: KbMeta
@@ -125,8 +123,7 @@ class KnowledgeBase:
         return msgspec.json.decode(self._documents[key])
 
 
-@dataclass(frozen=True, slots=True)
-class _Limits:
+class _Limits(msgspec.Struct, frozen=True):
     age_years: tuple[float, float]
     weight_kg: tuple[float, float]
     height_cm: tuple[float, float]

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any, TypeVar
+
+import msgspec
 
 from baclofen_cds.logic.knowledge.errors import KnowledgeBaseError
 from baclofen_cds.logic.knowledge.schema import (
@@ -41,8 +42,7 @@ from baclofen_cds.logic.knowledge.schema import (
 _T = TypeVar("_T")
 
 
-@dataclass(frozen=True, slots=True)
-class Files:
+class Files(msgspec.Struct, frozen=True):
     """Every knowledge file, each validated against its schema (not yet cross-checked)."""
 
     meta: KbMeta
@@ -59,8 +59,7 @@ class Files:
     overrides: OverrideReasonsFile
 
 
-@dataclass(frozen=True, slots=True)
-class Indexes:
+class Indexes(msgspec.Struct, frozen=True):
     """The entries of the files by id, built while cross-checking them."""
 
     sources_by_id: dict[str, Source]

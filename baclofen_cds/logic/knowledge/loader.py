@@ -14,10 +14,9 @@ is the sha256 of the canonical JSON of every file, whichever way it was read.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from collections.abc import Iterable, Mapping
+from hashlib import sha256
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -133,6 +132,8 @@ def _bundled(bundle: bytes | None, source_sha256: str) -> tuple[dict[str, bytes]
         names = bytes(data.names)
         current = names and data.names_sha256 == _names_hash(raws, names)
         return raws, names if current else None
+    import json
+
     try:  # written some other way: its content must still be what it records
         docs = {name: json.loads(raw) for name, raw in raws.items()}
     except (ValueError, RecursionError):
@@ -152,7 +153,7 @@ def _names_hash(raws: Mapping[str, bytes], names: bytes) -> str | None:
         code = Path(str(names_module.__file__)).read_bytes()
     except (OSError, TypeError):
         return None
-    digest = hashlib.sha256(code)
+    digest = sha256(code)
     for part in (raws.get("interactions.yaml", b""), names):
         digest.update(b"\0" + part)
     return digest.hexdigest()
@@ -173,6 +174,8 @@ def parse_documents(documents: Mapping[str, bytes]) -> dict[str, Any]:
 
 def _from_yaml(documents: Mapping[str, bytes]) -> dict[str, bytes]:
     """Parse the YAML files; each document's canonical JSON (as the bundle holds it)."""
+    import json
+
     raws: dict[str, bytes] = {}
     for name, doc in parse_documents(documents).items():
         _refuse_non_finite(name, doc)
@@ -197,6 +200,8 @@ def _refuse_non_finite(name: str, doc: Any) -> None:
 
 def build_bundle(directory: Path) -> Path:
     """Write the JSON bundle of the YAML files in `directory` (after validating them)."""
+    import json
+
     kb = load_knowledge_base(directory, use_bundle=False)
     docs, _ = _read_documents(directory)
     raws = _from_yaml(docs)
@@ -225,6 +230,8 @@ def bundle_problem(directory: Path | None = None) -> tuple[bool, str] | None:
     be current but its content is not what the YAML says (edited); False: absent or stale
     (the loader simply parses the YAML). Parses every file: for `knowledge check` and tests.
     """
+    import json
+
     documents, bundle = _read_documents(directory)
     rebuild = "run `baclofen-cds knowledge bundle`"
     if bundle is None:
@@ -251,7 +258,7 @@ def bundle_problem(directory: Path | None = None) -> tuple[bool, str] | None:
 
 def content_hash(documents: Mapping[str, bytes]) -> str:
     """sha256 of the YAML files as bytes (only to tell whether a bundle is current)."""
-    digest = hashlib.sha256()
+    digest = sha256()
     for name in sorted(documents):
         digest.update(name.encode("utf-8") + b"\0")
         digest.update(documents[name])
@@ -261,6 +268,8 @@ def content_hash(documents: Mapping[str, bytes]) -> str:
 
 def _canonical(parsed: Any) -> str:
     """The canonical JSON of parsed content: the definition the content hash rests on."""
+    import json
+
     return json.dumps(
         parsed, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
     )
@@ -269,17 +278,23 @@ def _canonical(parsed: Any) -> str:
 def canonical_hash(parsed: Mapping[str, Any]) -> str:
     """sha256 of the knowledge as loaded (canonical JSON of every parsed document): the hash
     stamped on every result, whichever way (YAML or bundle) the content was read."""
-    return hashlib.sha256(_canonical(parsed).encode("utf-8")).hexdigest()
+    return sha256(_canonical(parsed).encode("utf-8")).hexdigest()
 
 
 def _json_key(name: str) -> bytes:
+    """`json.dumps(name, ensure_ascii=False)` as UTF-8; a plain file name is written as is
+    (no escape needed), without importing json on every start."""
+    if name.isascii() and name.isprintable() and '"' not in name and "\\" not in name:
+        return b'"' + name.encode("ascii") + b'"'
+    import json
+
     return json.dumps(name, ensure_ascii=False).encode("utf-8")
 
 
 def _joined_hash(raws: Mapping[str, bytes]) -> str:
     """`canonical_hash` of the documents, from each one's canonical JSON: the same bytes
     as the canonical JSON of the mapping of file name to document, without re-encoding."""
-    digest = hashlib.sha256(b"{")
+    digest = sha256(b"{")
     for i, name in enumerate(sorted(raws)):
         digest.update((b"," if i else b"") + _json_key(name) + b":")
         digest.update(raws[name])

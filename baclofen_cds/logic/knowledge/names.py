@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import msgspec
 
@@ -16,8 +15,7 @@ from baclofen_cds.logic.knowledge.errors import KnowledgeBaseError
 from baclofen_cds.logic.knowledge.schema import InteractionsFile, MatchingVocabulary, Member
 
 
-@dataclass(frozen=True, slots=True)
-class DrugName:
+class DrugName(msgspec.Struct, frozen=True):
     """One name a clinician may type, and what it stands for.
 
     A single medicine has one ingredient (`generic`); a combination product lists each
@@ -29,8 +27,7 @@ class DrugName:
     ingredients: tuple[Ingredient, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Ingredient:
+class Ingredient(msgspec.Struct, frozen=True):
     name: str
     classes: tuple[str, ...]
     rxcui: str | None = None

@@ -10,7 +10,6 @@ the entry's id.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import functools
 import re
@@ -75,8 +74,9 @@ def convert(data: Any, model: type[_T]) -> _T:
 
 
 # ------------------------------------------------------------------ errors in plain words
-_AT = re.compile(r"^(?P<msg>.*?)(?: - at `(?P<key>key` in `)?(?P<path>\$[^`]*)`)?$", re.S)
-_SEGMENT = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\[(\.\.\.)\]")
+#: patterns of msgspec's messages, compiled on first use (re caches them): errors only
+_AT = r"^(?P<msg>.*?)(?: - at `(?P<key>key` in `)?(?P<path>\$[^`]*)`)?$"
+_SEGMENT = r"\.([^.\[]+)|\[(\d+)\]|\[(\.\.\.)\]"
 _KINDS = {
     "float": "a number",
     "int": "a whole number",
@@ -137,10 +137,10 @@ def explain(exc: msgspec.ValidationError, model: type[Any], data: Any) -> tuple[
     The location is a tuple of keys and indexes, as pydantic gave it (a missing or unknown
     field is named in the location, and a mapping's key is found where msgspec writes
     `[...]`)."""
-    m = _AT.match(str(exc))
+    m = re.match(_AT, str(exc), re.S)
     msg, path = (m["msg"], m["path"]) if m else (str(exc), None)
     loc: list[str | int | None] = []
-    for name, index, _dots in _SEGMENT.findall((path or "$")[1:]):
+    for name, index, _dots in re.findall(_SEGMENT, (path or "$")[1:]):
         loc.append(name if name else int(index) if index else None)
     if found := re.fullmatch(r"Object missing required field `(.+)`", msg):
         loc.append(found[1])
@@ -281,7 +281,9 @@ def to_data(obj: Any) -> Any:
     mapping of every field name to its value (dates as ISO text, tuples as lists)."""
     if isinstance(obj, msgspec.Struct):
         return {f.name: to_data(getattr(obj, f.name)) for f in msgspec.structs.fields(obj)}
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+    if hasattr(obj, "__dataclass_fields__") and not isinstance(obj, type):
+        import dataclasses  # only when given one: the models here are Structs
+
         return {f.name: to_data(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if isinstance(obj, tuple) and hasattr(obj, "_fields"):  # a NamedTuple: its fields by name
         return {name: to_data(getattr(obj, name)) for name in obj._fields}
