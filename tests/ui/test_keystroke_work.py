@@ -220,3 +220,96 @@ def test_a_wrapping_label_s_size_hints_are_qt_s(qtbot):
         label.setFont(font)
     assert remembering.sizeHint() == plain.sizeHint()
     assert remembering.minimumSizeHint() == plain.minimumSizeHint()
+
+
+class _Shown:
+    """Counts Show and Hide events of the watched widgets."""
+
+    def __init__(self, widgets) -> None:
+        from PySide6.QtCore import QEvent, QObject
+
+        events: list[tuple[str, str]] = []
+
+        class Filter(QObject):
+            def eventFilter(self, watched, event):
+                if event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
+                    events.append((watched.objectName(), event.type().name))
+                return False
+
+        self.events = events
+        self._filter = Filter()
+        for w in widgets:
+            w.installEventFilter(self._filter)
+
+
+def test_a_keystroke_that_leaves_the_result_unchanged_rebuilds_nothing(window, qtbot):
+    from tests.ui.conftest import fill
+    from tests.ui.test_cases import example
+
+    fill(qtbot, window, example("adult-spasticity-ms.json"))
+    panel = window.panel
+    cards = panel.alerts.cards()
+    assert cards, "the example has alerts"
+    texts = {
+        name: getattr(panel, name).text()
+        for name in ("status_banner", "renal_summary", "start_regimen", "start_amount")
+    }
+    resets: list[str] = []
+    for model in (panel.titration_model, panel.taper_model, panel.monitoring_model):
+        model.modelReset.connect(lambda m=model: resets.append(type(m).__name__))
+    shown = _Shown(cards)
+    edit = window.form.patient_name
+    edit.setFocus()
+    edit.end(False)
+    for ch in " Jr":
+        qtbot.keyClicks(edit, ch)
+    qtbot.keyClick(edit, "r")
+    assert window.assessment.recommendation is not None
+    assert panel.alerts.cards() == cards  # the very same card objects, in the same order
+    assert all(a is b for a, b in zip(panel.alerts.cards(), cards, strict=True))
+    assert shown.events == []  # no card hidden and shown again
+    assert resets == []  # no table rebuilt
+    assert {n: getattr(panel, n).text() for n in texts} == texts
+
+
+def test_a_withheld_regimen_shows_no_dose_and_empty_tables_at_every_keystroke(window, qtbot):
+    """Typing 70 <-> 7 kg: at 7 kg the regimen is withheld (no dose, empty titration table);
+    at 70 kg the dose and its table come back. Nothing remembered leaks from one to the
+    other."""
+    from tests.ui.conftest import fill
+    from tests.ui.test_cases import example
+
+    fill(qtbot, window, example("adult-spasticity-ms.json"))
+    panel = window.panel
+    states = set()
+    for weight in _typing(qtbot, window, 8):
+        rec = window.assessment.recommendation
+        withheld = getattr(rec, "regimen_withheld", None) is not None
+        states.add(withheld)
+        if withheld:
+            assert weight == "7"
+            assert panel.shown_regimen is None
+            assert panel.titration_model.rowCount() == 0
+            assert panel.titration_table.height() == (
+                panel.titration_table.horizontalHeader().sizeHint().height()
+                + 2 * panel.titration_table.frameWidth()
+            )
+            assert "No dose is shown" in panel.start_regimen.text()
+            assert " mg" not in panel.start_regimen.text()
+            assert panel.max_daily.text() == ""
+            assert not any(b.isEnabled() for k, b in panel.basis_buttons.items() if k != "renal")
+        else:
+            assert panel.shown_regimen is rec.regimen
+            assert panel.titration_model.rowCount() == len(rec.regimen.steps) > 0
+            assert " mg " in panel.start_regimen.text()
+            assert panel.max_daily.text().startswith("Maximum for this patient")
+        ids = [c.alert.id for c in panel.alerts.cards()]
+        assert ids == [a.id for a in sorted_alerts_of(rec)]
+        assert all(c.isVisibleTo(window) for c in panel.alerts.cards())
+    assert states == {True, False}
+
+
+def sorted_alerts_of(rec):
+    from baclofen_cds.ui.alerts_view import sorted_alerts
+
+    return sorted_alerts(rec.alerts)
