@@ -148,6 +148,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.basis, "&Basis")
         self.history: HistoryView = HistoryView()
         self.tabs.addTab(self.history, "Histor&y")
+        from baclofen_cds.ui.steady_tabs import SteadyTabs
+
+        self.steady_tabs = SteadyTabs.install(self.tabs)  # no relayout when nothing moved
         from PySide6.QtCore import Qt
 
         splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -313,3 +313,28 @@ def sorted_alerts_of(rec):
     from baclofen_cds.ui.alerts_view import sorted_alerts
 
     return sorted_alerts(rec.alerts)
+
+
+# ---------------------------------------------------------------- the tab widget
+def test_typing_does_not_lay_the_tab_widget_out_again_but_a_real_change_does(window, qtbot):
+    from tests.ui.conftest import fill
+    from tests.ui.test_cases import example
+
+    fill(qtbot, window, example("adult-spasticity-ms.json"))
+    tabs, guard = window.tabs, window.steady_tabs
+    page = window.panel.geometry()
+    bar = tabs.tabBar().geometry()
+    guard.skipped = guard.passed = 0
+    for _ in _typing(qtbot, window, 10):
+        qtbot.wait(1)
+    # the cards came and went at every other key; the tab widget's geometry did not change
+    assert guard.skipped >= 4
+    assert window.panel.geometry() == page
+    assert tabs.tabBar().geometry() == bar
+    # a longer tab title: the tab bar is laid out again and grows
+    tabs.setTabText(2, "History of this patient's saved assessments")
+    qtbot.waitUntil(lambda: tabs.tabBar().geometry().width() > bar.width())
+    assert guard.passed >= 1
+    # a narrower window: the page follows
+    window.resize(window.width() - 200, window.height())
+    qtbot.waitUntil(lambda: window.panel.width() < page.width())
