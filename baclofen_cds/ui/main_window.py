@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Any
 # dialogs and the panels are imported where used, after the first paint.
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from baclofen_cds.ui.settings import AppSettings
 from baclofen_cds.ui.window_records import RecordsController
@@ -134,7 +142,6 @@ class MainWindow(QMainWindow):
         from baclofen_cds.ui.case_form import CaseFormWidget
         from baclofen_cds.ui.engine import Assessment
         from baclofen_cds.ui.focus_ring import install_focus_ring
-        from baclofen_cds.ui.history_view import HistoryView
         from baclofen_cds.ui.recommendation_panel import RecommendationPanel
 
         self.assessment: Assessment = Assessment(None, ())
@@ -146,8 +153,13 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("result_tabs")
         self.tabs.addTab(self.panel, "&Recommendation")
         self.tabs.addTab(self.basis, "&Basis")
-        self.history: HistoryView = HistoryView()
-        self.tabs.addTab(self.history, "Histor&y")
+        # The History tab's view is made when first needed (the tab shown, or the records
+        # filling it): it is not in sight at start-up (~2 ms of the ready window).
+        self._history: HistoryView | None = None
+        self._history_slot = QWidget()
+        self._history_slot.setObjectName("history_slot")
+        QVBoxLayout(self._history_slot).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self._history_slot, "Histor&y")
         from PySide6.QtCore import Qt
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -180,9 +192,22 @@ class MainWindow(QMainWindow):
         self.panel.basis_requested.connect(self.show_basis)
         self.form.patient_id.editingFinished.connect(self.records_ctl.refresh_history)
         self.tabs.currentChanged.connect(self._tab_shown)
-        self.history.open_requested.connect(self.records_ctl.open_saved)
-        self.history.new_from_requested.connect(self.records_ctl.new_case_from)
         self._update_actions()
+
+    @property
+    def history(self) -> HistoryView:
+        """The History tab's view, made the first time it is needed."""
+        view = self._history
+        if view is None:
+            from baclofen_cds.ui.history_view import HistoryView
+
+            view = self._history = HistoryView()
+            layout = self._history_slot.layout()
+            assert layout is not None
+            layout.addWidget(view)
+            view.open_requested.connect(self.records_ctl.open_saved)
+            view.new_from_requested.connect(self.records_ctl.new_case_from)
+        return view
 
     # ------------------------------------------------------------------ set-up
     def _action(self, text: str, name: str, slot: Any, shortcut: Any = None) -> QAction:
@@ -611,7 +636,8 @@ class MainWindow(QMainWindow):
         self.records_ctl.new_case_from(assessment_id, correct=correct)
 
     def _tab_shown(self, index: int) -> None:
-        if self.tabs.widget(index) is self.history:
+        if self.tabs.widget(index) is self._history_slot:
+            self.history  # noqa: B018 - made now, in sight
             self.records_ctl.ensure()
 
     def request_override(self) -> bool:
