@@ -16,15 +16,7 @@ from typing import TYPE_CHECKING, Any
 # dialogs and the panels are imported where used, after the first paint.
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QLabel,
-    QMainWindow,
-    QScrollArea,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter, QTabWidget, QWidget
 
 from baclofen_cds.ui.settings import AppSettings
 from baclofen_cds.ui.window_records import RecordsController
@@ -156,6 +148,8 @@ class MainWindow(QMainWindow):
         # The History tab's view is made when first needed (the tab shown, or the records
         # filling it): it is not in sight at start-up (~2 ms of the ready window).
         self._history: HistoryView | None = None
+        from PySide6.QtWidgets import QVBoxLayout
+
         self._history_slot = QWidget()
         self._history_slot.setObjectName("history_slot")
         QVBoxLayout(self._history_slot).setContentsMargins(0, 0, 0, 0)
