@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 #: The policy-file fields of a sign-off.
 APPROVAL_FIELDS: tuple[str, ...] = ("approved_by", "approved_on", "approved_sha256")
@@ -35,8 +36,7 @@ class ApprovalError(ValueError):
         self.field = field
 
 
-@dataclass(frozen=True, slots=True)
-class Approval:
+class Approval(msgspec.Struct, frozen=True):
     """Who signed which knowledge base content, and when."""
 
     approved_by: str
@@ -44,8 +44,7 @@ class Approval:
     approved_sha256: str
 
 
-@dataclass(frozen=True, slots=True)
-class ApprovalStatus:
+class ApprovalStatus(msgspec.Struct, frozen=True):
     approved: bool
     text: str  # one line for a status bar, a summary or `knowledge check`
     approval: Approval | None

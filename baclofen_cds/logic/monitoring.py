@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
@@ -25,10 +24,18 @@ IMPAIRED_BANDS: frozenset[str] = frozenset(
 
 
 def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it is shorter (Jan 31 + 1
+    month = Feb 28 or 29)."""
     month = day.month - 1 + months
     year = day.year + month // 12
     month = month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return date(year, month, min(day.day, _days_in_month(year, month)))
+
+
+def _days_in_month(year: int, month: int) -> int:
+    """`calendar.monthrange(year, month)[1]`, without importing calendar (and locale)."""
+    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return (following - date(year, month, 1)).days
 
 
 def triggered(trigger: MonitoringTrigger, case: CaseInput, band: RenalBand) -> bool:

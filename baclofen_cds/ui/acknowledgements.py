@@ -8,9 +8,8 @@ change so that the alert fires for other medicines or disappears, it must be giv
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 
 def _reasons() -> tuple[Any, ...]:
@@ -42,8 +41,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-@dataclass(frozen=True, slots=True)
-class Acknowledgement:
+class Acknowledgement(NamedTuple):
     alert_id: str
     triggered_by: tuple[str, ...]
     reason_code: str

@@ -309,7 +309,7 @@ class CaseFormWidget(QWidget):
             self.formulation.addItem(str(getattr(form, "label", code)), code)
         self.formulation.blockSignals(False)
         self.conditions.set_conditions(kb.conditions, kb.condition_groups)
-        self.comedications.set_names(list(kb.comedication_names()))
+        self.comedications.set_names(kb.comedication_names)  # read when first typed
         self._sync_origin()
 
     def set_defaults(self, *, creatinine_unit: str | None, formulation: str | None) -> None:

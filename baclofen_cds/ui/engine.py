@@ -9,9 +9,8 @@ only the list of what is wrong, field by field.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from baclofen_cds.logic import CaseInput, KnowledgeBase, LocalPolicy, Recommendation
@@ -55,8 +54,7 @@ def field_label(field: str) -> str:
     return FIELD_LABELS.get(field, FIELD_LABELS.get(top, field.replace("_", " ")))
 
 
-@dataclass(frozen=True, slots=True)
-class FieldError:
+class FieldError(NamedTuple):
     field: str  # case field as parse_case names it, e.g. "weight_kg", "serum_creatinine.value"
     message: str  # e.g. "is required", "7000 kg is outside the possible range 0.5–400 kg"
 
@@ -65,8 +63,7 @@ class FieldError:
         return f"{field_label(self.field)} {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
-class Assessment:
+class Assessment(NamedTuple):
     """What the window shows for one state of the form."""
 
     recommendation: Recommendation | None  # None when the input is not complete

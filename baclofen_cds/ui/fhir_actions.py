@@ -13,21 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPushButton,
-    QRadioButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel
 
 #: Contract field -> the form's widget attribute.
 FIELD_WIDGETS: dict[str, str] = {
@@ -44,70 +30,6 @@ FIELD_WIDGETS: dict[str, str] = {
 }
 STALE_CSS = "background: #fff4cc; color: #5c4300; padding: 1px 4px; border-radius: 3px;"
 MARK_CSS = "color: #1f4e79;"
-
-
-class FhirImportDialog(QDialog):
-    """Choose a FHIR file, or a server address and a patient id."""
-
-    def __init__(self, parent: QWidget | None = None, *, server: str = "") -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Import from FHIR")
-        self.setObjectName("fhir_import_dialog")
-        self.from_file = QRadioButton("From a &file (FHIR R4 JSON: a Bundle or a resource)")
-        self.from_server = QRadioButton("From a &server (FHIR R4)")
-        group = QButtonGroup(self)
-        group.addButton(self.from_file)
-        group.addButton(self.from_server)
-        self.from_file.setChecked(True)
-        self.path = QLineEdit()
-        self.path.setObjectName("fhir_path")
-        self.path.setAccessibleName("FHIR file")
-        browse = QPushButton("&Browse…")
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.path, 1)
-        row.addWidget(browse)
-        self.server = QLineEdit(server)
-        self.server.setObjectName("fhir_server")
-        self.server.setPlaceholderText("https://…/fhir")
-        self.server.setAccessibleName("FHIR server address")
-        self.patient = QLineEdit()
-        self.patient.setObjectName("fhir_patient")
-        self.patient.setAccessibleName("Patient id on the server")
-        form = QFormLayout()
-        form.addRow("Server &address", self.server)
-        form.addRow("&Patient id", self.patient)
-        note = QLabel(
-            "A server token is read from BACLOFEN_CDS_FHIR_TOKEN or the system keyring. "
-            "Imported values fill empty fields; you are asked before any typed value changes."
-        )
-        note.setWordWrap(True)
-        self.path.textEdited.connect(lambda _t: self.from_file.setChecked(True))
-        self.server.textEdited.connect(lambda _t: self.from_server.setChecked(True))
-        self.patient.textEdited.connect(lambda _t: self.from_server.setChecked(True))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.from_file)
-        layout.addLayout(row)
-        layout.addWidget(self.from_server)
-        layout.addLayout(form)
-        layout.addWidget(note)
-        layout.addWidget(buttons)
-
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "FHIR file", "", "FHIR JSON (*.json)")
-        if path:
-            self.path.setText(path)
-            self.from_file.setChecked(True)
-
-    def choice(self) -> tuple[str, ...]:
-        if self.from_file.isChecked():
-            return ("file", self.path.text().strip())
-        return ("server", self.server.text().strip(), self.patient.text().strip())
 
 
 class FhirActions(QObject):
@@ -130,6 +52,10 @@ class FhirActions(QObject):
 
     # ------------------------------------------------------------------ import
     def open_import(self) -> None:
+        from PySide6.QtWidgets import QDialog
+
+        from baclofen_cds.ui.fhir_dialog import FhirImportDialog
+
         dialog = FhirImportDialog(self.window, server=self.last_server)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -148,6 +74,8 @@ class FhirActions(QObject):
         return self.apply(imported, ask=ask)
 
     def read(self, choice: tuple[str, ...]) -> dict[str, Any] | None:
+        from PySide6.QtWidgets import QMessageBox
+
         from baclofen_cds.fhir import FhirInputError, MappingError
         from baclofen_cds.fhir.importer import import_case
         from baclofen_cds.fhir.resources import read_resources
@@ -235,6 +163,8 @@ class FhirActions(QObject):
         return filled
 
     def _ask_patient(self, typed_id: str, imported: dict[str, Any]) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         patient = imported.get("patient") or {}
         who = f"{patient.get('id')}" + (f" ({patient['name']})" if patient.get("name") else "")
         answer = QMessageBox.warning(
@@ -248,6 +178,8 @@ class FhirActions(QObject):
         return answer == QMessageBox.StandardButton.Yes
 
     def _ask(self, conflicts: list[Any]) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         text = "\n".join(c.text() for c in conflicts)
         answer = QMessageBox.question(
             self.window,
@@ -345,6 +277,8 @@ class FhirActions(QObject):
 
     # ------------------------------------------------------------------ export
     def export_fhir(self, path: Any = None, *, created: str | None = None) -> str | None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         from baclofen_cds import __version__
         from baclofen_cds.fhir.export import Acknowledgement, bundle_json, plan_bundle
 

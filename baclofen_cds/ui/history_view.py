@@ -6,7 +6,6 @@ from it. Disabled, with the reason in words, when records are unavailable.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -127,7 +126,11 @@ class StoredAssessmentDialog(QDialog):
         self.text.setObjectName("stored_text")
         self.text.setReadOnly(True)
         self.text.setAccessibleName("Saved assessment, read-only")
-        self.text.setPlainText(text if text else json.dumps(stored.result, indent=2))
+        if not text:
+            import json  # only for an assessment saved without its text
+
+            text = json.dumps(stored.result, indent=2)
+        self.text.setPlainText(text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -134,7 +134,6 @@ class MainWindow(QMainWindow):
         from baclofen_cds.ui.case_form import CaseFormWidget
         from baclofen_cds.ui.engine import Assessment
         from baclofen_cds.ui.focus_ring import install_focus_ring
-        from baclofen_cds.ui.history_view import HistoryView
         from baclofen_cds.ui.recommendation_panel import RecommendationPanel
 
         self.assessment: Assessment = Assessment(None, ())
@@ -146,8 +145,15 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("result_tabs")
         self.tabs.addTab(self.panel, "&Recommendation")
         self.tabs.addTab(self.basis, "&Basis")
-        self.history: HistoryView = HistoryView()
-        self.tabs.addTab(self.history, "Histor&y")
+        # The History tab's view is made when first needed (the tab shown, or the records
+        # filling it): it is not in sight at start-up (~2 ms of the ready window).
+        self._history: HistoryView | None = None
+        from PySide6.QtWidgets import QVBoxLayout
+
+        self._history_slot = QWidget()
+        self._history_slot.setObjectName("history_slot")
+        QVBoxLayout(self._history_slot).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self._history_slot, "Histor&y")
         from baclofen_cds.ui.steady_tabs import SteadyTabs
 
         self.steady_tabs = SteadyTabs.install(self.tabs)  # no relayout when nothing moved
@@ -183,9 +189,22 @@ class MainWindow(QMainWindow):
         self.panel.basis_requested.connect(self.show_basis)
         self.form.patient_id.editingFinished.connect(self.records_ctl.refresh_history)
         self.tabs.currentChanged.connect(self._tab_shown)
-        self.history.open_requested.connect(self.records_ctl.open_saved)
-        self.history.new_from_requested.connect(self.records_ctl.new_case_from)
         self._update_actions()
+
+    @property
+    def history(self) -> HistoryView:
+        """The History tab's view, made the first time it is needed."""
+        view = self._history
+        if view is None:
+            from baclofen_cds.ui.history_view import HistoryView
+
+            view = self._history = HistoryView()
+            layout = self._history_slot.layout()
+            assert layout is not None
+            layout.addWidget(view)
+            view.open_requested.connect(self.records_ctl.open_saved)
+            view.new_from_requested.connect(self.records_ctl.new_case_from)
+        return view
 
     # ------------------------------------------------------------------ set-up
     def _action(self, text: str, name: str, slot: Any, shortcut: Any = None) -> QAction:
@@ -614,7 +633,8 @@ class MainWindow(QMainWindow):
         self.records_ctl.new_case_from(assessment_id, correct=correct)
 
     def _tab_shown(self, index: int) -> None:
-        if self.tabs.widget(index) is self.history:
+        if self.tabs.widget(index) is self._history_slot:
+            self.history  # noqa: B018 - made now, in sight
             self.records_ctl.ensure()
 
     def request_override(self) -> bool:

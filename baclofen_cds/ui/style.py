@@ -7,7 +7,7 @@ Sizes are relative to the application font, so the system font size is respected
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QStyle, QWidget
@@ -15,8 +15,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QWidget
 MIN_CONTRAST = 4.5
 
 
-@dataclass(frozen=True, slots=True)
-class Tone:
+class Tone(NamedTuple):
     word: str  # the signal word shown with the colour
     symbol: str  # a text symbol, so the tier reads without colour and without the icon
     foreground: str

@@ -163,9 +163,17 @@ def test_records_are_opened_on_first_use_only(window, qtbot, records_url):
     fill(qtbot, window, example("adult-spasticity-ms.json"))
     assert window.records is None
     assert getattr(window, "records_bridge", None) is None
-    window.tabs.setCurrentWidget(window.history)
+    from baclofen_cds.ui.history_view import HistoryView
+
+    assert window.findChild(HistoryView) is None  # the History tab is made when first shown
+    bar = window.tabs.tabBar()
+    (index,) = [i for i in range(bar.count()) if bar.tabText(i) == "Histor&y"]
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
     qtbot.waitUntil(lambda: window.records is not None, timeout=30_000)
     assert "sqlalchemy" in sys.modules
+    view = window.findChild(HistoryView)
+    assert view is window.history and view.isVisible()
+    assert view.table.isEnabled()  # the records opened: the patient's history can be used
 
 
 def test_acknowledgement_dialog_wraps_one_reason_per_hazard(window, qtbot):
