@@ -18,9 +18,15 @@ from PySide6.QtWidgets import QLabel
 #: Heights remembered per label: typing moves between a few texts; more is dropped oldest first.
 REMEMBERED = 32
 
-#: Events after which the remembered heights are wrong (the type or its style changed).
+#: Events after which the remembered sizes are wrong (the type, its style, or the screen's
+#: pixel ratio, which moves text metrics by a pixel, changed).
 _FORGET_ON = frozenset(
-    {QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.LayoutDirectionChange}
+    {
+        QEvent.Type.FontChange,
+        QEvent.Type.StyleChange,
+        QEvent.Type.LayoutDirectionChange,
+        QEvent.Type.DevicePixelRatioChange,
+    }
 )
 
 
