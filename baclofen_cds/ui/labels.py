@@ -18,11 +18,11 @@ from PySide6.QtWidgets import QLabel
 #: Heights remembered per label: typing moves between a few texts; more is dropped oldest first.
 REMEMBERED = 32
 
-#: Events after which the remembered sizes are wrong (the type, its style, or the screen's
-#: pixel ratio, which moves text metrics by a pixel, changed).
+#: Events after which the remembered sizes are wrong (the style, the direction, or the screen's
+#: pixel ratio, which moves text metrics by a pixel, changed). A font change switches to what is
+#: remembered for that font.
 _FORGET_ON = frozenset(
     {
-        QEvent.Type.FontChange,
         QEvent.Type.StyleChange,
         QEvent.Type.LayoutDirectionChange,
         QEvent.Type.DevicePixelRatioChange,
@@ -36,9 +36,11 @@ class WrapLabel(QLabel):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self._heights: dict[tuple[str, int], int] = {}
-        self._hints: dict[tuple[str, int, int], QSize] = {}
-        self.setWordWrap(True)
+        # per font (a label may switch between two types, as the dose line does)
+        self._by_font: dict[str, tuple[dict[Any, int], dict[Any, QSize]]] = {}
+        self._heights: dict[Any, int] = {}
+        self._hints: dict[Any, QSize] = {}
+        self.setWordWrap(True)  # and the memory of the current font
 
     def heightForWidth(self, width: int) -> int:
         key = (self.text(), width)
@@ -69,11 +71,23 @@ class WrapLabel(QLabel):
         return QSize(hint)
 
     def forget_sizes(self) -> None:
-        self._heights.clear()
-        self._hints.clear()
+        self._by_font.clear()
+        self._font_changed()
+
+    def _font_changed(self) -> None:
+        memory = self._by_font.get(self.font().key())
+        if memory is None:
+            if len(self._by_font) >= 4:
+                self._by_font.clear()
+            memory = self._by_font[self.font().key()] = ({}, {})
+        self._heights, self._hints = memory
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() in _FORGET_ON:
+        if "_by_font" not in self.__dict__:  # a change while QLabel itself is being made
+            pass
+        elif event.type() == QEvent.Type.FontChange:
+            self._font_changed()
+        elif event.type() in _FORGET_ON:
             self.forget_sizes()
         super().changeEvent(event)
 

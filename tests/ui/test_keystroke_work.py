@@ -338,3 +338,36 @@ def test_typing_does_not_lay_the_tab_widget_out_again_but_a_real_change_does(win
     # a narrower window: the page follows
     window.resize(window.width() - 200, window.height())
     qtbot.waitUntil(lambda: window.panel.width() < page.width())
+
+
+def test_a_wrapping_label_that_switches_type_remembers_each(qtbot):
+    """The dose line switches between a large type (a dose) and an ordinary one (a message):
+    what was measured in each type is kept, and never used for the other."""
+    from PySide6.QtWidgets import QLabel
+
+    from baclofen_cds.ui.labels import WrapLabel
+
+    asked: list[int] = []
+
+    class Counted(QLabel):
+        def heightForWidth(self, width: int) -> int:
+            asked.append(width)
+            return super().heightForWidth(width)
+
+    class Probe(WrapLabel, Counted):
+        pass
+
+    label, plain = Probe(TEXTS[0]), QLabel(TEXTS[0])
+    plain.setWordWrap(True)
+    for w in (label, plain):
+        qtbot.addWidget(w)
+    small = label.font()
+    large = label.font()
+    large.setPointSizeF(small.pointSizeF() * 1.6)
+    large.setBold(True)
+    for font in (small, large, small, large):
+        label.setFont(font)
+        plain.setFont(font)
+        assert label.heightForWidth(200) == plain.heightForWidth(200)
+        assert label.sizeHint() == plain.sizeHint()
+    assert asked == [200, 200]  # once in each type
