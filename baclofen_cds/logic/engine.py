@@ -109,6 +109,7 @@ def recommend(
     # --- taper and missed dose
     taper = plan_taper(case, regimen, plan.levels if regimen is not None else (), form, kb)
     basis.extend(taper.basis)
+    alerts.extend(taper.alerts)
     population = "adult" if case.age_years >= kb.meta.adult_age_years else "child"
     md = next(m for m in kb.taper.missed_dose if m.population == population)
     missed = MissedDoseRule(md.id, md.population, md.text, md.sources)

@@ -13,11 +13,12 @@ import math
 
 import msgspec
 
+from baclofen_cds.logic.alerts import from_template
 from baclofen_cds.logic.case import CaseInput
 from baclofen_cds.logic.dispense import Level, amount, choose_tablet_strength, dispense, fit_daily
 from baclofen_cds.logic.formatting import format_mg, format_number
 from baclofen_cds.logic.knowledge import FormulationInfo, KnowledgeBase
-from baclofen_cds.logic.result import BasisEntry, Regimen, TaperStep
+from baclofen_cds.logic.result import Alert, BasisEntry, Regimen, TaperStep
 
 _EPS = 1e-9
 
@@ -25,6 +26,7 @@ _EPS = 1e-9
 class TaperPlan(msgspec.Struct, frozen=True):
     steps: tuple[TaperStep, ...]
     basis: tuple[BasisEntry, ...]
+    alerts: tuple[Alert, ...] = ()
 
 
 def step_levels(start: Level, form: FormulationInfo, kb: KnowledgeBase) -> list[Level]:
@@ -121,12 +123,28 @@ def plan_taper(
     steps = taper_steps(start, form, kb, slow=slow, also_doses=also)
     used = kb.taper.slow_taper if slow else rule
     months = case.months_on_treatment
-    note = (
-        f"from {origin}: {len(steps)} steps over {steps[-1].to_day} days, each about "
-        f"{format_number(rule.step_down_fraction * 100)}% of the starting dose"
-        if steps
-        else f"from {origin}: already the smallest dose that can be given; stop under supervision"
-    )
+    alerts: tuple[Alert, ...] = ()
+    if steps:
+        note = (
+            f"from {origin}: {len(steps)} steps over {steps[-1].to_day} days, each about "
+            f"{format_number(rule.step_down_fraction * 100)}% of the starting dose"
+        )
+    elif dispense(start, form) is None:
+        # the dose taken now cannot be measured in this form: no taper can be shown in it,
+        # and an empty taper must never read as "no taper needed"
+        alerts = (
+            from_template(
+                kb,
+                "taper.not_measurable",
+                triggered_by=["current_daily_mg", "formulation"],
+                current=format_mg(start.daily_mg),
+                times=str(start.times_per_day),
+                form=form.patient_label,
+            ),
+        )
+        note = f"from {origin}: it cannot be measured as {form.patient_label}; no taper shown"
+    else:
+        note = f"from {origin}: already the smallest dose that can be given; stop under supervision"
     if slow:
         note += (
             f"; slower after long-term or high-dose use (months on treatment "
@@ -145,4 +163,4 @@ def plan_taper(
         note=f"{note}. {used.rationale}",
         derived=used.derived,
     )
-    return TaperPlan(steps, (entry,))
+    return TaperPlan(steps, (entry,), alerts)

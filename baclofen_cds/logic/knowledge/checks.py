@@ -198,6 +198,7 @@ ENGINE_ALERTS: tuple[str, ...] = (
     "dose.continue_from_current",
     "input.child_weight_missing",
     "dose.concentrate_5_mg_per_ml",
+    "taper.not_measurable",
 )
 
 #: The population whose dose rule every indication must have (a case may be any age; a rule
