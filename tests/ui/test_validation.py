@@ -3,6 +3,10 @@ recommendation side says what is incomplete instead of showing any dose."""
 
 from __future__ import annotations
 
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel
+
+from baclofen_cds.ui import style
 from baclofen_cds.ui.alerts_view import AlertCard
 from tests.ui.conftest import choose, fill, type_into
 from tests.ui.test_cases import example, rows
@@ -30,6 +34,16 @@ def test_impossible_age_is_named_under_the_field(window, qtbot):
     type_into(qtbot, window.form.age_years, "700")
     message = window.form.error_text("age_years")
     assert message.startswith("Age 700 years is outside the possible range")
+    # shown in the error colour (4.5:1 on the window, never colour alone: it is words)
+    label = window.form.findChild(QLabel, "age_years_error")
+    assert label.isVisible()
+    image = label.grab().toImage()
+    colours = {
+        QColor(image.pixel(x, y)).name()
+        for x in range(image.width())
+        for y in range(image.height())
+    }
+    assert style.ERROR_TEXT in colours
     assert "age 700 years" in window.panel.status_banner.text()
     assert_no_dose(window)
     type_into(qtbot, window.form.age_years, "45")
