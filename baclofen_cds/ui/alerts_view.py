@@ -7,7 +7,6 @@ and only at printing (see dialogs.AcknowledgeDialog); here every card is passive
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
@@ -34,6 +33,8 @@ def sorted_alerts(alerts: Any) -> list[Any]:
 
 
 def sources_html(recommendation: Any, source_ids: Any) -> str:
+    from html import escape  # on use: not needed to show the window
+
     items = []
     for sid in source_ids:
         try:
@@ -76,6 +77,8 @@ def members_text(alert: Any) -> str:
 
 
 def members_html(alert: Any) -> str:
+    from html import escape  # on use: not needed to show the window
+
     items = []
     for m in getattr(alert, "members", None) or ():
         name, detail = str(_get(m, "name") or ""), str(_get(m, "detail") or "")
@@ -247,6 +250,8 @@ class AlertCard(QFrame):
             self.detail.setText(detail)
 
     def _detail_html(self, recommendation: Any) -> str:
+        from html import escape  # on use: not needed to show the window
+
         a = self.alert
         marks = f" <i>({escape(a.evidence)})</i>" if a.evidence else ""
         triggered = ", ".join(escape(str(t)) for t in a.triggered_by)

@@ -7,14 +7,11 @@ review the basis independently instead of relying on the tool.
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
     QHeaderView,
     QLabel,
     QSplitter,
@@ -29,6 +26,8 @@ from baclofen_cds.ui.models import BasisTableModel, plain
 
 
 def basis_html(recommendation: Any, entry: Any) -> str:
+    from html import escape  # on use: not needed to show the window
+
     marks = []
     if entry.derived:
         marks.append("<b>DERIVED</b> — calculated from a source, not stated by it")
@@ -159,19 +158,3 @@ class BasisView(QWidget):
     def _show(self, entry: Any) -> None:
         if self._recommendation is not None:
             self.detail.setHtml(basis_html(self._recommendation, entry))
-
-
-class BasisDialog(QDialog):
-    """A window over the basis, opened by a "Basis" button next to a number."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("basis_dialog")
-        self.setWindowTitle("Basis of the recommendation")
-        self.view = BasisView(self)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.view)
-        layout.addWidget(buttons)
-        self.resize(self.fontMetrics().averageCharWidth() * 110, self.fontMetrics().height() * 36)
