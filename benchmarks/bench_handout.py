@@ -10,13 +10,10 @@ count is reported beside each, and one Spanish handout.
 from __future__ import annotations
 
 import io
-import json
 import statistics
 import time
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
 CASES = ("dialysis", "alcohol-use-disorder", "adult-spasticity-ms", "older-adult-ckd")
 
 
@@ -24,23 +21,14 @@ def run() -> list[tuple[str, float, str]]:
     from pypdf import PdfReader
 
     from baclofen_cds.handout import render_clinician_summary, render_handout
-    from baclofen_cds.logic import (
-        load_knowledge_base,
-        load_policy,
-        load_policy_file,
-        parse_case,
-        recommend,
-    )
     from baclofen_cds.logic.handout_content import build_handout
     from baclofen_cds.logic.handout_summary import build_clinician_summary
+    from benchmarks.cases import example_recommendation
 
-    kb = load_knowledge_base()
-    policy = load_policy(kb, load_policy_file(ROOT / "examples" / "policy" / "riverside-gb.yaml"))
     today = date(2026, 11, 22)
     rows: list[tuple[str, float, str]] = []
     for name in CASES:
-        data = json.loads((ROOT / "examples" / f"{name}.json").read_text(encoding="utf-8"))
-        rec = recommend(parse_case(data, kb, today=today), kb, policy)
+        kb, rec = example_recommendation(name, today)
         first = time.perf_counter()
         pdf = render_handout(build_handout(rec, printed_on=today, kb=kb))
         first_ms = (time.perf_counter() - first) * 1000
@@ -65,9 +53,7 @@ def run() -> list[tuple[str, float, str]]:
                 render_clinician_summary(build_clinician_summary(rec, printed_on=today, kb=kb))
                 times.append((time.perf_counter() - t) * 1000)
             rows.append(("clinician summary median", statistics.median(times), "ms"))
-    data = json.loads((ROOT / "examples" / f"{CASES[2]}.json").read_text(encoding="utf-8"))
-    data["handout_language"] = "es"
-    rec = recommend(parse_case(data, kb, today=today), kb, policy)
+    kb, rec = example_recommendation(CASES[2], today, handout_language="es")
     times = []
     for _ in range(9):
         t = time.perf_counter()

@@ -10,7 +10,6 @@ the real `lp` only queues the file too). Target: <= 3 s. It needs PySide6 (ui.pr
 from __future__ import annotations
 
 import io
-import json
 import statistics
 import sys
 import tempfile
@@ -18,49 +17,25 @@ import time
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 STAND_IN_LP = """
 import shutil, sys
 shutil.copyfile(sys.argv[-1], sys.argv[1])
 """
 
 
-def _seven_pages(pdf: bytes) -> bytes:
-    from pypdf import PdfReader, PdfWriter
-
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter()
-    while len(writer.pages) < 7:
-        for page in reader.pages:
-            writer.add_page(page)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def run() -> list[tuple[str, float, str]]:
     from pypdf import PdfReader
 
     from baclofen_cds.handout.service import PrintOptions, render
-    from baclofen_cds.logic import (
-        load_knowledge_base,
-        load_policy,
-        load_policy_file,
-        parse_case,
-        recommend,
-    )
     from baclofen_cds.ui import printing
+    from benchmarks.cases import example_recommendation, repeated_to_pages
 
-    kb = load_knowledge_base()
-    policy = load_policy(kb, load_policy_file(ROOT / "examples" / "policy" / "riverside-gb.yaml"))
     today = date(2026, 12, 1)
-    data = json.loads((ROOT / "examples" / "adult-spasticity-ms.json").read_text("utf-8"))
-    rec = recommend(parse_case(data, kb, today=today), kb, policy)
+    kb, rec = example_recommendation("adult-spasticity-ms", today)
     options = PrintOptions("patient", printed_on=today, prescriber="Dr Bench", large_print=True)
 
     def build() -> bytes:
-        return _seven_pages(render(rec, options, kb=kb).pdf)
+        return repeated_to_pages(render(rec, options, kb=kb).pdf, 7)
 
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "lp.py"

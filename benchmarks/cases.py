@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import json
 import random
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+#: The clinic policy the handout benchmarks print with (its phone and clinic on the handout).
+CLINIC_POLICY = ROOT / "examples" / "policy" / "riverside-gb.yaml"
 
 # The shipped codes, in a fixed order (the same cases every run, whatever the knowledge base
 # lists first).
@@ -85,3 +92,35 @@ def random_case(rng: random.Random) -> dict[str, Any]:
         "start_date": (date(2026, 1, 1) + timedelta(days=rng.randint(0, 700))).isoformat(),
     }
     return {k: v for k, v in case.items() if v is not None}
+
+
+def example_recommendation(name: str, today: date, **changes: Any) -> tuple[Any, Any]:
+    """(knowledge base, recommendation) of `examples/<name>.json`, with `changes` made to
+    the case, under the clinic policy."""
+    from baclofen_cds.logic import (
+        load_knowledge_base,
+        load_policy,
+        load_policy_file,
+        parse_case,
+        recommend,
+    )
+
+    kb = load_knowledge_base()
+    policy = load_policy(kb, load_policy_file(CLINIC_POLICY))
+    data = json.loads((ROOT / "examples" / f"{name}.json").read_text(encoding="utf-8"))
+    data.update(changes)
+    return kb, recommend(parse_case(data, kb, today=today), kb, policy)
+
+
+def repeated_to_pages(pdf: bytes, pages: int) -> bytes:
+    """`pdf`'s pages, repeated until there are at least `pages` (a long handout to print)."""
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter()
+    while len(writer.pages) < pages:
+        for page in reader.pages:
+            writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

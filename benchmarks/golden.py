@@ -72,13 +72,12 @@ def fingerprints(random_cases: int = 300, hostile: int = 300) -> dict[str, Any]:
     )
     from baclofen_cds.logic.case import loads_case
     from baclofen_cds.logic.summary import clinician_note
+    from benchmarks.cases import CLINIC_POLICY
 
     kb = load_knowledge_base()
     policies = {
         "default": load_policy(kb),
-        "riverside": load_policy(
-            kb, load_policy_file(ROOT / "examples" / "policy" / "riverside-gb.yaml")
-        ),
+        "riverside": load_policy(kb, load_policy_file(CLINIC_POLICY)),
     }
     out: dict[str, Any] = {}
     for name, text in _inputs(random_cases, hostile):

@@ -102,7 +102,9 @@ def test_a_wrapping_label_forgets_its_heights_when_its_type_changes(qtbot):
     assert label.heightForWidth(200) == plain.heightForWidth(200) + 60
 
 
-def test_a_wrapping_label_lays_out_each_text_and_width_once(qtbot):
+def counting_wrap_label():
+    """A WrapLabel class whose every text layout by Qt (heightForWidth) is recorded in the
+    returned list."""
     from PySide6.QtWidgets import QLabel
 
     from baclofen_cds.ui.labels import WrapLabel
@@ -116,6 +118,12 @@ def test_a_wrapping_label_lays_out_each_text_and_width_once(qtbot):
 
     class Probe(WrapLabel, Counted):
         pass
+
+    return Probe, asked
+
+
+def test_a_wrapping_label_lays_out_each_text_and_width_once(qtbot):
+    Probe, asked = counting_wrap_label()
 
     label = Probe(TEXTS[0])
     qtbot.addWidget(label)
@@ -345,17 +353,7 @@ def test_a_wrapping_label_that_switches_type_remembers_each(qtbot):
     what was measured in each type is kept, and never used for the other."""
     from PySide6.QtWidgets import QLabel
 
-    from baclofen_cds.ui.labels import WrapLabel
-
-    asked: list[int] = []
-
-    class Counted(QLabel):
-        def heightForWidth(self, width: int) -> int:
-            asked.append(width)
-            return super().heightForWidth(width)
-
-    class Probe(WrapLabel, Counted):
-        pass
+    Probe, asked = counting_wrap_label()
 
     label, plain = Probe(TEXTS[0]), QLabel(TEXTS[0])
     plain.setWordWrap(True)

@@ -61,23 +61,16 @@ def pdf_facts(data: bytes) -> tuple[int, str, int]:
 def seven_page_handout(window) -> bytes:
     """At least seven pages of real handout: the large-print handout, and as many of its
     pages again as it takes (the handout of issue 12 is 3-6 pages)."""
-    import io
 
-    from pypdf import PdfReader, PdfWriter
+    from benchmarks.cases import repeated_to_pages
 
     rec = window.assessment.recommendation
     pdf = handout_bridge.build_pdf(
         rec, kb=window.engine.kb, printed_on="2026-12-01", prescriber="Dr T", large_print=True
     )
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter()
-    while len(writer.pages) < 7:
-        for page in reader.pages:
-            writer.add_page(page)
-    out = io.BytesIO()
-    writer.write(out)
-    assert pdf_facts(out.getvalue())[0] >= 7
-    return out.getvalue()
+    long = repeated_to_pages(pdf, 7)
+    assert pdf_facts(long)[0] >= 7
+    return long
 
 
 def test_a_seven_page_handout_is_spooled_as_the_vector_pdf_itself(window, qtbot, fake_lp):
